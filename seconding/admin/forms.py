@@ -1,0 +1,27 @@
+"""Forms for users (admin)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from seconding.models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.HR_OFFICER: _l("HR officer"),
+    Role.VIEWER: _l("Viewer"),
+}
+
+
+class UserForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    institution_id = SelectField(_l("Institution"), coerce=int)
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 12 characters. Leave empty to keep the current one."),
+        validators=[Optional(), Length(min=12, max=200, message=_l("Use at least 12 characters."))],
+    )

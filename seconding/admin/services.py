@@ -1,0 +1,55 @@
+"""Creating and changing users."""
+import secrets
+
+from sqlalchemy import select
+
+from seconding.audit.services import record
+from seconding.extensions import db
+from seconding.models import Institution, Role, User
+
+
+class UserError(ValueError):
+    """A user cannot be created or changed as asked; the message says why."""
+
+
+def create_user(*, email: str, name: str, role: str, institution: Institution, password: str | None = None,
+                active: bool = True) -> tuple[User, str]:
+    """Create a user; returns the user and the password (generated when not given)."""
+    address = User.normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise UserError(f"A user with the e-mail {address} already exists.")
+    try:
+        role_value = Role(role)
+    except ValueError as exc:
+        raise UserError(f"Unknown role {role!r}; use one of {', '.join(Role.values())}.") from exc
+    password = password or secrets.token_urlsafe(12)
+    user = User(email=address, name=name.strip(), role=role_value, institution=institution, active=active,
+                locale="en", digest_opt_in=True, failed_logins=0)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record("user_created", object_type="user", object_id=user.id, institution_id=institution.id,
+           summary=f"{address} as {role_value.value} of {institution.code}")
+    return user, password
+
+
+def update_user(user: User, *, email: str, name: str, role: str, institution: Institution, active: bool,
+                password: str | None) -> None:
+    """Change a user's details; a new password is set only when given."""
+    address = User.normalise_email(email)
+    other = db.session.scalar(select(User.id).where(User.email == address, User.id != user.id))
+    if other is not None:
+        raise UserError(f"A user with the e-mail {address} already exists.")
+    changes = []
+    for field, value in (("email", address), ("name", name.strip()), ("role", Role(role)),
+                         ("institution_id", institution.id), ("active", active)):
+        if getattr(user, field) != value:
+            changes.append(field)
+            setattr(user, field, value)
+    if password:
+        user.set_password(password)
+        changes.append("password")
+    db.session.flush()
+    if changes:
+        record("user_updated", object_type="user", object_id=user.id, institution_id=institution.id,
+               summary="changed: " + ", ".join(changes))

@@ -1,0 +1,76 @@
+"""Users and institutions (admin only)."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from seconding.access import roles_required
+from seconding.admin.forms import ROLE_LABELS, UserForm
+from seconding.admin.services import UserError, create_user, update_user
+from seconding.extensions import db
+from seconding.models import Institution, Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _institution_choices() -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(Institution).order_by(Institution.code))
+    return [(i.id, f"{i.code} — {i.name_en}") for i in rows]
+
+
+@bp.route("/users")
+@roles_required(Role.ADMIN)
+def users():
+    rows = db.session.scalars(select(User).options(joinedload(User.institution)).order_by(User.email))
+    return render_template("admin/users.html", users=rows, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user():
+    form = UserForm()
+    form.institution_id.choices = _institution_choices()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Give a password of at least 12 characters."))
+        else:
+            try:
+                create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                            institution=db.session.get(Institution, form.institution_id.data),
+                            password=form.password.data, active=form.active.data)
+            except UserError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("The user is created."), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    form.institution_id.choices = _institution_choices()
+    if form.validate_on_submit():
+        try:
+            update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
+                        institution=db.session.get(Institution, form.institution_id.data),
+                        active=form.active.data, password=form.password.data or None)
+        except UserError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The user is saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/institutions")
+@roles_required(Role.ADMIN)
+def institutions():
+    rows = db.session.scalars(select(Institution).options(joinedload(Institution.parent)).order_by(Institution.code))
+    return render_template("admin/institutions.html", institutions=rows)

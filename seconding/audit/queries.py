@@ -1,0 +1,20 @@
+"""Reading the audit log within the reader's scope."""
+from sqlalchemy import Select, select
+
+from seconding.access import scope_ids
+from seconding.models import AuditEvent, Role, User
+
+
+def audit_events(user: User, *, action: str = "", object_type: str = "", object_id: str = "") -> Select:
+    """Events the user may read, newest first; coordinators see events of institutions in scope."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if user.role != Role.ADMIN:
+        ids = scope_ids(user) or set()
+        query = query.where(AuditEvent.institution_id.in_(sorted(ids)))
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    return query

@@ -1,0 +1,32 @@
+"""Writing the audit log; every service that changes state calls `record`."""
+from flask_login import current_user
+
+from seconding.extensions import db
+from seconding.models import AuditEvent, User
+
+
+def record(
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    summary: str = "",
+    institution_id: int | None = None,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one event; the actor defaults to the signed-in user (none for the command line)."""
+    if actor is None and current_user and getattr(current_user, "is_authenticated", False):
+        actor = current_user._get_current_object()
+    event = AuditEvent(
+        actor=actor,
+        actor_label=actor_label if actor_label is not None else (actor.email if actor else "command line"),
+        action=action,
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        summary=summary,
+        institution_id=institution_id,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

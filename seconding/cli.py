@@ -1,0 +1,77 @@
+"""Flask commands: thin shells over service functions."""
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from sqlalchemy import select
+
+from seconding.extensions import db
+from seconding.models import Institution, Role
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed_reference_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(users)
+
+
+@click.command("seed-reference")
+def seed_reference_command() -> None:
+    """Load the reference data (institutions, ...) into the database; safe to run again."""
+    from seconding.reference import seed_reference
+
+    counts = seed_reference()
+    db.session.commit()
+    click.echo("Reference data: " + ", ".join(f"{n} {kind} created" for kind, n in counts.items()))
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load reference data and a fictional demo set; prints the demo users' passwords."""
+    from seconding.demo import seed_demo
+
+    report = seed_demo()
+    db.session.commit()
+    for line in report.lines:
+        click.echo(line)
+    click.echo("Demo users (passwords are new on every run):")
+    for email, role, institution, password in report.users:
+        click.echo(f"  {role:<12} {email:<34} {institution:<13} password: {password}")
+
+
+@click.group()
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(Role.values()))
+@click.option("--institution", "institution_code", required=True, help="Institution code, e.g. POLICE")
+@click.option("--password", default=None, help="At least 12 characters; generated and printed when left out")
+def create_user_command(email: str, name: str, role: str, institution_code: str, password: str | None) -> None:
+    """Create a user."""
+    from seconding.admin.services import UserError, create_user
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise click.ClickException(f"The e-mail address is not valid: {exc}") from exc
+    if not name.strip():
+        raise click.ClickException("The name must not be empty.")
+    if password is not None and len(password) < 12:
+        raise click.ClickException("The password must have at least 12 characters.")
+    code = institution_code.strip().upper()
+    institution = db.session.scalar(select(Institution).where(Institution.code == code))
+    if institution is None:
+        known = ", ".join(db.session.scalars(select(Institution.code).order_by(Institution.code)))
+        raise click.ClickException(f"Unknown institution {institution_code!r}. Known: {known or 'none (run seed-reference)'}.")
+    try:
+        user, generated = create_user(email=email, name=name, role=role, institution=institution, password=password)
+    except UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.email} ({role}, {institution.code}).")
+    if password is None:
+        click.echo(f"Password: {generated}")

@@ -1,0 +1,81 @@
+"""Configuration: safe defaults, overridden by environment variables (documented in README)."""
+import os
+import secrets
+from datetime import timedelta
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to set."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration from the environment, with defaults for a development machine."""
+    env = os.environ.get("SECONDING_ENV", "development").strip().lower()
+    production = env == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (SECONDING_ENV=production) the app refuses to start "
+                "without it: set SECRET_KEY to a long random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        secret = secrets.token_hex(32)
+    database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "seconding.db")
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "seconding@localhost"),
+        "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", False),
+        "DIGEST_CRON": os.environ.get("DIGEST_CRON", "0 7 1 * *"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
+        "TRAINING_EXPIRING_DAYS": _int("TRAINING_EXPIRING_DAYS", 90),
+        "HEAT_VALIDITY_MONTHS": _int("HEAT_VALIDITY_MONTHS", 36),
+        "MAX_ACTIVE_NOMINATIONS_PER_CFC": _int("MAX_ACTIVE_NOMINATIONS_PER_CFC", 3),
+        "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 20),
+        "EXPERTS_PER_PAGE": _int("EXPERTS_PER_PAGE", 50),
+    }
+
+
+def finish(config: dict) -> None:
+    """Derive settings that depend on others (after test or environment overrides)."""
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw")
+    config.setdefault("LANGUAGES", ("en", "pl"))

@@ -1,0 +1,109 @@
+"""Wiring of the web side: extensions, blueprints, error pages, security headers, locale."""
+from flask import Flask, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from seconding.extensions import babel, csrf, db, login_manager, migrate
+
+
+def _select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return request.accept_languages.best_match(["en", "pl"]) or "en"
+
+
+def init_extensions(app: Flask) -> None:
+    import seconding.models  # noqa: F401  (every table known to Alembic and the ORM)
+    from seconding.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from seconding.admin.views import bp as admin_bp
+    from seconding.audit.views import bp as audit_bp
+    from seconding.auth.views import bp as auth_bp
+    from seconding.main.views import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def register_errors(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You do not have access to this page or action."),
+        404: lambda: _("This page does not exist, or you do not have access to it."),
+        405: lambda: _("This action is not allowed here."),
+        413: lambda: _("The file is too large. The largest upload allowed is %(mb)s MB.",
+                       mb=app.config["MAX_UPLOAD_MB"]),
+        500: lambda: _("Something went wrong on our side. Nothing was changed; please try again."),
+    }
+
+    def render(code: int):
+        return render_template("error.html", code=code, message=messages[code]()), code
+
+    for code in messages:
+        app.register_error_handler(code, lambda exc, code=code: render(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_template(
+            "error.html", code=400,
+            message=_("The form expired or was not sent from this site. Go back, reload the page and try again."),
+        ), 400
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(exc, HTTPException):
+            return exc
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return render(500)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_hooks(app: Flask) -> None:
+    @app.before_request
+    def keep_session_alive():
+        # A permanent session expires after SESSION_IDLE_MINUTES without a request (idle timeout).
+        session.permanent = True
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def navigation():
+        from seconding.navigation import menu_for
+
+        from flask_babel import get_locale
+
+        return {"menu": menu_for(current_user), "page_lang": str(get_locale() or "en")}

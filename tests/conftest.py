@@ -1,0 +1,178 @@
+"""Fixtures: the app on SQLite (or PostgreSQL with TEST_DATABASE_URL), a clean database per test, factories."""
+import os
+import re
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, select, text
+
+from seconding import create_app
+from seconding.extensions import db as _db
+from seconding.models import Institution, Role, User
+from seconding.reference import seed_reference
+
+PASSWORD = "correct horse battery staple"
+
+
+def database_config(tmp_path_factory) -> tuple[dict, callable]:
+    """Database settings for a test run, and a function that drops what the run created."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}, lambda: None
+    from sqlalchemy import create_engine
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop():
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+    }, drop
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token with forms, as a browser would."""
+
+    def open(self, *args, **kwargs):
+        # Tests hold an app context open, which requests would share; give each request a fresh `g`,
+        # as a real server does (Flask-Login and Flask-WTF cache per-request state there).
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for key in list(g.__dict__):
+                g.__dict__.pop(key)
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/account")
+        if page.status_code != 200:
+            page = self.get("/sign-in")
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+        match = match or re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+        assert match, "no CSRF token found"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    config, drop = database_config(tmp_path_factory)
+    config.update({"TESTING": True, "SECRET_KEY": "test-secret", "SCHEDULER_ENABLED": False, "SERVER_NAME": None})
+    os.environ.setdefault("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    app = create_app(config)
+    app.test_client_class = Client
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+    drop()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """A clean database with the reference data, inside an app context, for every test."""
+    with app.app_context():
+        _wipe()
+        seed_reference()
+        _db.session.commit()
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+
+
+def _wipe() -> None:
+    _db.session.rollback()
+    with _db.engine.begin() as conn:
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def institutions(db) -> dict[str, Institution]:
+    return {i.code: i for i in db.session.scalars(select(Institution))}
+
+
+@pytest.fixture
+def make_user(db, institutions):
+    """Factory: a user with a role and an institution code; the password is PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role | str = Role.COORDINATOR, institution: str = "MFA", **fields) -> User:
+        n = next(counter)
+        role = Role(role)
+        user = User(
+            email=fields.pop("email", f"{role.value}{n}@example.org"),
+            name=fields.pop("name", f"{role.value.title()} {n}"),
+            role=role,
+            institution=institutions[institution],
+            active=fields.pop("active", True),
+            locale="en",
+            digest_opt_in=True,
+            failed_logins=0,
+            **fields,
+        )
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign the test client in as a user."""
+
+    def do(user: User):
+        response = client.post_form("/sign-in", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do
+
+
+@pytest.fixture
+def count_queries(db):
+    """Context manager counting SQL statements, to catch a query per row."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
