@@ -3,8 +3,8 @@
 Scope is the user's institution and every institution below it in the tree. Every list, detail, export,
 API and digest query that touches personal data goes through `scope_filter` or `require_scope`.
 """
+from collections.abc import Iterable
 from functools import wraps
-from typing import Iterable
 
 from flask import abort, g
 from flask_login import current_user, login_required

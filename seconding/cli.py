@@ -65,7 +65,8 @@ def create_user_command(email: str, name: str, role: str, institution_code: str,
     institution = db.session.scalar(select(Institution).where(Institution.code == code))
     if institution is None:
         known = ", ".join(db.session.scalars(select(Institution.code).order_by(Institution.code)))
-        raise click.ClickException(f"Unknown institution {institution_code!r}. Known: {known or 'none (run seed-reference)'}.")
+        known = known or "none (run seed-reference)"
+        raise click.ClickException(f"Unknown institution {institution_code!r}. Known: {known}.")
     try:
         user, generated = create_user(email=email, name=name, role=role, institution=institution, password=password)
     except UserError as exc:

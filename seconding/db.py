@@ -1,5 +1,5 @@
 """Declarative base with a constraint naming convention and shared column types."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
@@ -19,7 +19,7 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     """The current moment, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -32,12 +32,12 @@ class UTCDateTime(TypeDecorator):
         if value is not None:
             if value.tzinfo is None:
                 raise ValueError("naive datetime given where a UTC moment is expected")
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
 
@@ -52,3 +52,30 @@ def enum_type(enum_cls, length: int = 20):
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+from sqlalchemy.ext.compiler import compiles  # noqa: E402
+from sqlalchemy.sql.functions import GenericFunction  # noqa: E402
+
+
+class string_agg(GenericFunction):
+    """Concatenate values with a separator: group_concat on SQLite, string_agg on PostgreSQL."""
+
+    inherit_cache = True
+    type = None
+
+    def __init__(self, value, separator, **kw):
+        from sqlalchemy import String, literal
+
+        super().__init__(value, literal(separator, String), **kw)
+        self.type = String()
+
+
+@compiles(string_agg, "sqlite")
+def _string_agg_sqlite(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(string_agg, "postgresql")
+def _string_agg_postgresql(element, compiler, **kw):
+    return f"string_agg({compiler.process(element.clauses, **kw)})"

@@ -1,8 +1,9 @@
 """Reference data of SPEC §4 and §11, loaded idempotently (`flask seed-reference`, `flask seed-demo`)."""
+from flask import current_app
 from sqlalchemy import select
 
 from seconding.extensions import db
-from seconding.models import Institution, InstitutionKind
+from seconding.models import Course, ExpertiseArea, Institution, InstitutionKind
 
 # (code, English name, Polish name, kind, parent code)
 INSTITUTIONS = (
@@ -39,6 +40,67 @@ def seed_institutions() -> int:
     return created
 
 
+# (code, English name, Polish name)
+EXPERTISE_AREAS = (
+    ("border_management", "Border management", "Zarządzanie granicą"),
+    ("community_policing", "Community policing", "Policja społeczna"),
+    ("rule_of_law", "Rule of law", "Praworządność"),
+    ("organised_crime", "Organised crime", "Przestępczość zorganizowana"),
+    ("anti_corruption", "Anti-corruption", "Przeciwdziałanie korupcji"),
+    ("customs", "Customs", "Cła"),
+    ("prison_management", "Prison management", "Zarządzanie więziennictwem"),
+    ("maritime_security", "Maritime security", "Bezpieczeństwo morskie"),
+    ("cybersecurity", "Cybersecurity", "Cyberbezpieczeństwo"),
+    ("human_rights", "Human rights", "Prawa człowieka"),
+    ("monitoring", "Monitoring", "Monitorowanie"),
+    ("cultural_heritage", "Cultural heritage", "Dziedzictwo kulturowe"),
+    ("mission_support", "Mission support", "Wsparcie misji"),
+    ("gender_advisory", "Gender advisory", "Doradztwo ds. równości płci"),
+)
+
+# (code, name, provider, validity in months (None: no expiry; "HEAT": from configuration), mandatory)
+COURSES = (
+    ("PDT", "ESDC CSDP Pre-Deployment Training", "ESDC", None, True),
+    ("HEAT", "Hostile Environment Awareness Training", "", "HEAT", True),
+    ("EHEST", "eHEST e-learning (prerequisite for PDT)", "ESDC", None, False),
+    ("CSDP_OC", "ESDC CSDP Orientation Course", "ESDC", None, False),
+    ("CSDP_HLC", "ESDC CSDP High Level Course", "ESDC", None, False),
+    ("INDUCTION", "Mission induction training", "Mission", None, False),
+    ("PL_UN", "National peace-mission (UN) course for police", "Police", None, False),
+    ("EUPCST", "EU Police and Civilian Services Training", "EUPCST", None, False),
+    ("CEPOL", "CEPOL course", "CEPOL", None, False),
+    ("LET4CAP", "LET4CAP course", "LET4CAP", None, False),
+)
+
+
+def seed_expertise_areas() -> int:
+    """Create missing expertise areas; existing ones are left as an admin edited them."""
+    existing = set(db.session.scalars(select(ExpertiseArea.code)))
+    new = [ExpertiseArea(code=c, name_en=en, name_pl=pl) for c, en, pl in EXPERTISE_AREAS if c not in existing]
+    db.session.add_all(new)
+    db.session.flush()
+    return len(new)
+
+
+def seed_courses() -> int:
+    """Create missing courses; validity and the mandatory flag of existing ones stay as an admin set them."""
+    existing = set(db.session.scalars(select(Course.code)))
+    heat_months = current_app.config["HEAT_VALIDITY_MONTHS"]
+    new = [
+        Course(code=code, name=name, provider=provider, mandatory=mandatory,
+               validity_months=heat_months if validity == "HEAT" else validity)
+        for code, name, provider, validity, mandatory in COURSES
+        if code not in existing
+    ]
+    db.session.add_all(new)
+    db.session.flush()
+    return len(new)
+
+
 def seed_reference() -> dict[str, int]:
     """Load every kind of reference data that exists so far; returns counts of created rows by kind."""
-    return {"institutions": seed_institutions()}
+    return {
+        "institutions": seed_institutions(),
+        "expertise areas": seed_expertise_areas(),
+        "courses": seed_courses(),
+    }

@@ -102,8 +102,8 @@ def register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        from seconding.navigation import menu_for
-
         from flask_babel import get_locale
+
+        from seconding.navigation import menu_for
 
         return {"menu": menu_for(current_user), "page_lang": str(get_locale() or "en")}

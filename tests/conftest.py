@@ -176,3 +176,57 @@ def count_queries(db):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counter
+
+
+@pytest.fixture
+def make_expert(db, institutions):
+    """Factory: an expert of an institution code, built through the service layer.
+
+    Keyword arguments are ExpertData fields; `languages` may be given as a string like "en:C1;ru:B2".
+    """
+    from seconding.experts.services import ExpertData, create_expert
+    from seconding.models import CefrLevel, Sex
+
+    counter = iter(range(1, 100_000))
+
+    def make(institution: str = "POLICE", **fields):
+        n = next(counter)
+        languages = fields.pop("languages", [("en", CefrLevel.B2)])
+        if isinstance(languages, str):
+            languages = [(c, CefrLevel(lv if lv == "native" else lv.upper()))
+                         for c, lv in (item.split(":") for item in languages.split(";") if item)]
+        data = ExpertData(
+            institution_id=institutions[institution].id,
+            external_id=fields.pop("external_id", f"{institution[:2]}-{n:05d}"),
+            given_name=fields.pop("given_name", "Jan"),
+            family_name=fields.pop("family_name", f"Kowalski{n}"),
+            sex=Sex(fields.pop("sex", "M")),
+            experience_years=fields.pop("experience_years", 5),
+            languages=languages,
+            **fields,
+        )
+        expert = create_expert(data, audit=False)
+        db.session.commit()
+        return expert
+
+    return make
+
+
+@pytest.fixture
+def courses(db) -> dict:
+    from seconding.models import Course
+
+    return {c.code: c for c in db.session.scalars(select(Course))}
+
+
+@pytest.fixture
+def add_training(db, courses):
+    """Factory: a training record of a course code for an expert (expiry computed unless given)."""
+    from seconding.training.services import add_training_record
+
+    def add(expert, code: str, completed_on, expires_on=None):
+        record_ = add_training_record(expert, courses[code], completed_on, expires_on=expires_on, audit=False)
+        db.session.commit()
+        return record_
+
+    return add

@@ -12,8 +12,8 @@ from seconding.matching import (
     ExpertFacts,
     ExpertTable,
     Plan,
-    PositionFacts,
     Pool,
+    PositionFacts,
     evaluate,
     plan,
     plan_cfc,
@@ -31,8 +31,8 @@ def position(pid, posts=1, **kw):
 
 
 def expert(eid, **kw):
-    base = dict(institution="POLICE", external_id=f"E{eid}", given_name="G", family_name=f"F{eid}",
-                passport_expires=date(2030, 1, 1), trainings={"PDT": (None,)}, experience_years=5)
+    base = {"institution": "POLICE", "external_id": f"E{eid}", "given_name": "G", "family_name": f"F{eid}",
+            "passport_expires": date(2030, 1, 1), "trainings": {"PDT": (None,)}, "experience_years": 5}
     return ExpertFacts(id=eid, **{**base, **kw})
 
 
@@ -54,7 +54,8 @@ def test_plan_beats_greedy():
 
 
 def test_positions_with_several_posts_take_several_experts_each_expert_once():
-    result = plan([position(1, posts=2), position(2)], pools({1: [(1, 90), (2, 80), (3, 70)], 2: [(1, 85), (3, 10)]}))
+    table = {1: [(1, 90), (2, 80), (3, 70)], 2: [(1, 85), (3, 10)]}
+    result = plan([position(1, posts=2), position(2)], pools(table))
     # Options: {1,2}+3 = 180, {2,3}+1 = 235, {1,3}+? (2 not eligible for P2) = 160.
     assert result.total_score == 235
     assert pairs(result) == [(1, 2), (1, 3), (2, 1)]
@@ -74,7 +75,7 @@ def test_unfilled_because_eligible_experts_went_to_other_positions():
     result = plan([position(1, posts=3), position(2)], pools({1: [(1, 90), (2, 90), (3, 50)], 2: [(3, 95)]}))
     assert result.total_score == 275
     assert result.unfilled[0].position_id == 1 and result.unfilled[0].missing == 1
-    assert result.unfilled[0].reason == "only 3 eligible experts: 2 assigned here, 1 to other positions"
+    assert result.unfilled[0].reason == "3 eligible experts: 2 assigned here, 1 to other positions"
     result = plan([position(1, posts=3), position(2)], pools({1: [(1, 90), (2, 90)], 2: [(1, 1), (2, 2), (3, 3)]}))
     assert [(u.position_id, u.missing, u.reason) for u in result.unfilled] == [
         (1, 1, "only 2 eligible experts for 3 posts")]
@@ -92,7 +93,7 @@ def test_unfilled_when_all_eligible_experts_are_assigned_elsewhere():
 def ro_secret_case():
     """Nobody has both Romanian B2 and a SECRET clearance; Romanian is the rarer of the two."""
     needs = position(1, languages_essential={"ro": "B2"}, clearance_level="SECRET")
-    secret = dict(clearance_level="SECRET", clearance_expires=date(2030, 1, 1))
+    secret = {"clearance_level": "SECRET", "clearance_expires": date(2030, 1, 1)}
     experts = [expert(i, languages={"ro": "B1"}, **secret) for i in range(1, 5)]
     experts += [expert(5, languages={"ro": "C1"}), expert(6, languages={"ro": "C2"}, clearance_level="SECRET",
                                                               clearance_expires=date(2026, 2, 1))]
@@ -187,3 +188,12 @@ def test_plan_equals_an_integer_program_on_a_few_hundred_experts():
         table[1] = table[1][:2]  # a scarce position competing for sought-after experts
         result = plan(positions, pools(table))
         assert (result.total_score, result.filled) == milp_optimum(positions, table)
+
+
+def test_a_pool_listing_an_expert_twice_is_refused():
+    try:
+        Pool.of([(1, 10, 0), (1, 20, 0)])
+    except ValueError as error:
+        assert "twice" in str(error)
+    else:
+        raise AssertionError("duplicate accepted")

@@ -148,7 +148,8 @@ def test_native_counts_above_c2():
 
 
 def test_clearance_order_and_level_below_blocks():
-    assert [clearance_rank(x) for x in ("NONE", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP_SECRET")] == [0, 1, 2, 3, 4]
+    levels = ("NONE", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP_SECRET")
+    assert [clearance_rank(x) for x in levels] == [0, 1, 2, 3, 4]
     assert clearance_rank("SECRET UE") == clearance_rank("tajne") == 3
     low = replace(EXPERT, clearance_level="CONFIDENTIAL")
     assert outcomes(low, rule="clearance") == ["blocker"]

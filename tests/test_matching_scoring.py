@@ -28,7 +28,8 @@ EXPERT = ExpertFacts(
 )
 
 
-def score(expert=EXPERT, position=POSITION, weights=Weights()):
+def score(expert=EXPERT, position=POSITION, weights=None):
+    weights = weights or Weights()
     ev = evaluate(expert, position, as_of=AS_OF, mandatory_courses=("PDT", "HEAT"), weights=weights)
     return ev.score
 

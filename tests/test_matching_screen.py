@@ -45,14 +45,18 @@ def boundary_dates():
     return sorted(days)
 
 
+def random_levels(rng, codes, most):
+    return {c: rng.choice(LEVELS) for c in rng.sample(codes, rng.randint(0, most))}
+
+
 def random_position(rng, pid):
     mission, country = rng.choice(MISSIONS)
     return PositionFacts(
         id=pid, cfc_ref="CFC 1-2026", position_ref=f"P {pid}", title="Post", mission=mission,
         host_country=country, available_on=rng.choice(STARTS), tour_months=rng.choice((6, 12)),
         posts=rng.randint(1, 3), clearance_level=rng.choice(CLEARANCES), min_experience_years=rng.randint(0, 8),
-        languages_essential={c: rng.choice(LEVELS) for c in rng.sample(("en", "fr", "ru", "ro"), rng.randint(0, 2))},
-        languages_desirable={c: rng.choice(LEVELS) for c in rng.sample(("de", "ka", "uk", "xx"), rng.randint(0, 3))},
+        languages_essential=random_levels(rng, ("en", "fr", "ru", "ro"), 2),
+        languages_desirable=random_levels(rng, ("de", "ka", "uk", "xx"), 3),
         expertise=rng.choice((*AREAS, None, "cybersecurity")), driving_licence=rng.choice(LICENCES),
         courses_required=tuple(rng.sample(("CSDP_OC", "INDUCTION", "PDT"), rng.randint(0, 2))),
         courses_desirable=tuple(rng.sample(("EHEST", "CEPOL", "LET4CAP", "CSDP_OC"), rng.randint(0, 3))),
@@ -62,6 +66,9 @@ def random_position(rng, pid):
 def random_expert(rng, eid, days, position_ids):
     def some_day():
         return rng.choice(days) if rng.random() < 0.8 else None
+
+    def records():  # one or two records of a course, each with its own expiry (None = never)
+        return tuple(some_day() for _ in range(rng.randint(1, 2)))
 
     def period():
         a, b = sorted(rng.sample(days, 2))
@@ -73,13 +80,13 @@ def random_expert(rng, eid, days, position_ids):
         pool_status=rng.choice(("active",) * 8 + ("suspended", "left")),
         available_from=some_day() if rng.random() < 0.4 else None,
         unavailability=tuple((*period(), "leave") for _ in range(rng.choice((0, 0, 1, 2)))),
-        languages={c: rng.choice(LEVELS) for c in rng.sample(("en", "fr", "ru", "de", "ka", "uk"), rng.randint(0, 4))},
+        languages=random_levels(rng, ("en", "fr", "ru", "de", "ka", "uk"), 4),
         clearance_level=rng.choice(CLEARANCES), clearance_expires=some_day(), passport_expires=some_day(),
         driving_licence=rng.choice(LICENCES), experience_years=rng.randint(0, 25),
         expertise_primary=rng.choice((*AREAS, None)),
         expertise_secondary=frozenset(rng.sample(AREAS, rng.randint(0, 2))),
         short_notice=rng.random() < 0.5,
-        trainings={c: tuple(some_day() for _ in range(rng.randint(1, 2))) for c in rng.sample(COURSES, rng.randint(0, 5))},
+        trainings={c: records() for c in rng.sample(COURSES, rng.randint(0, 5))},
         active_deployment_ends=tuple(rng.choice(days) for _ in range(rng.choice((0, 0, 0, 1)))),
         selections=tuple((rng.choice(position_ids), *period()) for _ in range(rng.choice((0, 0, 1)))),
         past_missions=frozenset(m for m, _ in rng.sample(MISSIONS, rng.choice((0, 0, 1)))),

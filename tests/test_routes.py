@@ -58,7 +58,7 @@ def _url(app, endpoint, args):
 
 
 def _cases():
-    for endpoint, (methods, roles, _args, _data) in ROUTES.items():
+    for endpoint, (methods, _roles, _args, _data) in ROUTES.items():
         for method in methods:
             yield endpoint, method
 

@@ -67,13 +67,15 @@ class Pool:
     def of(cls, rows: Iterable[tuple[int, int, int]], no_eligible_reason: str = "no eligible expert") -> Pool:
         """Pool from (expert_id, score, gaps) rows, one row per expert."""
         table = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
+        if len(np.unique(table[:, 0])) != len(table):
+            raise ValueError("an expert appears twice in one position's pool")
         return cls(table[:, 0], table[:, 1], table[:, 2], no_eligible_reason)
 
     def __len__(self) -> int:
         return len(self.expert_ids)
 
 
-def no_eligible_reason(constraints: Sequence[tuple[str, np.ndarray]], active: int) -> str:
+def eliminating_reason(constraints: Sequence[tuple[str, np.ndarray]], active: int) -> str:
     """Name the requirements that together eliminate every active expert, most eliminating first.
 
     `constraints` are (requirement phrase, mask over the active experts of those it blocks).
@@ -131,7 +133,8 @@ def _solve(positions: Sequence[PositionFacts], kept: Mapping[int, tuple[Pool, np
     # The solver minimises and needs non-zero weights: cost = ceiling - value is >= 1 everywhere, and
     # every full matching uses exactly one edge per slot, so the constant does not change the optimum.
     cost = value.max() + 1 - value
-    graph = csr_matrix((cost, (np.concatenate(rows), np.concatenate(cols))), shape=(n_slots, len(experts) + n_slots))
+    edges = (np.concatenate(rows), np.concatenate(cols))
+    graph = csr_matrix((cost, edges), shape=(n_slots, len(experts) + n_slots))
     slot_rows, columns = min_weight_full_bipartite_matching(graph)
     chosen = []
     for r, c in zip(slot_rows, columns):
@@ -149,14 +152,20 @@ def _why_short(pool: Pool, posts: int, here: int, elsewhere: int) -> str:
         return pool.no_eligible_reason
     noun = "eligible expert" if n == 1 else "eligible experts"
     if here == 0 and elsewhere == n:
-        return f"1 {noun}, assigned to another position" if n == 1 else f"{n} {noun}, all assigned to other positions"
+        if n == 1:
+            return "1 eligible expert, assigned to another position"
+        return f"{n} {noun}, all assigned to other positions"
     if elsewhere == 0:
         return f"only {n} {noun} for {posts} posts"
-    return f"only {n} {noun}: {here} assigned here, {elsewhere} to other positions"
+    return f"{n} {noun}: {here} assigned here, {elsewhere} to other positions"
 
 
 def plan(positions: Sequence[PositionFacts], pools: Mapping[int, Pool]) -> Plan:
-    """Assign at most one position per expert and `posts` experts per position, maximising the score."""
+    """Assign at most one position per expert and `posts` experts per position, maximising the score.
+
+    `pools` hold every eligible expert of each position (unfilled reasons count them); among plans
+    with the same total score the one filling more posts wins, then the one with fewer gaps.
+    """
     with_pool = [p for p in positions if len(pools.get(p.id, ())) > 0]
     total_slots = sum(p.posts for p in with_pool)
     # Keeping each position's `total_slots` best candidates preserves an optimum: if an optimal plan
@@ -191,7 +200,7 @@ def plan_evaluations(positions: Sequence[PositionFacts], evaluations: Iterable[E
             (need, np.array([any(f.requirement == need for f in ev.blockers) for ev in active], dtype=bool))
             for need in needs
         ]
-        pools[p.id] = Pool.of(rows, no_eligible_reason(constraints, len(active)))
+        pools[p.id] = Pool.of(rows, eliminating_reason(constraints, len(active)))
     return plan(positions, pools)
 
 
@@ -200,7 +209,7 @@ def explain_no_eligible(table: ExpertTable, position: PositionFacts, *, as_of: d
     start, end = position_window(position, as_of)
     active = table.active
     constraints = [(need, mask[active]) for _, need, mask in blocker_masks(table, position, start, end)]
-    return no_eligible_reason(constraints, int(active.sum()))
+    return eliminating_reason(constraints, int(active.sum()))
 
 
 def plan_cfc(

@@ -73,7 +73,8 @@ class ExpertTable:
         unav = [(i, s.toordinal(), t.toordinal()) for i, e in enumerate(ex) for s, t, _ in e.unavailability]
         self.unav_row, self.unav_start, self.unav_end = np.array(unav, dtype=np.int64).reshape(-1, 3).T
         sel = [(i, p, s.toordinal(), t.toordinal()) for i, e in enumerate(ex) for p, s, t in e.selections]
-        self.sel_row, self.sel_position, self.sel_start, self.sel_end = np.array(sel, dtype=np.int64).reshape(-1, 4).T
+        sel_columns = np.array(sel, dtype=np.int64).reshape(-1, 4).T
+        self.sel_row, self.sel_position, self.sel_start, self.sel_end = sel_columns
         self.clearance = np.array([clearance_rank(e.clearance_level) for e in ex], dtype=np.int8)
         self.clearance_expires = np.array(
             [e.clearance_expires.toordinal() if e.clearance_expires else NEVER for e in ex], dtype=np.int64
@@ -126,6 +127,14 @@ class ExpertTable:
         """Level rank of `code` for every expert (0 = not held)."""
         return self._column(self.languages, self.language_col, code, 0)
 
+    def past_mission(self, mission: str) -> np.ndarray:
+        """Boolean per expert: an earlier deployment in `mission`."""
+        return self._column(self.past_missions, self.mission_col, mission, 0)
+
+    def past_country(self, country: str) -> np.ndarray:
+        """Boolean per expert: an earlier deployment in `country`."""
+        return self._column(self.past_countries, self.country_col, country, 0)
+
     def course(self, code: str) -> np.ndarray:
         """Best expiry ordinal of `code` for every expert."""
         return self._column(self.course_expires, self.course_col, code, MISSING)
@@ -137,7 +146,9 @@ class ExpertTable:
         return out
 
 
-def blocker_masks(table: ExpertTable, position: PositionFacts, start: date, end: date) -> list[tuple[str, str, np.ndarray]]:
+def blocker_masks(
+    table: ExpertTable, position: PositionFacts, start: date, end: date
+) -> list[tuple[str, str, np.ndarray]]:
     """(rule, requirement, experts it blocks) for every blocker of SPEC §6 except pool status."""
     s, e = start.toordinal(), end.toordinal()
     t = table
@@ -161,6 +172,43 @@ def blocker_masks(table: ExpertTable, position: PositionFacts, start: date, end:
     return masks
 
 
+def _gap_counts(
+    t: ExpertTable, position: PositionFacts, mandatory_courses: Sequence[str], start: date, end: date
+) -> np.ndarray:
+    """Gaps per expert, as eligibility.rule_course, rule_clearance_expiry and rule_passport count them."""
+    gaps = np.zeros(len(t), dtype=np.int64)
+    for code in required_courses(position, mandatory_courses):
+        gaps += t.course(code) < start.toordinal()
+    if clearance_rank(position.clearance_level):
+        gaps += t.clearance_expires < end.toordinal()
+    gaps += t.passport_expires < add_months(end, PASSPORT_MARGIN_MONTHS).toordinal()
+    return gaps
+
+
+def _points(t: ExpertTable, position: PositionFacts, start: date, w: Weights) -> np.ndarray:
+    """Score points per expert before the cap and gap penalty, as scoring.score_components."""
+    beyond = np.maximum(0, t.experience - position.min_experience_years)
+    points = np.minimum(w.experience_cap, w.experience_per_year * beyond)
+    if position.expertise in t.expertise_col:
+        col = t.expertise_col[position.expertise]
+        secondary = np.where(t.secondary[:, col], w.expertise_secondary, 0)
+        points += np.where(t.primary == col, w.expertise_primary, secondary)
+    held = np.zeros(len(t), dtype=np.int64)
+    for code, level in position.languages_desirable.items():
+        held += t.language(code) >= cefr_rank(level)
+    points += np.minimum(w.language_desirable_cap, w.language_desirable * held)
+    same = t.past_mission(position.mission) | t.past_country(position.host_country)
+    bonus = np.where(same, w.same_mission_or_country, 0)
+    points += np.where(t.has_earlier, w.earlier_deployment + bonus, 0)
+    courses = np.zeros(len(t), dtype=np.int64)
+    for code in position.courses_desirable:
+        courses += t.course(code) >= start.toordinal()
+    points += np.minimum(w.course_desirable_cap, w.course_desirable * courses)
+    if position.asap:
+        points += np.where(t.short_notice, w.short_notice_asap, 0)
+    return points
+
+
 def screen_detail(
     table: ExpertTable,
     position: PositionFacts,
@@ -170,38 +218,13 @@ def screen_detail(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Status code, score and number of gaps of every expert of `table` for `position`."""
-    t, w = table, weights
     start, end = position_window(position, as_of)
-    s, e = start.toordinal(), end.toordinal()
-
-    blocked = ~t.active
-    for _, _, mask in blocker_masks(t, position, start, end):
-        blocked = blocked | mask
-
-    gaps = np.zeros(len(t), dtype=np.int64)
-    for code in required_courses(position, mandatory_courses):
-        gaps += t.course(code) < s
-    if clearance_rank(position.clearance_level):
-        gaps += t.clearance_expires < e
-    gaps += t.passport_expires < add_months(end, PASSPORT_MARGIN_MONTHS).toordinal()
-
-    beyond = np.maximum(0, t.experience - position.min_experience_years)
-    points = np.minimum(w.experience_cap, w.experience_per_year * beyond)
-    if position.expertise in t.expertise_col:
-        col = t.expertise_col[position.expertise]
-        points += np.where(t.primary == col, w.expertise_primary, np.where(t.secondary[:, col], w.expertise_secondary, 0))
-    held = sum((t.language(c) >= cefr_rank(lv) for c, lv in position.languages_desirable.items()), np.zeros(len(t), int))
-    points += np.minimum(w.language_desirable_cap, w.language_desirable * held)
-    same = t._column(t.past_missions, t.mission_col, position.mission, 0) | t._column(
-        t.past_countries, t.country_col, position.host_country, 0
-    )
-    points += np.where(t.has_earlier, w.earlier_deployment + np.where(same, w.same_mission_or_country, 0), 0)
-    courses = sum((t.course(c) >= s for c in position.courses_desirable), np.zeros(len(t), int))
-    points += np.minimum(w.course_desirable_cap, w.course_desirable * courses)
-    if position.asap:
-        points += np.where(t.short_notice, w.short_notice_asap, 0)
-    score = np.maximum(0, np.minimum(w.max_score, points) - w.gap_penalty * gaps)
-
+    blocked = ~table.active
+    for _, _, mask in blocker_masks(table, position, start, end):
+        blocked |= mask
+    gaps = _gap_counts(table, position, mandatory_courses, start, end)
+    points = _points(table, position, start, weights)
+    score = np.maximum(0, np.minimum(weights.max_score, points) - weights.gap_penalty * gaps)
     status = np.where(blocked, INELIGIBLE, np.where(gaps > 0, GAPS, ELIGIBLE)).astype(np.int8)
     return status, score, gaps
 
@@ -215,7 +238,9 @@ def screen(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Status code (ELIGIBLE, GAPS, INELIGIBLE) and score of every expert of `table` for `position`."""
-    status, score, _ = screen_detail(table, position, as_of=as_of, mandatory_courses=mandatory_courses, weights=weights)
+    status, score, _ = screen_detail(
+        table, position, as_of=as_of, mandatory_courses=mandatory_courses, weights=weights
+    )
     return status, score
 
 

@@ -1,7 +1,29 @@
 """All models, imported here so Alembic sees every table."""
 from seconding.models.audit import AuditEvent
-from seconding.models.enums import InstitutionKind, Role
+from seconding.models.enums import (
+    CefrLevel,
+    ClearanceLevel,
+    DrivingLicence,
+    InstitutionKind,
+    PoolStatus,
+    Role,
+    Sex,
+    TrainingStatus,
+)
+from seconding.models.experts import (
+    Expert,
+    ExpertExpertise,
+    ExpertiseArea,
+    ExpertLanguage,
+    MissionHistory,
+    Unavailability,
+)
 from seconding.models.institutions import Institution
+from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import User
 
-__all__ = ["AuditEvent", "Institution", "InstitutionKind", "Role", "User"]
+__all__ = [
+    "AuditEvent", "CefrLevel", "ClearanceLevel", "Course", "DrivingLicence", "Expert", "ExpertExpertise",
+    "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "MissionHistory", "PoolStatus", "Role",
+    "Sex", "TrainingRecord", "TrainingStatus", "Unavailability", "User",
+]

@@ -1,6 +1,5 @@
 """The append-only audit log."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,18 +15,18 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # What the actor typed or was known as, kept even for unknown users (failed sign-in).
     actor_label: Mapped[str] = mapped_column(String(254), default="")
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(64), default="")
     object_id: Mapped[str] = mapped_column(String(64), default="")
     # The institution the object belongs to: decides who may read the event (scope).
-    institution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institutions.id"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
 
-    actor: Mapped[Optional[User]] = relationship()
-    institution: Mapped[Optional[Institution]] = relationship()
+    actor: Mapped[User | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
 
 
 class AppendOnlyError(RuntimeError):

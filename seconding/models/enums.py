@@ -1,11 +1,8 @@
 """Enumerations shared by the models, forms and rules."""
-from enum import Enum
+from enum import StrEnum as _StrEnum
 
 
-class StrEnum(str, Enum):
-    def __str__(self) -> str:
-        return self.value
-
+class StrEnum(_StrEnum):
     @classmethod
     def values(cls) -> list[str]:
         return [m.value for m in cls]
@@ -22,3 +19,68 @@ class InstitutionKind(StrEnum):
     MINISTRY = "ministry"
     SERVICE = "service"
     OTHER = "other"
+
+
+class Sex(StrEnum):
+    F = "F"
+    M = "M"
+    X = "X"
+
+
+class CefrLevel(StrEnum):
+    """CEFR levels in order; native counts as above C2."""
+
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+    NATIVE = "native"
+
+    @property
+    def rank(self) -> int:
+        return list(CefrLevel).index(self) + 1
+
+    @classmethod
+    def at_least(cls, level: "CefrLevel") -> list["CefrLevel"]:
+        return [m for m in cls if m.rank >= level.rank]
+
+
+class ClearanceLevel(StrEnum):
+    """Security clearance levels in order (EU and Polish equivalents in SPEC §6)."""
+
+    NONE = "NONE"
+    RESTRICTED = "RESTRICTED"
+    CONFIDENTIAL = "CONFIDENTIAL"
+    SECRET = "SECRET"
+    TOP_SECRET = "TOP_SECRET"
+
+    @property
+    def rank(self) -> int:
+        return list(ClearanceLevel).index(self)
+
+    @classmethod
+    def at_least(cls, level: "ClearanceLevel") -> list["ClearanceLevel"]:
+        return [m for m in cls if m.rank >= level.rank]
+
+
+class DrivingLicence(StrEnum):
+    NONE = "NONE"
+    B = "B"
+    B_4X4 = "B_4X4"
+
+
+class PoolStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEFT = "left"
+
+
+class TrainingStatus(StrEnum):
+    """Status of a course for an expert, the same everywhere it is shown."""
+
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    MISSING = "missing"

@@ -17,7 +17,7 @@ class Institution(db.Model):
     name_en: Mapped[str] = mapped_column(String(200))
     name_pl: Mapped[str] = mapped_column(String(200))
     kind: Mapped[InstitutionKind] = mapped_column(enum_type(InstitutionKind))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("institutions.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
 
     parent: Mapped[Optional["Institution"]] = relationship(remote_side=[id])
 

@@ -1,0 +1,212 @@
+"""Changing experts: create, update with optimistic locking, pool status. Services flush; views commit."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from seconding.audit.services import record
+from seconding.db import utcnow
+from seconding.extensions import db
+from seconding.models import (
+    CefrLevel,
+    ClearanceLevel,
+    DrivingLicence,
+    Expert,
+    ExpertExpertise,
+    ExpertiseArea,
+    ExpertLanguage,
+    MissionHistory,
+    PoolStatus,
+    Sex,
+    Unavailability,
+)
+
+
+class ExpertError(ValueError):
+    """The change cannot be made; `field` names the form field concerned."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleEdit(ExpertError):
+    """Someone else saved the record after this form was opened; nothing was overwritten."""
+
+
+@dataclass
+class Period:
+    start: date
+    end: date
+    reason: str = ""
+
+
+@dataclass
+class History:
+    mission: str
+    host_country: str = ""
+    role: str = ""
+    start: date | None = None
+    end: date | None = None
+    csdp: bool = True
+
+
+@dataclass
+class ExpertData:
+    """Everything a form or a register row says about an expert (lists None = leave as they are)."""
+
+    institution_id: int
+    external_id: str
+    given_name: str
+    family_name: str
+    sex: Sex
+    experience_years: int = 0
+    date_of_birth: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    rank: str | None = None
+    expertise: list[str] = field(default_factory=list)  # area codes, the primary first
+    languages: list[tuple[str, CefrLevel]] = field(default_factory=list)
+    clearance_level: ClearanceLevel = ClearanceLevel.NONE
+    clearance_expires: date | None = None
+    passport_expires: date | None = None
+    driving_licence: DrivingLicence = DrivingLicence.NONE
+    available_from: date | None = None
+    short_notice: bool = False
+    pool_status: PoolStatus = PoolStatus.ACTIVE
+    consent_on: date | None = None
+    notes: str = ""
+    unavailability: list[Period] | None = None
+    history: list[History] | None = None
+
+
+SCALARS = ("institution_id", "external_id", "given_name", "family_name", "sex", "experience_years", "date_of_birth",
+           "email", "phone", "rank", "clearance_level", "clearance_expires", "passport_expires", "driving_licence",
+           "available_from", "short_notice", "pool_status", "consent_on", "notes")
+
+
+def _apply(expert: Expert, data: ExpertData) -> list[str]:
+    """Copy the data onto the expert; returns the names of what changed."""
+    changed = []
+    for name in SCALARS:
+        value = getattr(data, name)
+        if getattr(expert, name) != value:
+            setattr(expert, name, value)
+            changed.append(name)
+    current_langs = sorted((lang.code, CefrLevel(lang.level)) for lang in expert.languages)
+    if current_langs != sorted(data.languages):
+        expert.languages = [ExpertLanguage(code=code, level=level) for code, level in data.languages]
+        changed.append("languages")
+    current_areas = [e.area.code for e in sorted(expert.expertise, key=lambda e: (not e.primary, e.area.code))]
+    wanted = data.expertise[:1] + sorted(set(data.expertise[1:]) - set(data.expertise[:1]))
+    if current_areas != wanted:
+        areas = {a.code: a for a in db.session.scalars(select(ExpertiseArea).where(ExpertiseArea.code.in_(wanted)))}
+        expert.expertise = [ExpertExpertise(area=areas[code], primary=(i == 0)) for i, code in enumerate(wanted)]
+        changed.append("expertise")
+    if data.unavailability is not None:
+        current = [(p.start, p.end, p.reason) for p in expert.unavailability]
+        wanted_periods = sorted((p.start, p.end, p.reason) for p in data.unavailability)
+        if sorted(current) != wanted_periods:
+            expert.unavailability = [Unavailability(start=s, end=e, reason=r) for s, e, r in wanted_periods]
+            changed.append("unavailability")
+    if data.history is not None:
+        current_h = [(h.mission, h.host_country, h.role, h.start, h.end, h.csdp) for h in expert.mission_history]
+        wanted_h = [(h.mission, h.host_country, h.role, h.start, h.end, h.csdp) for h in data.history]
+        if current_h != wanted_h:
+            expert.mission_history = [MissionHistory(mission=m, host_country=c, role=r, start=s, end=e, csdp=x)
+                                      for m, c, r, s, e, x in wanted_h]
+            changed.append("mission history")
+    return changed
+
+
+def check(data: ExpertData) -> list[tuple[str, str]]:
+    """Rules that hold for every expert, whatever the entry point: (field, message) pairs."""
+    problems = []
+    if data.clearance_level != ClearanceLevel.NONE and data.clearance_expires is None:
+        problems.append(("clearance_expires", "A clearance level needs its expiry date."))
+    if data.experience_years < 0:
+        problems.append(("experience_years", "Years of experience cannot be negative."))
+    codes = [code for code, _ in data.languages]
+    if len(codes) != len(set(codes)):
+        problems.append(("languages", "Each language may be listed once."))
+    if len(data.expertise) != len(set(data.expertise)):
+        problems.append(("expertise", "Each expertise area may be listed once."))
+    for period in data.unavailability or []:
+        if period.end < period.start:
+            problems.append(("unavailability", "An unavailability period must end on or after its start."))
+    for entry in data.history or []:
+        if entry.start and entry.end and entry.end < entry.start:
+            problems.append(("history", "A mission must end on or after its start."))
+    return problems
+
+
+def _raise_first(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        field_name, message = problems[0]
+        raise ExpertError(message, field_name)
+
+
+def _external_id_taken(institution_id: int, external_id: str, except_id: int | None = None) -> bool:
+    query = select(Expert.id).where(Expert.institution_id == institution_id, Expert.external_id == external_id)
+    if except_id is not None:
+        query = query.where(Expert.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+DUPLICATE = "An expert with this personnel number already exists in this institution."
+
+
+def create_expert(data: ExpertData, *, audit: bool = True) -> Expert:
+    """Create an expert; the (institution, external id) pair must be new."""
+    _raise_first(check(data))
+    if _external_id_taken(data.institution_id, data.external_id):
+        raise ExpertError(DUPLICATE, "external_id")
+    expert = Expert(notes="", short_notice=False)
+    db.session.add(expert)
+    _apply(expert, data)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a concurrent insert of the same pair; the caller rolls back
+        raise ExpertError(DUPLICATE, "external_id") from exc
+    if audit:
+        record("expert_created", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
+               summary=f"{expert.name} ({expert.external_id})")
+    return expert
+
+
+def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audit: bool = True) -> list[str]:
+    """Save changes unless the record changed since `version` was read; returns what changed."""
+    if version is not None and version != expert.version:
+        raise StaleEdit("Someone else changed this expert after you opened the form. Nothing was saved: "
+                        "the form now shows their version; make your change again.")
+    _raise_first(check(data))
+    if _external_id_taken(data.institution_id, data.external_id, except_id=expert.id):
+        raise ExpertError(DUPLICATE, "external_id")
+    changed = _apply(expert, data)
+    if changed:
+        # Touch the row even when only lists changed, so the version moves and concurrent edits are caught.
+        expert.updated_at = utcnow()
+        try:
+            db.session.flush()
+        except StaleDataError as exc:
+            raise StaleEdit("Someone else changed this expert at the same moment. Nothing was saved.") from exc
+        if audit:
+            record("expert_updated", object_type="expert", object_id=expert.id,
+                   institution_id=expert.institution_id, summary="changed: " + ", ".join(changed))
+    return changed
+
+
+def change_pool_status(expert: Expert, status: PoolStatus, *, version: int | None, reason: str = "") -> bool:
+    """Move an expert between active, suspended and left the pool."""
+    if version is not None and version != expert.version:
+        raise StaleEdit("Someone else changed this expert after you opened the page. Nothing was saved.")
+    if expert.pool_status == status:
+        return False
+    old = expert.pool_status
+    expert.pool_status = status
+    db.session.flush()
+    record("expert_status_changed", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
+           summary=f"{old.value} -> {status.value}" + (f": {reason}" if reason else ""))
+    return True

@@ -1,0 +1,135 @@
+"""The national pool: experts with languages, expertise, unavailability and earlier missions."""
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from seconding.db import UTCDateTime, enum_type, utcnow
+from seconding.extensions import db
+from seconding.models.enums import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
+from seconding.models.institutions import Institution
+
+
+class ExpertiseArea(db.Model):
+    __tablename__ = "expertise_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_pl: Mapped[str] = mapped_column(String(200))
+
+    def name(self, locale: str = "en") -> str:
+        return self.name_pl if locale == "pl" else self.name_en
+
+
+class Expert(db.Model):
+    __tablename__ = "experts"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "external_id"),
+        CheckConstraint("experience_years >= 0", name="experience_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(64))
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    sex: Mapped[Sex] = mapped_column(enum_type(Sex, 1))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    experience_years: Mapped[int] = mapped_column(Integer, default=0)
+    clearance_level: Mapped[ClearanceLevel] = mapped_column(enum_type(ClearanceLevel), default=ClearanceLevel.NONE)
+    clearance_expires: Mapped[date | None] = mapped_column(Date)
+    passport_expires: Mapped[date | None] = mapped_column(Date)
+    driving_licence: Mapped[DrivingLicence] = mapped_column(enum_type(DrivingLicence), default=DrivingLicence.NONE)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    short_notice: Mapped[bool] = mapped_column(Boolean, default=False)
+    pool_status: Mapped[PoolStatus] = mapped_column(enum_type(PoolStatus), default=PoolStatus.ACTIVE, index=True)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic locking: every UPDATE checks and bumps it; forms carry the version they were read at.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    institution: Mapped[Institution] = relationship()
+    languages: Mapped[list["ExpertLanguage"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan", order_by="ExpertLanguage.code")
+    expertise: Mapped[list["ExpertExpertise"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan")
+    unavailability: Mapped[list["Unavailability"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan", order_by="Unavailability.start")
+    mission_history: Mapped[list["MissionHistory"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan", order_by="MissionHistory.start")
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def primary_expertise(self) -> ExpertiseArea | None:
+        return next((e.area for e in self.expertise if e.primary), None)
+
+    @property
+    def secondary_expertise(self) -> list[ExpertiseArea]:
+        return [e.area for e in self.expertise if not e.primary]
+
+
+class ExpertLanguage(db.Model):
+    __tablename__ = "expert_languages"
+    __table_args__ = (UniqueConstraint("expert_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(2), index=True)  # ISO 639-1
+    level: Mapped[CefrLevel] = mapped_column(enum_type(CefrLevel, 6))
+
+    expert: Mapped[Expert] = relationship(back_populates="languages")
+
+
+class ExpertExpertise(db.Model):
+    __tablename__ = "expert_expertise"
+    __table_args__ = (UniqueConstraint("expert_id", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("expertise_areas.id"), index=True)
+    primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    expert: Mapped[Expert] = relationship(back_populates="expertise")
+    area: Mapped[ExpertiseArea] = relationship(lazy="joined")
+
+
+class Unavailability(db.Model):
+    __tablename__ = "unavailability"
+    __table_args__ = (CheckConstraint('"end" >= start', name="end_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    expert: Mapped[Expert] = relationship(back_populates="unavailability")
+
+
+class MissionHistory(db.Model):
+    """An earlier mission entered by hand (tours tracked by the app come from deployments)."""
+
+    __tablename__ = "mission_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    mission: Mapped[str] = mapped_column(String(100))
+    host_country: Mapped[str] = mapped_column(String(100), default="")
+    csdp: Mapped[bool] = mapped_column(Boolean, default=True)
+    role: Mapped[str] = mapped_column(String(200), default="")
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+
+    expert: Mapped[Expert] = relationship(back_populates="mission_history")

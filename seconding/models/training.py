@@ -1,0 +1,36 @@
+"""Courses and training records."""
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from seconding.db import UTCDateTime, utcnow
+from seconding.extensions import db
+from seconding.models.experts import Expert
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    validity_months: Mapped[int | None] = mapped_column(Integer)  # None: does not expire
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TrainingRecord(db.Model):
+    __tablename__ = "training_records"
+    __table_args__ = (UniqueConstraint("expert_id", "course_id", "completed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    completed_on: Mapped[date] = mapped_column()
+    expires_on: Mapped[date | None] = mapped_column()  # None: does not expire
+    certificate_ref: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    expert: Mapped[Expert] = relationship(backref="training_records")
+    course: Mapped[Course] = relationship(lazy="joined")

@@ -1,0 +1,62 @@
+"""Training records: one for an expert, or a course session for many at once."""
+from datetime import date
+
+from sqlalchemy import select
+
+from seconding.audit.services import record
+from seconding.extensions import db
+from seconding.models import Course, Expert, TrainingRecord
+from seconding.training.status import computed_expiry
+
+
+class TrainingError(ValueError):
+    """The record cannot be added; `field` names the form field concerned."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def add_training_record(expert: Expert, course: Course, completed_on: date, *, expires_on: date | None = None,
+                        certificate_ref: str = "", audit: bool = True) -> TrainingRecord:
+    """Record a completed course; expiry is computed from the course's validity unless given."""
+    if expires_on is not None and expires_on < completed_on:
+        raise TrainingError("The expiry date must be on or after the completion date.", "expires_on")
+    duplicate = db.session.scalar(select(TrainingRecord.id).where(
+        TrainingRecord.expert_id == expert.id, TrainingRecord.course_id == course.id,
+        TrainingRecord.completed_on == completed_on))
+    if duplicate is not None:
+        raise TrainingError(f"{course.code} completed on {completed_on.isoformat()} is already recorded.",
+                            "completed_on")
+    entry = TrainingRecord(expert=expert, course=course, completed_on=completed_on,
+                           expires_on=expires_on if expires_on is not None
+                           else computed_expiry(completed_on, course.validity_months),
+                           certificate_ref=certificate_ref.strip())
+    db.session.add(entry)
+    db.session.flush()
+    if audit:
+        record("training_added", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
+               summary=f"{course.code} completed {completed_on.isoformat()}")
+    return entry
+
+
+def record_session(course: Course, completed_on: date, experts: list[Expert]) -> int:
+    """Record one course session for several experts; those who already have it on that date are skipped."""
+    existing = set(db.session.scalars(select(TrainingRecord.expert_id).where(
+        TrainingRecord.course_id == course.id, TrainingRecord.completed_on == completed_on,
+        TrainingRecord.expert_id.in_([e.id for e in experts]))))
+    added = 0
+    for expert in experts:
+        if expert.id not in existing:
+            add_training_record(expert, course, completed_on)
+            added += 1
+    return added
+
+
+def delete_training_record(entry: TrainingRecord) -> None:
+    """Remove a record entered by mistake (audited)."""
+    expert = entry.expert
+    record("training_deleted", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
+           summary=f"{entry.course.code} completed {entry.completed_on.isoformat()}")
+    db.session.delete(entry)
+    db.session.flush()
