@@ -8,10 +8,23 @@ from seconding.extensions import db
 from seconding.models import Institution, Role
 
 
+# Command groups of the areas, each in `<module>.commands` (a list of click commands or groups).
+AREA_COMMANDS = (
+    "seconding.register.cli",
+    "seconding.missions.cli",
+    "seconding.matches.cli",
+)
+
+
 def register_cli(app: Flask) -> None:
+    from importlib import import_module
+
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    for name in AREA_COMMANDS:
+        for command in import_module(name).commands:
+            app.cli.add_command(command)
 
 
 @click.command("seed-reference")

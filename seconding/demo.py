@@ -40,4 +40,16 @@ def seed_demo() -> DemoReport:
         user.failed_logins, user.locked_until = 0, None
         report.users.append((email, role.value, code, password))
     db.session.flush()
+    # Each area adds its fictional data; steps return lines for the console.
+    from importlib import import_module
+
+    for name in DEMO_STEPS:
+        report.lines.extend(import_module(name).seed_demo_data())
+    db.session.flush()
     return report
+
+
+DEMO_STEPS = (
+    "seconding.experts.demo",
+    "seconding.missions.demo",
+)

@@ -33,14 +33,25 @@ def init_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
 
-def register_blueprints(app: Flask) -> None:
-    from seconding.admin.views import bp as admin_bp
-    from seconding.audit.views import bp as audit_bp
-    from seconding.auth.views import bp as auth_bp
-    from seconding.main.views import bp as main_bp
+# One blueprint per area, each in `<module>.bp`.
+BLUEPRINTS = (
+    "seconding.main.views",
+    "seconding.auth.views",
+    "seconding.admin.views",
+    "seconding.audit.views",
+    "seconding.experts.views",
+    "seconding.training.views",
+    "seconding.register.views",
+    "seconding.missions.views",
+    "seconding.matches.views",
+)
 
-    for bp in (main_bp, auth_bp, admin_bp, audit_bp):
-        app.register_blueprint(bp)
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(name).bp)
 
 
 def register_errors(app: Flask) -> None:

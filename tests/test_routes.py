@@ -1,36 +1,15 @@
 """Every route × every role: anonymous users go to sign-in, wrong roles get 403, refused requests change nothing.
 
-When an area adds a route, it adds a row to ROUTES (the first test fails until it does).
+When an area adds a route, it adds a row to its module in tests/routes/ (the first test fails until it does).
 """
 import pytest
 from sqlalchemy import select
 
 from seconding.extensions import db as _db
 from seconding.models import Role
+from tests.routes import CTX_BUILDERS, ROUTES, SCOPED
 
-ALL = frozenset(Role)
-ADMIN = frozenset({Role.ADMIN})
-COORD = frozenset({Role.ADMIN, Role.COORDINATOR})
 PUBLIC = None
-
-# endpoint -> (methods to try, roles allowed (None = no sign-in needed), url arguments, form data for POST)
-ROUTES = {
-    "main.dashboard": (("GET",), ALL, None, None),
-    "main.healthz": (("GET",), PUBLIC, None, None),
-    "auth.sign_in": (("GET",), PUBLIC, None, None),
-    "auth.sign_out": (("POST",), ALL, None, {}),
-    "auth.account": (("GET", "POST"), ALL, None, {"pref-locale": "pl", "pref-submit": "1"}),
-    "audit.index": (("GET",), COORD, None, None),
-    "admin.users": (("GET",), ADMIN, None, None),
-    "admin.institutions": (("GET",), ADMIN, None, None),
-    "admin.new_user": (("GET", "POST"), ADMIN, None,
-                       lambda ctx: {"email": "new.person@example.org", "name": "New Person", "role": "viewer",
-                                    "institution_id": ctx["institutions"]["POLICE"].id, "active": "y",
-                                    "password": "a long password 1"}),
-    "admin.edit_user": (("GET", "POST"), ADMIN, lambda ctx: {"user_id": ctx["target"].id},
-                        lambda ctx: {"email": ctx["target"].email, "name": "Renamed", "role": "admin",
-                                     "institution_id": ctx["institutions"]["MFA"].id, "active": "y"}),
-}
 
 
 def snapshot() -> dict:
@@ -46,8 +25,13 @@ def test_every_route_is_in_the_table(app):
 
 
 @pytest.fixture
-def ctx(institutions, make_user):
-    return {"institutions": institutions, "target": make_user(Role.HR_OFFICER, "POLICE", email="target@example.org")}
+def ctx(institutions, make_user, make_expert):
+    """Objects the URLs and forms of the table need; areas add theirs with extend_ctx(ctx)."""
+    context = {"institutions": institutions, "make_expert": make_expert,
+               "target": make_user(Role.HR_OFFICER, "POLICE", email="target@example.org")}
+    for build in CTX_BUILDERS:
+        build(context)
+    return context
 
 
 def _url(app, endpoint, args):
@@ -98,3 +82,22 @@ def test_roles(app, client, ctx, make_user, login, role, endpoint, method):
     else:
         assert response.status_code == 403
         assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", [Role.HR_OFFICER, Role.COORDINATOR])
+@pytest.mark.parametrize(("endpoint", "method"), [c for c in _cases() if c[0] in SCOPED])
+def test_out_of_scope_objects_are_not_found(app, client, ctx, make_user, login, role, endpoint, method):
+    """A Border Guard user asking for a Police object is told it does not exist, and nothing changes."""
+    _methods, roles, args, data = ROUTES[endpoint]
+    if role not in roles:
+        pytest.skip("role refused anyway")
+    url = _url(app, endpoint, args(ctx) if args else None)
+    login(make_user(role, "BORDER_GUARD"))
+    before = snapshot()
+    if method == "POST":
+        payload = data(ctx) if callable(data) else dict(data or {})
+        response = client.post_form(url, payload)
+    else:
+        response = client.get(url)
+    assert response.status_code in (403, 404)
+    assert snapshot() == before

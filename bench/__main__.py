@@ -1,0 +1,61 @@
+"""The benchmark of SPEC §13: `python -m bench [--experts N]` (or `make bench`).
+
+It builds (once, then reuses) a SQLite database of N fictional experts in bench/out/, and runs each section in
+SECTIONS; a section is a module with `run(app, n) -> list[Figure]`. Peak memory is printed at the end.
+"""
+import argparse
+import importlib
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+SECTIONS = ("bench.pool", "bench.matching", "bench.register")
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--experts", type=int, default=50_000, help="size of the generated pool (default 50000)")
+    parser.add_argument("--sections", default=",".join(s.split(".")[1] for s in SECTIONS),
+                        help="comma-separated sections to run")
+    parser.add_argument("--fresh", action="store_true", help="regenerate the database")
+    args = parser.parse_args(argv)
+    if args.experts < 1:
+        parser.error("--experts must be at least 1")
+
+    OUT.mkdir(exist_ok=True)
+    db_path = OUT / f"pool-{args.experts}.db"
+    if args.fresh and db_path.exists():
+        db_path.unlink()
+    os.environ.setdefault("INSTANCE_PATH", str(OUT / "instance"))
+    from seconding import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench",
+                      "TESTING": False, "SCHEDULER_ENABLED": False})
+    from bench.generate import ensure_pool
+
+    started = time.perf_counter()
+    created = ensure_pool(app, args.experts)
+    if created:
+        print(f"generated {args.experts} experts in {time.perf_counter() - started:.1f} s -> {db_path}")
+    print(f"pool: {args.experts} experts ({db_path.name}); Python {sys.version.split()[0]}")
+    wanted = {s.strip() for s in args.sections.split(",")}
+    for name in SECTIONS:
+        if name.split(".")[1] not in wanted:
+            continue
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        print(f"\n[{name.split('.')[1]}]")
+        for figure in module.run(app, args.experts):
+            print(figure.line(), flush=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory (max RSS of this process): {peak_mb:.0f} MB (target 500 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

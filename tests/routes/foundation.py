@@ -1,0 +1,20 @@
+"""Routes of the foundation: dashboard, sign-in, account, audit, users."""
+from tests.routes.common import ADMIN, ALL, COORD, PUBLIC
+
+ROUTES = {
+    "main.dashboard": (("GET",), ALL, None, None),
+    "main.healthz": (("GET",), PUBLIC, None, None),
+    "auth.sign_in": (("GET",), PUBLIC, None, None),
+    "auth.sign_out": (("POST",), ALL, None, {}),
+    "auth.account": (("GET", "POST"), ALL, None, {"pref-locale": "pl", "pref-submit": "1"}),
+    "audit.index": (("GET",), COORD, None, None),
+    "admin.users": (("GET",), ADMIN, None, None),
+    "admin.institutions": (("GET",), ADMIN, None, None),
+    "admin.new_user": (("GET", "POST"), ADMIN, None,
+                       lambda ctx: {"email": "new.person@example.org", "name": "New Person", "role": "viewer",
+                                    "institution_id": ctx["institutions"]["POLICE"].id, "active": "y",
+                                    "password": "a long password 1"}),
+    "admin.edit_user": (("GET", "POST"), ADMIN, lambda ctx: {"user_id": ctx["target"].id},
+                        lambda ctx: {"email": ctx["target"].email, "name": "Renamed", "role": "admin",
+                                     "institution_id": ctx["institutions"]["MFA"].id, "active": "y"}),
+}
