@@ -7,7 +7,6 @@ from sqlalchemy import select
 from seconding.extensions import db
 from seconding.models import Institution, Role
 
-
 # Command groups of the areas, each in `<module>.commands` (a list of click commands or groups).
 AREA_COMMANDS = (
     "seconding.register.cli",

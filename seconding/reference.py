@@ -1,9 +1,11 @@
 """Reference data of SPEC §4 and §11, loaded idempotently (`flask seed-reference`, `flask seed-demo`)."""
+from datetime import date
+
 from flask import current_app
 from sqlalchemy import select
 
 from seconding.extensions import db
-from seconding.models import Course, ExpertiseArea, Institution, InstitutionKind
+from seconding.models import Course, ExpertiseArea, Institution, InstitutionKind, Mission
 
 # (code, English name, Polish name, kind, parent code)
 INSTITUTIONS = (
@@ -97,10 +99,50 @@ def seed_courses() -> int:
     return len(new)
 
 
+# Civilian CSDP missions of SPEC §11: (acronym, name, host country, HQ city, since, mandate end or None where the
+# table says "(check)"). Military operations (EUFOR ALTHEA, EUMAM Ukraine, EUNAVFOR ATALANTA, ...) are not listed.
+MISSIONS = (
+    ("EULEX Kosovo", "EU Rule of Law Mission in Kosovo", "Kosovo", "Pristina", 2008, date(2027, 6, 14)),
+    ("EUMM Georgia", "EU Monitoring Mission in Georgia", "Georgia", "Tbilisi", 2008, None),
+    ("EUAM Ukraine", "EU Advisory Mission for Civilian Security Sector Reform Ukraine", "Ukraine", "Kyiv", 2014,
+     date(2027, 5, 31)),
+    ("EUMA", "EU Mission in Armenia", "Armenia", "Yeghegnadzor", 2023, date(2027, 2, 19)),
+    ("EUPM Moldova", "EU Partnership Mission in the Republic of Moldova", "Moldova", "Chișinău", 2023,
+     date(2027, 5, 31)),
+    ("EUAM Iraq", "EU Advisory Mission in support of Security Sector Reform in Iraq", "Iraq", "Baghdad", 2017,
+     date(2026, 4, 30)),
+    ("EUBAM Libya", "EU Integrated Border Management Assistance Mission in Libya", "Libya", "Tripoli", 2013,
+     date(2027, 6, 30)),
+    ("EUBAM Rafah", "EU Border Assistance Mission at the Rafah Crossing Point", "Palestinian territories", "", 2005,
+     date(2026, 6, 30)),
+    ("EUPOL COPPS", "EU Police and Rule of Law Mission for the Palestinian Territories", "Palestinian territories",
+     "Ramallah", 2006, date(2026, 6, 30)),
+    ("EUCAP Somalia", "EU Capacity Building Mission in Somalia", "Somalia", "Mogadishu", 2012, date(2027, 2, 28)),
+    ("EUCAP Sahel Mali", "EU Capacity Building Mission in Mali", "Mali", "Bamako", 2015, None),
+    ("EUAM RCA", "EU Advisory Mission in the Central African Republic", "Central African Republic", "Bangui", 2020,
+     date(2026, 8, 7)),
+)
+
+
+def seed_missions() -> int:
+    """Create missing missions; existing ones stay as an admin or coordinator edited them."""
+    existing = set(db.session.scalars(select(Mission.acronym)))
+    new = [
+        Mission(acronym=acronym, name=name, host_country=country, hq_city=city, start_year=since,
+                mandate_end=mandate_end, active=True)
+        for acronym, name, country, city, since, mandate_end in MISSIONS
+        if acronym not in existing
+    ]
+    db.session.add_all(new)
+    db.session.flush()
+    return len(new)
+
+
 def seed_reference() -> dict[str, int]:
     """Load every kind of reference data that exists so far; returns counts of created rows by kind."""
     return {
         "institutions": seed_institutions(),
         "expertise areas": seed_expertise_areas(),
         "courses": seed_courses(),
+        "missions": seed_missions(),
     }

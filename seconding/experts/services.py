@@ -95,15 +95,9 @@ def _apply(expert: Expert, data: ExpertData) -> list[str]:
         if getattr(expert, name) != value:
             setattr(expert, name, value)
             changed.append(name)
-    current_langs = sorted((lang.code, CefrLevel(lang.level)) for lang in expert.languages)
-    if current_langs != sorted(data.languages):
-        expert.languages = [ExpertLanguage(code=code, level=level) for code, level in data.languages]
+    if _sync_languages(expert, dict(data.languages)):
         changed.append("languages")
-    current_areas = [e.area.code for e in sorted(expert.expertise, key=lambda e: (not e.primary, e.area.code))]
-    wanted = data.expertise[:1] + sorted(set(data.expertise[1:]) - set(data.expertise[:1]))
-    if current_areas != wanted:
-        areas = {a.code: a for a in db.session.scalars(select(ExpertiseArea).where(ExpertiseArea.code.in_(wanted)))}
-        expert.expertise = [ExpertExpertise(area=areas[code], primary=(i == 0)) for i, code in enumerate(wanted)]
+    if _sync_expertise(expert, data.expertise):
         changed.append("expertise")
     if data.unavailability is not None:
         current = [(p.start, p.end, p.reason) for p in expert.unavailability]
@@ -118,6 +112,45 @@ def _apply(expert: Expert, data: ExpertData) -> list[str]:
             expert.mission_history = [MissionHistory(mission=m, host_country=c, role=r, start=s, end=e, csdp=x)
                                       for m, c, r, s, e, x in wanted_h]
             changed.append("mission history")
+    return changed
+
+
+def _sync_languages(expert: Expert, wanted: dict[str, CefrLevel]) -> bool:
+    """Update rows in place (the (expert, code) pair is unique, so delete-and-insert would clash)."""
+    changed = False
+    for lang in list(expert.languages):
+        if lang.code not in wanted:
+            expert.languages.remove(lang)
+            changed = True
+        elif lang.level != wanted[lang.code]:
+            lang.level = wanted[lang.code]
+            changed = True
+    held = {lang.code for lang in expert.languages}
+    for code, level in wanted.items():
+        if code not in held:
+            expert.languages.append(ExpertLanguage(code=code, level=level))
+            changed = True
+    return changed
+
+
+def _sync_expertise(expert: Expert, codes: list[str]) -> bool:
+    """Areas in place as well; the first code is the primary one."""
+    wanted = {code: i == 0 for i, code in enumerate(dict.fromkeys(codes))}
+    changed = False
+    for link in list(expert.expertise):
+        if link.area.code not in wanted:
+            expert.expertise.remove(link)
+            changed = True
+        elif link.primary != wanted[link.area.code]:
+            link.primary = wanted[link.area.code]
+            changed = True
+    held = {link.area.code for link in expert.expertise}
+    missing = [code for code in wanted if code not in held]
+    if missing:
+        areas = {a.code: a for a in db.session.scalars(select(ExpertiseArea).where(ExpertiseArea.code.in_(missing)))}
+        for code in missing:
+            expert.expertise.append(ExpertExpertise(area=areas[code], primary=wanted[code]))
+        changed = True
     return changed
 
 

@@ -1,4 +1,166 @@
-"""Pages of this area (filled in by the area)."""
-from flask import Blueprint
+"""The expert pages: list with filters, detail, create, edit, pool status."""
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
+from seconding.audit.queries import audit_events
+from seconding.experts import profile
+from seconding.experts.forms import ExpertForm, FilterForm, StatusForm
+from seconding.experts.queries import ExpertFilters, expert_rows
+from seconding.experts.services import ExpertError, StaleEdit, change_pool_status, create_expert, update_expert
+from seconding.extensions import db
+from seconding.languages import language_names
+from seconding.models import Expert, ExpertiseArea, PoolStatus
+from seconding.pagination import Page, page_number
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
+personal = roles_required(*PERSONAL_DATA_ROLES)
+
+
+def get_expert(expert_id: int) -> Expert:
+    """The expert, if it exists and is in the current user's scope (else 404)."""
+    expert = db.session.get(Expert, expert_id) or abort(404)
+    require_scope(expert.institution_id)
+    return expert
+
+
+def filter_form() -> tuple[FilterForm, ExpertFilters]:
+    """The list's filter form from the query string, and the filters that passed validation."""
+    form = FilterForm(request.args)
+    locale = str(get_locale() or "en")
+    form.institution.choices = [("", _("all in your scope"))] + [
+        (i.code, f"{i.code} — {i.name(locale)}") for i in institutions_in_scope(current_user)]
+    form.language.choices = [("", _("any"))] + list(language_names(locale).items())
+    form.expertise.choices = [("", _("any"))] + [
+        (a.code, a.name(locale)) for a in db.session.scalars(select(ExpertiseArea).order_by(ExpertiseArea.code))]
+    form.validate()
+    for field in form:
+        if not request.args.get(field.name):  # an absent or empty filter is not an error
+            field.errors = []
+    filters = ExpertFilters()
+    for name in ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
+                 "training"):
+        field = getattr(form, name)
+        if not field.errors and field.data:
+            setattr(filters, name, field.data.strip() if isinstance(field.data, str) else field.data)
+    filters.sort = (request.args.get("sort") or "name")[:30]
+    return form, filters
+
+
+@bp.route("/")
+@personal
+def index():
+    form, filters = filter_form()
+    today = date.today()
+    per_page = current_app.config["EXPERTS_PER_PAGE"]
+    rows_query, count_query = expert_rows(current_user, filters, today, current_app.config["TRAINING_EXPIRING_DAYS"])
+    number = page_number(request.args.get("page"))
+    total = db.session.scalar(count_query)
+    rows = db.session.execute(rows_query.limit(per_page).offset((number - 1) * per_page)).all()
+    page = Page(items=rows, page=number, per_page=per_page, total=total)
+    return render_template("experts/index.html", form=form, filters=filters, page=page, today=today,
+                           args=filters.as_args())
+
+
+def _prepare(form: ExpertForm) -> None:
+    locale = str(get_locale() or "en")
+    form.institution_id.choices = [(i.id, f"{i.code} — {i.name(locale)}") for i in institutions_in_scope(current_user)]
+    areas = [(a.code, a.name(locale)) for a in db.session.scalars(select(ExpertiseArea).order_by(ExpertiseArea.code))]
+    form.primary_expertise.choices = [("", "—")] + areas
+    form.other_expertise.choices = areas
+    languages = [("", "—")] + list(language_names(locale).items())
+    for entry in form.languages:
+        entry.form.code.choices = languages
+
+
+def _save_errors(form: ExpertForm, exc: ExpertError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    (field.errors if field is not None else form.form_errors).append(str(exc))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@personal
+def new():
+    form = ExpertForm()
+    if request.method == "GET":
+        profile.pad_lists(form)
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            expert = create_expert(profile.form_to_data(form))
+        except ExpertError as exc:
+            db.session.rollback()
+            _save_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The expert %(name)s is added to the pool.", name=expert.name), "success")
+            return redirect(url_for("experts.detail", expert_id=expert.id))
+    return render_template("experts/form.html", form=form, expert=None)
+
+
+@bp.route("/<int:expert_id>")
+@personal
+def detail(expert_id: int):
+    expert = get_expert(expert_id)
+    today = date.today()
+    horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
+    history = db.session.scalars(
+        audit_events(current_user, object_type="expert", object_id=str(expert.id), scoped=False).limit(50)).all()
+    status_form = StatusForm(version=expert.version, pool_status=expert.pool_status.value)
+    return render_template("experts/detail.html", expert=expert, today=today,
+                           training=profile.training_rows(expert, today, horizon),
+                           clearance_status=profile.expiry(expert.clearance_expires, today, horizon),
+                           passport_status=profile.expiry(expert.passport_expires, today, horizon),
+                           history=history, status_form=status_form, locale=str(get_locale() or "en"))
+
+
+@bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
+@personal
+def edit(expert_id: int):
+    expert = get_expert(expert_id)
+    form = ExpertForm()
+    if request.method == "GET":
+        profile.expert_to_form(expert, form)
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+            changed = update_expert(expert, profile.form_to_data(form), version=version)
+        except StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("experts.edit", expert_id=expert_id))
+        except ExpertError as exc:
+            db.session.rollback()
+            _save_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("experts.detail", expert_id=expert.id))
+    return render_template("experts/form.html", form=form, expert=expert)
+
+
+@bp.route("/<int:expert_id>/status", methods=["POST"])
+@personal
+def status(expert_id: int):
+    expert = get_expert(expert_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+            change_pool_status(expert, PoolStatus(form.pool_status.data), version=version,
+                               reason=form.reason.data or "")
+        except StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The pool status is now: %(status)s.", status=expert.pool_status.value), "success")
+    else:
+        flash(_("Choose a valid pool status."), "error")
+    return redirect(url_for("experts.detail", expert_id=expert.id))

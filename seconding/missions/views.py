@@ -1,4 +1,284 @@
-"""Pages of this area (filled in by the area)."""
-from flask import Blueprint
+"""Missions, calls for contributions and positions: everyone signed in reads; coordinators and admins edit."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from seconding.access import COORDINATING_ROLES, roles_required
+from seconding.extensions import db
+from seconding.missions import forms, queries, services, uploads
+from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment
+from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
+from seconding.register import annex
+from seconding.register.tables import file_kind
 
 bp = Blueprint("missions", __name__, url_prefix="/missions")
+EDITORS = (Role.ADMIN, Role.COORDINATOR)
+
+
+@bp.app_template_filter("brussels")
+def brussels_time(moment) -> str:
+    """An EEAS deadline as Brussels wall-clock time."""
+    return format_moment(moment, BRUSSELS)
+
+
+@bp.app_template_filter("warsaw")
+def warsaw_time(moment) -> str:
+    """A moment as Warsaw wall-clock time."""
+    return format_moment(moment, WARSAW)
+
+
+@bp.context_processor
+def editing():
+    return {"can_edit": current_user.is_authenticated and current_user.role in COORDINATING_ROLES,
+            "regime_labels": forms.REGIME_LABELS, "kind_labels": forms.KIND_LABELS,
+            "status_labels": forms.STATUS_LABELS, "clearance_labels": forms.CLEARANCE_LABELS,
+            "licence_labels": forms.LICENCE_LABELS}
+
+
+def _stale(exc: services.MissionError, obj) -> None:
+    """After a refused save: roll back, show the message, and reload the record as stored."""
+    db.session.rollback()
+    flash(str(exc), "error")
+    db.session.refresh(obj)
+
+
+# --- missions -------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def index():
+    rows = db.session.execute(queries.missions_overview()).all()
+    return render_template("missions/index.html", rows=rows)
+
+
+@bp.route("/<int:mission_id>")
+@login_required
+def detail(mission_id: int):
+    mission = db.get_or_404(Mission, mission_id)
+    cfcs = db.session.execute(queries.cfcs(mission_id=mission.id, sort="-national_deadline")).all()
+    return render_template("missions/detail.html", mission=mission,
+                           open_cfcs=[r for r in cfcs if r.Cfc.status == CfcStatus.OPEN],
+                           closed_cfcs=[r for r in cfcs if r.Cfc.status != CfcStatus.OPEN])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_mission():
+    form = forms.MissionForm()
+    if form.validate_on_submit():
+        try:
+            mission = services.create_mission(forms.mission_data(form))
+        except services.MissionError as exc:
+            db.session.rollback()
+            forms.add_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("The mission is added."), "success")
+            return redirect(url_for("missions.detail", mission_id=mission.id))
+    return render_template("missions/mission_form.html", form=form, mission=None)
+
+
+@bp.route("/<int:mission_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_mission(mission_id: int):
+    mission = db.get_or_404(Mission, mission_id)
+    form = forms.MissionForm(obj=mission)
+    if form.validate_on_submit():
+        try:
+            services.update_mission(mission, forms.mission_data(form), version=forms.version_of(form))
+        except services.StaleEdit as exc:
+            _stale(exc, mission)
+            form = forms.MissionForm(obj=mission, formdata=None)
+        except services.MissionError as exc:
+            db.session.rollback()
+            forms.add_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("The mission is saved."), "success")
+            return redirect(url_for("missions.detail", mission_id=mission.id))
+    form.version.data = mission.version
+    return render_template("missions/mission_form.html", form=form, mission=mission)
+
+
+# --- calls for contributions ----------------------------------------------------------------------
+
+
+@bp.route("/cfcs")
+@login_required
+def cfcs():
+    status = request.args.get("status", "open")
+    status = status if status in (*CfcStatus.values(), "all") else "open"
+    sort = request.args.get("sort", "national_deadline")[:40]
+    rows = db.session.execute(queries.cfcs(status="" if status == "all" else status, sort=sort)).all()
+    return render_template("missions/cfcs.html", rows=rows, status=status, sort=sort)
+
+
+@bp.route("/cfcs/<int:cfc_id>")
+@login_required
+def cfc(cfc_id: int):
+    item = db.get_or_404(Cfc, cfc_id)
+    positions = queries.positions_of([item.id])
+    return render_template("missions/cfc.html", cfc=item, positions=positions)
+
+
+def _mission_choices(current: int | None = None) -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(Mission).order_by(Mission.acronym))
+    return [(m.id, m.acronym) for m in rows if m.active or m.id == current]
+
+
+@bp.route("/cfcs/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_cfc():
+    form = forms.CfcForm()
+    form.mission_id.choices = _mission_choices()
+    if request.method == "GET" and request.args.get("mission_id", "").isdigit():
+        form.mission_id.data = int(request.args["mission_id"])
+    if form.validate_on_submit():
+        try:
+            item = services.create_cfc(forms.cfc_data(form))
+        except services.MissionError as exc:
+            db.session.rollback()
+            forms.add_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("The call for contributions is added. Now add its positions, or import its annex."), "success")
+            return redirect(url_for("missions.cfc", cfc_id=item.id))
+    return render_template("missions/cfc_form.html", form=form, cfc=None)
+
+
+@bp.route("/cfcs/<int:cfc_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_cfc(cfc_id: int):
+    item = db.get_or_404(Cfc, cfc_id)
+    form = forms.CfcForm()
+    form.mission_id.choices = _mission_choices(item.mission_id)
+    if form.validate_on_submit():
+        try:
+            services.update_cfc(item, forms.cfc_data(form), version=forms.version_of(form))
+        except services.StaleEdit as exc:
+            _stale(exc, item)
+            forms.fill_cfc_form(form, item)
+        except services.MissionError as exc:
+            db.session.rollback()
+            forms.add_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("The call for contributions is saved."), "success")
+            return redirect(url_for("missions.cfc", cfc_id=item.id))
+    elif request.method == "GET":
+        forms.fill_cfc_form(form, item)
+    return render_template("missions/cfc_form.html", form=form, cfc=item)
+
+
+# --- positions ------------------------------------------------------------------------------------
+
+
+@bp.route("/positions/<int:position_id>")
+@login_required
+def position(position_id: int):
+    item = db.get_or_404(Position, position_id)
+    return render_template("missions/position.html", position=item, cfc=item.cfc)
+
+
+def _position_form() -> forms.PositionForm:
+    form = forms.PositionForm()
+    courses = list(db.session.scalars(select(Course).order_by(Course.code)))
+    areas = list(db.session.scalars(select(ExpertiseArea).order_by(ExpertiseArea.code)))
+    forms.set_position_choices(form, courses, areas, str(get_locale() or "en"))
+    return form
+
+
+@bp.route("/cfcs/<int:cfc_id>/positions/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_position(cfc_id: int):
+    item = db.get_or_404(Cfc, cfc_id)
+    form = _position_form()
+    if form.validate_on_submit():
+        try:
+            created = services.create_position(item, forms.position_data(form))
+        except services.MissionError as exc:
+            db.session.rollback()
+            forms.add_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("Position %(ref)s is added.", ref=created.reference), "success")
+            return redirect(url_for("missions.cfc", cfc_id=item.id))
+    return render_template("missions/position_form.html", form=form, cfc=item, position=None)
+
+
+@bp.route("/positions/<int:position_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_position(position_id: int):
+    item = db.get_or_404(Position, position_id)
+    form = _position_form()
+    if form.validate_on_submit():
+        try:
+            services.update_position(item, forms.position_data(form), version=forms.version_of(form))
+        except services.StaleEdit as exc:
+            _stale(exc, item)
+            forms.fill_position_form(form, item)
+        except services.MissionError as exc:
+            db.session.rollback()
+            forms.add_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("Position %(ref)s is saved.", ref=item.reference), "success")
+            return redirect(url_for("missions.position", position_id=item.id))
+    elif request.method == "GET":
+        forms.fill_position_form(form, item)
+    return render_template("missions/position_form.html", form=form, cfc=item.cfc, position=item)
+
+
+# --- the annex import -----------------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def import_positions():
+    """Upload an annex and see what it holds (or what is wrong with it); nothing is saved yet."""
+    form = forms.AnnexUploadForm()
+    result = token = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if file_kind(upload.filename or "") is None:
+            form.file.errors.append(_("Only CSV (.csv) and Excel (.xlsx) files can be imported."))
+        else:
+            token = uploads.save(upload, current_user.id)
+            result = annex.import_annex(uploads.path(token, current_user.id), upload.filename, dry_run=True)
+            db.session.rollback()
+            if not result.ok:
+                uploads.discard(token, current_user.id)
+                token = None
+    confirm = forms.AnnexConfirmForm(token=token) if token else None
+    return render_template("missions/import.html", form=form, result=result, confirm=confirm,
+                           columns=annex.COLUMNS, required=annex.REQUIRED)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@roles_required(*EDITORS)
+def confirm_import():
+    """Import the previewed annex, checking it again (the data may have changed since)."""
+    form = forms.AnnexConfirmForm()
+    stored = uploads.path(form.token.data or "", current_user.id) if form.validate_on_submit() else None
+    if stored is None:
+        flash(_("The uploaded file is no longer available. Upload it again."), "error")
+        return redirect(url_for("missions.import_positions"))
+    result = annex.import_annex(stored, stored.name.split("-", 1)[1])
+    if not result.ok:
+        db.session.rollback()
+        uploads.discard(form.token.data, current_user.id)
+        flash(_("The annex could not be imported; nothing was changed. Upload it again to see why."), "error")
+        return redirect(url_for("missions.import_positions"))
+    db.session.commit()
+    uploads.discard(form.token.data, current_user.id)
+    counts = result.counts()
+    flash(_("The annex is imported: %(cc)s CfC(s) created, %(cu)s updated; %(pc)s position(s) created, "
+            "%(pu)s updated.", cc=counts["cfcs_created"], cu=counts["cfcs_updated"],
+            pc=counts["positions_created"], pu=counts["positions_updated"]), "success")
+    if len(result.cfcs) == 1:
+        cfc_id = db.session.scalar(select(Cfc.id).where(Cfc.reference == result.cfcs[0].data.reference))
+        return redirect(url_for("missions.cfc", cfc_id=cfc_id))
+    return redirect(url_for("missions.cfcs"))

@@ -19,11 +19,22 @@ from seconding.models.experts import (
     Unavailability,
 )
 from seconding.models.institutions import Institution
+from seconding.models.missions import (
+    Cfc,
+    CfcKind,
+    CfcStatus,
+    Mission,
+    Position,
+    PositionCourse,
+    PositionLanguage,
+    Regime,
+)
 from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import User
 
 __all__ = [
-    "AuditEvent", "CefrLevel", "ClearanceLevel", "Course", "DrivingLicence", "Expert", "ExpertExpertise",
-    "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "MissionHistory", "PoolStatus", "Role",
-    "Sex", "TrainingRecord", "TrainingStatus", "Unavailability", "User",
+    "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
+    "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",
+    "MissionHistory", "PoolStatus", "Position", "PositionCourse", "PositionLanguage", "Regime", "Role", "Sex",
+    "TrainingRecord", "TrainingStatus", "Unavailability", "User",
 ]

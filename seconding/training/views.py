@@ -1,4 +1,178 @@
-"""Pages of this area (filled in by the area)."""
-from flask import Blueprint
+"""Training: the matrix (experts × mandatory courses) with its CSV, records, course sessions, and courses."""
+import csv
+import io
+import re
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
+from seconding.audit.services import record
+from seconding.experts.queries import expert_rows, training_matrix_cells
+from seconding.experts.views import filter_form, get_expert
+from seconding.extensions import db
+from seconding.models import Course, Expert, Institution, Role, TrainingRecord
+from seconding.pagination import Page, page_number
+from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
+from seconding.training.services import TrainingError, add_training_record, delete_training_record, record_session
+from seconding.training.status import status_of
 
 bp = Blueprint("training", __name__, url_prefix="/training")
+personal = roles_required(*PERSONAL_DATA_ROLES)
+MATRIX_PAGE = 100
+
+
+def _matrix(rows, courses, today, horizon):
+    """Cells (status, latest expiry) per row and mandatory course, from one query for the whole page."""
+    cells = training_matrix_cells([r.Expert.id for r in rows], [c.id for c in courses])
+    matrix = []
+    for row in rows:
+        statuses = []
+        for course in courses:
+            expiries = cells.get((row.Expert.id, course.id), [])
+            latest = None if not expiries or None in expiries else max(expiries)
+            statuses.append((status_of(expiries, today, horizon), latest))
+        matrix.append((row, statuses))
+    return matrix
+
+
+@bp.route("/")
+@personal
+def matrix():
+    form, filters = filter_form()
+    today = date.today()
+    horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
+    courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
+    rows_query, count_query = expert_rows(current_user, filters, today, horizon)
+    number = page_number(request.args.get("page"))
+    rows = db.session.execute(rows_query.limit(MATRIX_PAGE).offset((number - 1) * MATRIX_PAGE)).all()
+    page = Page(items=rows, page=number, per_page=MATRIX_PAGE, total=db.session.scalar(count_query))
+    return render_template("training/matrix.html", form=form, filters=filters, page=page, courses=courses,
+                           matrix=_matrix(rows, courses, today, horizon), args=filters.as_args(), horizon=horizon)
+
+
+@bp.route("/matrix.csv")
+@personal
+def matrix_csv():
+    _form, filters = filter_form()
+    today = date.today()
+    horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
+    courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
+    rows_query, _count = expert_rows(current_user, filters, today, horizon)
+    rows = db.session.execute(rows_query).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["institution", "external_id", "family_name", "given_name", "overall"]
+                    + [f"{c.code}_{suffix}" for c in courses for suffix in ("status", "valid_until")])
+    for row, statuses in _matrix(rows, courses, today, horizon):
+        e = row.Expert
+        cells = []
+        for status, latest in statuses:
+            cells += [status.value, latest.isoformat() if latest else ""]
+        writer.writerow([row.institution_code, e.external_id, e.family_name, e.given_name, row.training_status]
+                        + cells)
+    record("training_matrix_exported", object_type="expert", summary=f"{len(rows)} experts",
+           institution_id=current_user.institution_id)
+    db.session.commit()
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=training-matrix-{today.isoformat()}.csv"})
+
+
+def _course_choices() -> list[tuple[int, str]]:
+    return [(c.id, f"{c.code} — {c.name}") for c in db.session.scalars(select(Course).order_by(Course.code))]
+
+
+@bp.route("/experts/<int:expert_id>/records/new", methods=["GET", "POST"])
+@personal
+def add_record(expert_id: int):
+    expert = get_expert(expert_id)
+    form = TrainingRecordForm()
+    form.course_id.choices = _course_choices()
+    if form.validate_on_submit():
+        try:
+            add_training_record(expert, db.session.get(Course, form.course_id.data), form.completed_on.data,
+                                expires_on=form.expires_on.data, certificate_ref=form.certificate_ref.data or "")
+        except TrainingError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "completed_on").errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The training is recorded."), "success")
+            return redirect(url_for("experts.detail", expert_id=expert.id))
+    return render_template("training/record_form.html", form=form, expert=expert)
+
+
+@bp.route("/records/<int:record_id>/delete", methods=["POST"])
+@personal
+def delete_record(record_id: int):
+    entry = db.session.get(TrainingRecord, record_id) or abort(404)
+    require_scope(entry.expert.institution_id)
+    expert_id = entry.expert_id
+    delete_training_record(entry)
+    db.session.commit()
+    flash(_("The training record is deleted."), "success")
+    return redirect(url_for("experts.detail", expert_id=expert_id))
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@personal
+def session():
+    form = SessionForm()
+    form.course_id.choices = _course_choices()
+    form.institution.choices = [(i.code, f"{i.code} — {i.name_en}") for i in institutions_in_scope(current_user)]
+    if form.validate_on_submit():
+        institution = db.session.scalar(select(Institution).where(Institution.code == form.institution.data))
+        require_scope(institution.id)
+        wanted = [p for p in re.split(r"[\s,;]+", form.participants.data) if p]
+        experts = {e.external_id: e for e in db.session.scalars(select(Expert).where(
+            Expert.institution_id == institution.id, Expert.external_id.in_(wanted)))}
+        unknown = [p for p in wanted if p not in experts]
+        if unknown:
+            form.participants.errors.append(_("Not in the pool of %(inst)s: %(ids)s. Nothing was recorded.",
+                                              inst=institution.code, ids=", ".join(unknown[:20])))
+        else:
+            added = record_session(db.session.get(Course, form.course_id.data), form.completed_on.data,
+                                   list(dict.fromkeys(experts[p] for p in wanted)))
+            db.session.commit()
+            flash(_("The session is recorded for %(n)d experts (%(skipped)d had it already).", n=added,
+                    skipped=len(set(wanted)) - added), "success")
+            return redirect(url_for("training.matrix", institution=institution.code))
+    return render_template("training/session_form.html", form=form)
+
+
+@bp.route("/courses")
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.HR_OFFICER)
+def courses():
+    rows = db.session.scalars(select(Course).order_by(Course.mandatory.desc(), Course.code)).all()
+    return render_template("training/courses.html", courses=rows)
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@bp.route("/courses/<int:course_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def course_form(course_id: int | None = None):
+    course = (db.session.get(Course, course_id) or abort(404)) if course_id else None
+    form = CourseForm(obj=course)
+    if form.validate_on_submit():
+        code = form.code.data.strip().upper()
+        clash = db.session.scalar(select(Course.id).where(Course.code == code, Course.id != (course_id or 0)))
+        if clash:
+            form.code.errors.append(_("A course with this code exists already."))
+        else:
+            course = course or Course()
+            db.session.add(course)
+            course.code, course.name = code, form.name.data.strip()
+            course.provider = (form.provider.data or "").strip()
+            course.validity_months = form.validity_months.data
+            course.mandatory = bool(form.mandatory.data)
+            db.session.flush()
+            record("course_saved", object_type="course", object_id=course.id,
+                   summary=f"{course.code}: validity {course.validity_months or 'none'}, "
+                           f"mandatory {'yes' if course.mandatory else 'no'}")
+            db.session.commit()
+            flash(_("The course is saved."), "success")
+            return redirect(url_for("training.courses"))
+    return render_template("training/course_form.html", form=form, course=course)

@@ -1,0 +1,57 @@
+"""Bulk loading of many fictional experts at once (demo data and the benchmark), with core inserts."""
+from datetime import UTC, datetime
+
+from sqlalchemy import insert
+
+from seconding.extensions import db
+from seconding.models import (
+    Expert,
+    ExpertExpertise,
+    ExpertLanguage,
+    MissionHistory,
+    TrainingRecord,
+    Unavailability,
+)
+from seconding.training.status import computed_expiry
+
+
+def insert_experts(rows: list[dict], batch: int = 5000) -> int:
+    """Insert experts given as fictional_expert() dicts; returns how many were inserted."""
+    from seconding.experts.demo import lookups
+
+    institutions, areas, courses = lookups()
+    now = datetime.now(UTC)
+    for offset in range(0, len(rows), batch):
+        chunk = rows[offset:offset + batch]
+        expert_rows = [{
+            "institution_id": institutions[r["institution"]], "external_id": r["external_id"],
+            "given_name": r["given_name"], "family_name": r["family_name"], "sex": r["sex"],
+            "date_of_birth": r["date_of_birth"], "email": r["email"], "phone": r["phone"], "rank": r["rank"],
+            "experience_years": r["experience_years"], "clearance_level": r["clearance_level"],
+            "clearance_expires": r["clearance_expires"], "passport_expires": r["passport_expires"],
+            "driving_licence": r["driving_licence"], "available_from": r["available_from"],
+            "short_notice": r["short_notice"], "pool_status": r["pool_status"], "consent_on": r["consent_on"],
+            "notes": "", "created_at": now, "updated_at": now, "version": 1,
+        } for r in chunk]
+        ids = list(db.session.scalars(insert(Expert).returning(Expert.id, sort_by_parameter_order=True),
+                                      expert_rows))
+        languages, expertise, trainings, periods, history = [], [], [], [], []
+        for expert_id, r in zip(ids, chunk, strict=True):
+            languages += [{"expert_id": expert_id, "code": c, "level": lv} for c, lv in r["languages"].items()]
+            expertise += [{"expert_id": expert_id, "area_id": areas[code], "primary": i == 0}
+                          for i, code in enumerate(r["expertise"])]
+            for code, completed in r["trainings"]:
+                course_id, validity = courses[code]
+                trainings.append({"expert_id": expert_id, "course_id": course_id, "completed_on": completed,
+                                  "expires_on": computed_expiry(completed, validity), "certificate_ref": "",
+                                  "created_at": now})
+            periods += [{"expert_id": expert_id, "start": s, "end": e, "reason": why}
+                        for s, e, why in r["unavailability"]]
+            history += [{"expert_id": expert_id, "mission": m, "host_country": c, "csdp": m != "UNMIK",
+                         "role": "", "start": s, "end": e} for m, c, s, e in r["history"]]
+        for model, values in ((ExpertLanguage, languages), (ExpertExpertise, expertise),
+                              (TrainingRecord, trainings), (Unavailability, periods), (MissionHistory, history)):
+            if values:
+                db.session.execute(insert(model), values)
+    db.session.flush()
+    return len(rows)

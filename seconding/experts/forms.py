@@ -1,0 +1,169 @@
+"""Forms for experts: the profile with its lists, the pool status, and the list's filters."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
+
+SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}
+STATUS_LABELS = {PoolStatus.ACTIVE: _l("Active"), PoolStatus.SUSPENDED: _l("Suspended"),
+                 PoolStatus.LEFT: _l("Left the pool")}
+CLEARANCE_LABELS = {
+    ClearanceLevel.NONE: _l("None"),
+    ClearanceLevel.RESTRICTED: _l("RESTRICTED (zastrzeżone)"),
+    ClearanceLevel.CONFIDENTIAL: _l("CONFIDENTIAL (poufne)"),
+    ClearanceLevel.SECRET: _l("SECRET (tajne)"),
+    ClearanceLevel.TOP_SECRET: _l("TOP SECRET (ściśle tajne)"),
+}
+LICENCE_LABELS = {DrivingLicence.NONE: _l("None"), DrivingLicence.B: _l("B"), DrivingLicence.B_4X4: _l("B and 4x4")}
+
+
+def _date_field(label, required: bool = False, **kwargs):
+    validators = [DataRequired()] if required else [Optional()]
+    return DateField(label, validators=validators, description=kwargs.pop("description", ""), **kwargs)
+
+
+class LanguageForm(Form):
+    code = SelectField(_l("Language"))
+    level = SelectField(_l("Level"), choices=[("", "—")] + [(lv.value, lv.value) for lv in CefrLevel])
+
+    def validate_level(self, field):
+        if self.code.data and not field.data:
+            raise ValidationError(_l("Choose the level of this language."))
+        if field.data and not self.code.data:
+            raise ValidationError(_l("Choose the language for this level."))
+
+
+class PeriodForm(Form):
+    start = _date_field(_l("From"), description="")
+    end = _date_field(_l("To"), description="")
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
+
+    def validate_start(self, field):
+        # Runs only when a start is given (Optional stops the chain otherwise).
+        if self.end.data is None and not self.end.process_errors:
+            raise ValidationError(_l("Give both dates of the period."))
+
+    def validate_reason(self, field):
+        if field.data and not self.start.data:
+            raise ValidationError(_l("Give both dates of the period."))
+
+    def validate_end(self, field):
+        if self.start.data is None and not self.start.process_errors:
+            raise ValidationError(_l("Give both dates of the period."))
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The period must end on or after its start."))
+
+
+class HistoryForm(Form):
+    mission = StringField(_l("Mission"), validators=[Optional(), Length(max=100)])
+    host_country = StringField(_l("Host country"), validators=[Optional(), Length(max=100)])
+    role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
+    start = _date_field(_l("From"), description="")
+    end = _date_field(_l("To"), description="")
+    csdp = BooleanField(_l("EU CSDP mission"), default=True)
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The mission must end on or after its start."))
+
+
+class ExpertForm(FlaskForm):
+    version = HiddenField()
+    institution_id = SelectField(_l("Home institution"), coerce=int)
+    external_id = StringField(_l("Personnel number"), description=_l("The service's own id, unique within it."),
+                              validators=[DataRequired(), Length(max=64)])
+    given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=100)])
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
+    sex = SelectField(_l("Sex"), choices=[(s.value, label) for s, label in SEX_LABELS.items()])
+    date_of_birth = _date_field(_l("Date of birth"))
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    rank = StringField(_l("Rank or grade"), validators=[Optional(), Length(max=100)])
+    experience_years = IntegerField(_l("Years of relevant experience"),
+                                    validators=[InputRequired(message=_l("Give a whole number of years.")),
+                                                NumberRange(min=0, max=60)])
+    primary_expertise = SelectField(_l("Primary expertise area"), validate_choice=True)
+    other_expertise = SelectMultipleField(_l("Other expertise areas"),
+                                          description=_l("Hold Ctrl (or Cmd) to choose several."))
+    languages = FieldList(FormField(LanguageForm), label=_l("Languages"))
+    clearance_level = SelectField(_l("Security clearance"),
+                                  choices=[(c.value, label) for c, label in CLEARANCE_LABELS.items()])
+    clearance_expires = _date_field(_l("Clearance valid until"))
+    passport_expires = _date_field(_l("Passport valid until"))
+    driving_licence = SelectField(_l("Driving licence"),
+                                  choices=[(d.value, label) for d, label in LICENCE_LABELS.items()])
+    available_from = _date_field(_l("Available from"), description=_l("Leave empty when available now."))
+    short_notice = BooleanField(_l("Deployable at short notice (within 30 days)"))
+    pool_status = SelectField(_l("Pool status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    consent_on = _date_field(_l("Consent to processing recorded on"))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    unavailability = FieldList(FormField(PeriodForm), label=_l("Unavailable periods"))
+    history = FieldList(FormField(HistoryForm), label=_l("Earlier missions"))
+
+    def validate_date_of_birth(self, field):
+        if field.data and not (date(1930, 1, 1) <= field.data <= date.today()):
+            raise ValidationError(_l("The date of birth must be in the past."))
+
+    def validate_consent_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("Consent cannot be recorded in the future."))
+
+    def validate_clearance_expires(self, field):
+        if self.clearance_level.data != ClearanceLevel.NONE.value and not field.data:
+            raise ValidationError(_l("A clearance level needs its expiry date."))
+
+    def validate_other_expertise(self, field):
+        if field.data and not self.primary_expertise.data:
+            raise ValidationError(_l("Choose the primary area first."))
+
+    def validate_languages(self, field):
+        codes = [entry.form.code.data for entry in field.entries if entry.form.code.data]
+        if len(codes) != len(set(codes)):
+            raise ValidationError(_l("Each language may be listed once."))
+
+
+class StatusForm(FlaskForm):
+    version = HiddenField()
+    pool_status = SelectField(_l("New pool status"),
+                              choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
+
+
+class FilterForm(FlaskForm):
+    """The expert list's filters (GET; no CSRF): a bad value gets a message and that filter is not applied."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or personnel number"), validators=[Optional(), Length(max=100)])
+    institution = SelectField(_l("Institution"))
+    language = SelectField(_l("Language"))
+    min_level = SelectField(_l("At least level"),
+                            choices=[("", _l("any"))] + [(lv.value, lv.value) for lv in CefrLevel])
+    clearance = SelectField(_l("Clearance at least"),
+                            choices=[("", _l("any"))] + [(c.value, label) for c, label in CLEARANCE_LABELS.items()
+                                                         if c != ClearanceLevel.NONE])
+    expertise = SelectField(_l("Expertise"))
+    status = SelectField(_l("Pool status"),
+                         choices=[("", _l("any"))] + [(s.value, label) for s, label in STATUS_LABELS.items()])
+    available_on = DateField(_l("Available on"), validators=[Optional()])
+    training = SelectField(_l("Mandatory training"), choices=[
+        ("", _l("any")), ("valid", _l("all valid")), ("expiring", _l("expiring within the warning period")),
+        ("expired", _l("expired or missing"))])
+    sort = HiddenField(default="name")

@@ -1,0 +1,167 @@
+"""Read a table (CSV or XLSX) into a header and rows of strings; shared by the register and the positions annex.
+
+Usage::
+
+    from seconding.register.tables import TableError, read_table
+
+    try:
+        table = read_table(uploaded_file.stream, uploaded_file.filename)   # or read_table("pool.csv")
+    except TableError as exc:
+        ...  # exc.message: the file cannot be read at all (wrong type, not UTF-8, broken XLSX, no header)
+    for row_number, values in table.rows:   # row_number: the spreadsheet row (header = row 1)
+        values["institution"]               # every header column is present; missing cells are ""
+
+Header names are normalised (trimmed, lower case, inner spaces and dashes turned into "_"), so "External ID"
+reads as "external_id". Cell values are strings, trimmed; XLSX dates become YYYY-MM-DD, whole numbers lose
+their ".0", booleans become "yes"/"no". Fully empty rows are skipped (their row numbers are not reused).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import IO, Iterator
+
+from flask_babel import lazy_gettext as _l
+
+EXTENSIONS = ("csv", "xlsx")
+
+
+class TableError(Exception):
+    """The file cannot be read as a table; `message` is shown to the user as is."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(message)
+        self.message = message  # may be a lazy string: translated when shown
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass
+class Table:
+    """A table read from a file: normalised header and (row number, {column: value}) rows."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    raw_header: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return iter(self.rows)
+
+
+def normalise_header(name: str) -> str:
+    """'  External ID ' -> 'external_id'."""
+    return re.sub(r"[\s\-]+", "_", (name or "").strip().lower())
+
+
+def file_kind(filename: str) -> str | None:
+    """'csv' or 'xlsx' from the file name's extension, or None when neither."""
+    ext = os.path.splitext(filename or "")[1].lower().lstrip(".")
+    return ext if ext in EXTENSIONS else None
+
+
+def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = None) -> Table:
+    """Read a CSV (UTF-8, with or without BOM, comma) or XLSX (first sheet) file into a Table."""
+    name = filename if filename is not None else os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
+    kind = file_kind(name)
+    if kind is None:
+        raise TableError(_l("Only .csv and .xlsx files can be read (got %(name)s).", name=os.path.basename(name)))
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as stream:
+            return _read(stream, kind)
+    return _read(source, kind)
+
+
+def _read(stream: IO[bytes], kind: str) -> Table:
+    raw = _csv_rows(stream) if kind == "csv" else _xlsx_rows(stream)
+    return _to_table(raw)
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    data = stream.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TableError(_l("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    try:
+        # Number records, not physical lines: a quoted value spanning lines is still one spreadsheet row.
+        for number, values in enumerate(reader, start=1):  # noqa: B007
+            yield number, values
+    except csv.Error as exc:
+        raise TableError(_l("The CSV file cannot be read at row %(row)s: %(reason)s",
+                            row=number + 1, reason=str(exc))) from exc
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
+    try:
+        if not workbook.worksheets:
+            raise TableError(_l("The XLSX file has no sheet."))
+        sheet = workbook.worksheets[0]
+        # Some writers record a wrong used range; read every row instead of trusting it.
+        sheet.reset_dimensions()
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """An XLSX cell value as the string a CSV would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _to_table(raw: Iterator[tuple[int, list[str]]]) -> Table:
+    header: list[str] | None = None
+    table = Table(header=[])
+    for number, values in raw:
+        if header is None:
+            if not any(v.strip() for v in values):
+                continue  # blank lines above the header are forgiven
+            # The header row is row 1 by the register's convention; count rows from wherever it is.
+            while values and not values[-1].strip():
+                values = values[:-1]
+            table.raw_header = [v.strip() for v in values]
+            header = [normalise_header(v) for v in values]
+            table.header = header
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        row = {name: "" for name in header if name}
+        extra = []
+        for index, value in enumerate(values):
+            if index < len(header) and header[index]:
+                row[header[index]] = value.strip()
+            elif value.strip():
+                extra.append(value.strip())
+        if extra:
+            row[""] = ";".join(extra)  # values beyond the header: the caller reports them
+        table.rows.append((number, row))
+    if header is None:
+        raise TableError(_l("The file is empty: the first row must name the columns."))
+    return table
