@@ -38,6 +38,11 @@ def _date_field(label, required: bool = False, **kwargs):
     return DateField(label, validators=validators, description=kwargs.pop("description", ""), **kwargs)
 
 
+def _empty(field) -> bool:
+    """Nothing was typed into the field (as opposed to something unreadable)."""
+    return not (field.raw_data and str(field.raw_data[0]).strip())
+
+
 class LanguageForm(Form):
     code = SelectField(_l("Language"))
     level = SelectField(_l("Level"), choices=[("", "—")] + [(lv.value, lv.value) for lv in CefrLevel])
@@ -56,7 +61,7 @@ class PeriodForm(Form):
 
     def validate_start(self, field):
         # Runs only when a start is given (Optional stops the chain otherwise).
-        if self.end.data is None and not self.end.process_errors:
+        if _empty(self.end):
             raise ValidationError(_l("Give both dates of the period."))
 
     def validate_reason(self, field):
@@ -64,7 +69,7 @@ class PeriodForm(Form):
             raise ValidationError(_l("Give both dates of the period."))
 
     def validate_end(self, field):
-        if self.start.data is None and not self.start.process_errors:
+        if _empty(self.start):
             raise ValidationError(_l("Give both dates of the period."))
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError(_l("The period must end on or after its start."))
