@@ -44,10 +44,11 @@ def descendants(institution_id: int) -> set[int]:
 
 
 def scope_ids(user: User) -> set[int] | None:
-    """Institution ids in the user's scope; None means everything (admin)."""
+    """Institution ids in the user's scope; None means everything (admins, and users at the root)."""
     if user.role == Role.ADMIN:
         return None
-    return descendants(user.institution_id)
+    ids = descendants(user.institution_id)
+    return None if len(ids) == len(institution_tree()) else ids
 
 
 def sees_personal_data(user: User) -> bool:

@@ -13,11 +13,22 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(["en", "pl"]) or "en"
 
 
+def _sqlite_unicode_lower(dbapi_connection, _record) -> None:
+    """SQLite's lower() folds ASCII only; Polish names need Ł -> ł, as PostgreSQL does."""
+    dbapi_connection.create_function("lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
+                                     deterministic=True)
+
+
 def init_extensions(app: Flask) -> None:
     import seconding.models  # noqa: F401  (every table known to Alembic and the ORM)
     from seconding.models import User
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from sqlalchemy import event
+
+            event.listen(db.engine, "connect", _sqlite_unicode_lower)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -96,6 +107,10 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register_hooks(app: Flask) -> None:
+    from seconding.labels import STATUS_LABELS
+
+    app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+
     @app.before_request
     def keep_session_alive():
         # A permanent session expires after SESSION_IDLE_MINUTES without a request (idle timeout).

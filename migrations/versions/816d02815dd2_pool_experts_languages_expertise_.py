@@ -57,6 +57,7 @@ def upgrade():
     sa.Column('pool_status', sa.Enum('active', 'suspended', 'left', name='poolstatus', native_enum=False, length=20), nullable=False),
     sa.Column('consent_on', sa.Date(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('search_text', sa.String(length=300), nullable=False),
     sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -67,7 +68,8 @@ def upgrade():
     sa.UniqueConstraint('institution_id', 'external_id', name=op.f('uq_experts_institution_id_external_id'))
     )
     with op.batch_alter_table('experts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_experts_family_name'), ['family_name'], unique=False)
+        batch_op.create_index('ix_experts_name', ['family_name', 'given_name', 'id'], unique=False)
+        batch_op.create_index('ix_experts_experience', ['experience_years', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_experts_institution_id'), ['institution_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_experts_pool_status'), ['pool_status'], unique=False)
 
@@ -128,7 +130,7 @@ def upgrade():
     )
     with op.batch_alter_table('training_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_training_records_course_id'), ['course_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_training_records_expert_id'), ['expert_id'], unique=False)
+        batch_op.create_index('ix_training_records_validity', ['expert_id', 'course_id', 'expires_on'], unique=False)
 
     op.create_table('unavailability',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -153,7 +155,7 @@ def downgrade():
 
     op.drop_table('unavailability')
     with op.batch_alter_table('training_records', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_training_records_expert_id'))
+        batch_op.drop_index('ix_training_records_validity')
         batch_op.drop_index(batch_op.f('ix_training_records_course_id'))
 
     op.drop_table('training_records')
@@ -174,7 +176,8 @@ def downgrade():
     with op.batch_alter_table('experts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_experts_pool_status'))
         batch_op.drop_index(batch_op.f('ix_experts_institution_id'))
-        batch_op.drop_index(batch_op.f('ix_experts_family_name'))
+        batch_op.drop_index('ix_experts_experience')
+        batch_op.drop_index('ix_experts_name')
 
     op.drop_table('experts')
     op.drop_table('expertise_areas')

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select, true
 
 from seconding.access import scope_filter
 from seconding.db import string_agg
@@ -55,7 +55,7 @@ def mandatory_course_ids() -> list[int]:
     return list(db.session.scalars(select(Course.id).where(Course.mandatory).order_by(Course.code)))
 
 
-def training_summary(course_ids: list[int], today: date, horizon_days: int):
+def training_summary(course_ids: list[int], today: date, horizon_days: int, expert_ids: list[int] | None = None):
     """Per expert: how many of the given courses are valid beyond the horizon, and how many are valid today."""
     horizon = today + timedelta(days=horizon_days)
     best = (
@@ -63,8 +63,10 @@ def training_summary(course_ids: list[int], today: date, horizon_days: int):
                func.max(func.coalesce(TrainingRecord.expires_on, literal(NEVER))).label("best"))
         .where(TrainingRecord.course_id.in_(course_ids))
         .group_by(TrainingRecord.expert_id, TrainingRecord.course_id)
-        .subquery()
     )
+    if expert_ids is not None:
+        best = best.where(TrainingRecord.expert_id.in_(expert_ids))
+    best = best.subquery()
     return (
         select(best.c.expert_id,
                func.sum(case((best.c.best > horizon, 1), else_=0)).label("valid"),
@@ -85,21 +87,36 @@ def training_status_expression(summary, course_count: int):
     )
 
 
+def _holds(course_id: int, valid_after: date):
+    """The expert has a record of the course still valid after the given day (an index lookup per expert)."""
+    return exists().where(TrainingRecord.expert_id == Expert.id, TrainingRecord.course_id == course_id,
+                          func.coalesce(TrainingRecord.expires_on, literal(NEVER)) >= valid_after)
+
+
+def training_condition(wanted: str, course_ids: list[int], today: date, horizon_days: int):
+    """WHERE condition for the overall status of the mandatory courses (valid / expiring / expired or missing)."""
+    if not course_ids:
+        return true() if wanted == TrainingStatus.VALID.value else false()
+    beyond = today + timedelta(days=horizon_days + 1)
+    all_valid = and_(*[_holds(c, beyond) for c in course_ids])
+    all_current = and_(*[_holds(c, today) for c in course_ids])
+    if wanted == TrainingStatus.VALID.value:
+        return all_valid
+    if wanted == TrainingStatus.EXPIRING.value:
+        return and_(all_current, ~all_valid)
+    return ~all_current
+
+
 def filter_conditions(user: User, filters: ExpertFilters, today: date) -> list:
     """WHERE conditions for the filters, always starting with the user's scope."""
     conditions = [scope_filter(user, Expert.institution_id)]
     if filters.q:
-        words = filters.q.split()
-        for word in words[:5]:
-            pattern = f"%{_escape_like(word.lower())}%"
-            conditions.append(or_(
-                func.lower(Expert.family_name).like(pattern, escape="\\"),
-                func.lower(Expert.given_name).like(pattern, escape="\\"),
-                func.lower(Expert.external_id).like(pattern, escape="\\"),
-            ))
+        # search_text is stored lower-cased, so each word costs one LIKE over one column.
+        for word in filters.q.split()[:5]:
+            conditions.append(Expert.search_text.like(f"%{_escape_like(word.lower())}%", escape="\\"))
     if filters.institution:
-        conditions.append(Expert.institution_id.in_(
-            select(Institution.id).where(Institution.code == filters.institution)))
+        institution_id = db.session.scalar(select(Institution.id).where(Institution.code == filters.institution))
+        conditions.append(Expert.institution_id == institution_id)
     if filters.language:
         levels = CefrLevel.at_least(CefrLevel(filters.min_level)) if filters.min_level else list(CefrLevel)
         conditions.append(exists().where(
@@ -114,11 +131,8 @@ def filter_conditions(user: User, filters: ExpertFilters, today: date) -> list:
             or_(Expert.clearance_level == ClearanceLevel.NONE, Expert.clearance_expires >= on),
         ))
     if filters.expertise:
-        conditions.append(exists().where(
-            ExpertExpertise.expert_id == Expert.id,
-            ExpertExpertise.area_id == select(ExpertiseArea.id).where(
-                ExpertiseArea.code == filters.expertise).scalar_subquery(),
-        ))
+        area_id = db.session.scalar(select(ExpertiseArea.id).where(ExpertiseArea.code == filters.expertise))
+        conditions.append(Expert.id.in_(select(ExpertExpertise.expert_id).where(ExpertExpertise.area_id == area_id)))
     if filters.status:
         conditions.append(Expert.pool_status == filters.status)
     if filters.available_on:
@@ -151,17 +165,56 @@ def order_by(sort: str) -> list:
     return ordered + [Expert.id.desc() if descending else Expert.id.asc()]
 
 
+@dataclass
+class ListRow:
+    """One row of the expert list or the training matrix."""
+
+    expert: Expert
+    institution_code: str
+    languages: str = ""
+    primary_expertise: str | None = None
+    training_status: str = TrainingStatus.MISSING.value
+
+
 def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: int) -> tuple[Select, Select]:
-    """(rows query, count query) for the list: expert, institution code, languages, primary area, training."""
+    """(rows query, count query) for the list, in the user's scope, filtered and sorted."""
+    conditions = filter_conditions(user, filters, today)
+    if filters.training in TRAINING_FILTERS:
+        conditions.append(training_condition(filters.training, mandatory_course_ids(), today, horizon_days))
+    rows = (
+        select(Expert, Institution.code)
+        .join(Institution, Institution.id == Expert.institution_id)
+        .where(*conditions)
+        .order_by(*order_by(filters.sort))
+    )
+    count = select(func.count()).select_from(Expert).where(*conditions)
+    return rows, count
+
+
+CHUNK = 2000  # ids per IN (...) list, well under the database's bound-parameter limits
+
+
+def list_rows(rows: list, today: date, horizon_days: int) -> list[ListRow]:
+    """Decorate a page of (expert, institution code) rows with languages, primary area and training status.
+
+    One more query for a page (one per CHUNK rows for a full export), whatever its length.
+    """
+    ids = [expert.id for expert, _code in rows]
     course_ids = mandatory_course_ids()
-    summary = training_summary(course_ids, today, horizon_days)
-    training = training_status_expression(summary, len(course_ids)).label("training_status")
+    extra: dict[int, list] = {}
+    for start in range(0, len(ids), CHUNK):
+        extra.update(_decorations(ids[start:start + CHUNK], course_ids, today, horizon_days))
+    return [ListRow(expert, code, extra[expert.id][0] or "", extra[expert.id][1], extra[expert.id][2])
+            for expert, code in rows]
+
+
+def _decorations(ids: list[int], course_ids: list[int], today: date, horizon_days: int) -> dict[int, list]:
+    summary = training_summary(course_ids, today, horizon_days, ids)
     languages = (
         select(string_agg(ExpertLanguage.code + literal(" ") + ExpertLanguage.level, ", "))
         .where(ExpertLanguage.expert_id == Expert.id)
         .correlate(Expert)
         .scalar_subquery()
-        .label("languages")
     )
     primary = (
         select(ExpertiseArea.code)
@@ -170,32 +223,23 @@ def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: i
         .correlate(Expert)
         .limit(1)
         .scalar_subquery()
-        .label("primary_expertise")
     )
-    conditions = filter_conditions(user, filters, today)
-    if filters.training in TRAINING_FILTERS:
-        conditions.append(training == filters.training)
-    rows = (
-        select(Expert, Institution.code.label("institution_code"), languages, primary, training)
-        .join(Institution, Institution.id == Expert.institution_id)
+    query = (
+        select(Expert.id, languages, primary, training_status_expression(summary, len(course_ids)))
         .outerjoin(summary, summary.c.expert_id == Expert.id)
-        .where(*conditions)
-        .order_by(*order_by(filters.sort))
+        .where(Expert.id.in_(ids))
     )
-    count = select(func.count(Expert.id)).join(Institution, Institution.id == Expert.institution_id)
-    if filters.training in TRAINING_FILTERS:
-        count = count.outerjoin(summary, summary.c.expert_id == Expert.id)
-    count = count.where(*conditions)
-    return rows, count
+    return {expert_id: rest for expert_id, *rest in db.session.execute(query)}
 
 
 def training_matrix_cells(expert_ids: list[int], course_ids: list[int]) -> dict[tuple[int, int], list]:
     """(expert id, course id) -> expiry dates of the records (None = never expires), in one query."""
     cells: dict[tuple[int, int], list] = {}
-    if not expert_ids or not course_ids:
+    if not course_ids:
         return cells
-    query = select(TrainingRecord.expert_id, TrainingRecord.course_id, TrainingRecord.expires_on).where(
-        TrainingRecord.expert_id.in_(expert_ids), TrainingRecord.course_id.in_(course_ids))
-    for expert_id, course_id, expires_on in db.session.execute(query):
-        cells.setdefault((expert_id, course_id), []).append(expires_on)
+    for start in range(0, len(expert_ids), CHUNK):
+        query = select(TrainingRecord.expert_id, TrainingRecord.course_id, TrainingRecord.expires_on).where(
+            TrainingRecord.expert_id.in_(expert_ids[start:start + CHUNK]), TrainingRecord.course_id.in_(course_ids))
+        for expert_id, course_id, expires_on in db.session.execute(query):
+            cells.setdefault((expert_id, course_id), []).append(expires_on)
     return cells

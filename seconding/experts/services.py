@@ -95,6 +95,7 @@ def _apply(expert: Expert, data: ExpertData) -> list[str]:
         if getattr(expert, name) != value:
             setattr(expert, name, value)
             changed.append(name)
+    expert.search_text = Expert.search_key(expert.family_name, expert.given_name, expert.external_id)
     if _sync_languages(expert, dict(data.languages)):
         changed.append("languages")
     if _sync_expertise(expert, data.expertise):

@@ -11,7 +11,7 @@ from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require
 from seconding.audit.queries import audit_events
 from seconding.experts import profile
 from seconding.experts.forms import ExpertForm, FilterForm, StatusForm
-from seconding.experts.queries import ExpertFilters, expert_rows
+from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import ExpertError, StaleEdit, change_pool_status, create_expert, update_expert
 from seconding.extensions import db
 from seconding.languages import language_names
@@ -62,7 +62,8 @@ def index():
     number = page_number(request.args.get("page"))
     total = db.session.scalar(count_query)
     rows = db.session.execute(rows_query.limit(per_page).offset((number - 1) * per_page)).all()
-    page = Page(items=rows, page=number, per_page=per_page, total=total)
+    page = Page(items=list_rows(rows, today, current_app.config["TRAINING_EXPIRING_DAYS"]), page=number,
+                per_page=per_page, total=total)
     return render_template("experts/index.html", form=form, filters=filters, page=page, today=today,
                            args=filters.as_args())
 

@@ -1,7 +1,7 @@
 """The national pool: experts with languages, expertise, unavailability and earlier missions."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seconding.db import UTCDateTime, enum_type, utcnow
@@ -27,13 +27,16 @@ class Expert(db.Model):
     __table_args__ = (
         UniqueConstraint("institution_id", "external_id"),
         CheckConstraint("experience_years >= 0", name="experience_not_negative"),
+        # The list's default order, so a page needs no sort of the whole pool.
+        Index("ix_experts_name", "family_name", "given_name", "id"),
+        Index("ix_experts_experience", "experience_years", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
     external_id: Mapped[str] = mapped_column(String(64))
     given_name: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    family_name: Mapped[str] = mapped_column(String(100))
     sex: Mapped[Sex] = mapped_column(enum_type(Sex, 1))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(254))
@@ -49,6 +52,8 @@ class Expert(db.Model):
     pool_status: Mapped[PoolStatus] = mapped_column(enum_type(PoolStatus), default=PoolStatus.ACTIVE, index=True)
     consent_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Lower-cased "family given external_id", kept by the service layer: the list's search scans one column.
+    search_text: Mapped[str] = mapped_column(String(300), default="")
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -66,6 +71,11 @@ class Expert(db.Model):
         back_populates="expert", cascade="all, delete-orphan", order_by="Unavailability.start")
     mission_history: Mapped[list["MissionHistory"]] = relationship(
         back_populates="expert", cascade="all, delete-orphan", order_by="MissionHistory.start")
+
+    @staticmethod
+    def search_key(family_name: str, given_name: str, external_id: str) -> str:
+        """The text the list's search looks in."""
+        return f"{family_name} {given_name} {external_id}".lower()
 
     @property
     def name(self) -> str:

@@ -1,7 +1,7 @@
 """Courses and training records."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seconding.db import UTCDateTime, utcnow
@@ -22,10 +22,14 @@ class Course(db.Model):
 
 class TrainingRecord(db.Model):
     __tablename__ = "training_records"
-    __table_args__ = (UniqueConstraint("expert_id", "course_id", "completed_on"),)
+    __table_args__ = (
+        UniqueConstraint("expert_id", "course_id", "completed_on"),
+        # Serves the training-status filters: one index lookup per expert and course.
+        Index("ix_training_records_validity", "expert_id", "course_id", "expires_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     completed_on: Mapped[date] = mapped_column()
     expires_on: Mapped[date | None] = mapped_column()  # None: does not expire

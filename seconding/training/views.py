@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.services import record
-from seconding.experts.queries import expert_rows, training_matrix_cells
+from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
@@ -27,12 +27,12 @@ MATRIX_PAGE = 100
 
 def _matrix(rows, courses, today, horizon):
     """Cells (status, latest expiry) per row and mandatory course, from one query for the whole page."""
-    cells = training_matrix_cells([r.Expert.id for r in rows], [c.id for c in courses])
+    cells = training_matrix_cells([r.expert.id for r in rows], [c.id for c in courses])
     matrix = []
     for row in rows:
         statuses = []
         for course in courses:
-            expiries = cells.get((row.Expert.id, course.id), [])
+            expiries = cells.get((row.expert.id, course.id), [])
             latest = None if not expiries or None in expiries else max(expiries)
             statuses.append((status_of(expiries, today, horizon), latest))
         matrix.append((row, statuses))
@@ -48,7 +48,8 @@ def matrix():
     courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
     rows_query, count_query = expert_rows(current_user, filters, today, horizon)
     number = page_number(request.args.get("page"))
-    rows = db.session.execute(rows_query.limit(MATRIX_PAGE).offset((number - 1) * MATRIX_PAGE)).all()
+    rows = list_rows(db.session.execute(rows_query.limit(MATRIX_PAGE).offset((number - 1) * MATRIX_PAGE)).all(),
+                     today, horizon)
     page = Page(items=rows, page=number, per_page=MATRIX_PAGE, total=db.session.scalar(count_query))
     return render_template("training/matrix.html", form=form, filters=filters, page=page, courses=courses,
                            matrix=_matrix(rows, courses, today, horizon), args=filters.as_args(), horizon=horizon)
@@ -62,13 +63,13 @@ def matrix_csv():
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
     courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
     rows_query, _count = expert_rows(current_user, filters, today, horizon)
-    rows = db.session.execute(rows_query).all()
+    rows = list_rows(db.session.execute(rows_query).all(), today, horizon)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["institution", "external_id", "family_name", "given_name", "overall"]
                     + [f"{c.code}_{suffix}" for c in courses for suffix in ("status", "valid_until")])
     for row, statuses in _matrix(rows, courses, today, horizon):
-        e = row.Expert
+        e = row.expert
         cells = []
         for status, latest in statuses:
             cells += [status.value, latest.isoformat() if latest else ""]

@@ -1,0 +1,18 @@
+"""Words for statuses, shared by every page (badges carry text, never colour alone)."""
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "valid": _l("valid"),
+    "expiring": _l("expiring"),
+    "expired": _l("expired"),
+    "missing": _l("missing"),
+    "active": _l("active"),
+    "suspended": _l("suspended"),
+    "left": _l("left the pool"),
+    "met": _l("met"),
+    "gap": _l("gap"),
+    "gaps": _l("eligible with gaps"),
+    "blocker": _l("blocker"),
+    "eligible": _l("eligible"),
+    "ineligible": _l("ineligible"),
+}
