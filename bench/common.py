@@ -1,8 +1,8 @@
 """Timing helpers and the figure format shared by the benchmark sections."""
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass

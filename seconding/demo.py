@@ -52,4 +52,5 @@ def seed_demo() -> DemoReport:
 DEMO_STEPS = (
     "seconding.experts.demo",
     "seconding.missions.demo",
+    "seconding.nominations.demo",
 )

@@ -1,5 +1,5 @@
 """Wiring of the web side: extensions, blueprints, error pages, security headers, locale."""
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -8,6 +8,8 @@ from seconding.extensions import babel, csrf, db, login_manager, migrate
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # commands and the scheduler speak English
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return request.accept_languages.best_match(["en", "pl"]) or "en"
@@ -55,6 +57,8 @@ BLUEPRINTS = (
     "seconding.register.views",
     "seconding.missions.views",
     "seconding.matches.views",
+    "seconding.nominations.views",
+    "seconding.deployments.views",
 )
 
 

@@ -12,6 +12,9 @@ from seconding.extensions import db as _db
 from seconding.models import Institution, Role, User
 from seconding.reference import seed_reference
 
+# Factories of the areas, available to every test module.
+pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register"]
+
 PASSWORD = "correct horse battery staple"
 
 

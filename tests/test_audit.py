@@ -49,3 +49,12 @@ def test_user_changes_are_audited(client, make_user, login, db, institutions):
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user_created")).one()
     assert event.summary == "new.person@example.org as hr_officer of PRISON"
     assert event.institution_id == institutions["PRISON"].id
+
+
+def test_coordinator_at_the_root_reads_every_institution(client, make_user, login, db, institutions):
+    record("police_thing", institution_id=institutions["POLICE"].id, summary="police event")
+    record("customs_thing", institution_id=institutions["NRA"].id, summary="customs event")
+    db.session.commit()
+    login(make_user(Role.COORDINATOR, "MFA"))
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "police event" in html and "customs event" in html

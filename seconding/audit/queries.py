@@ -2,7 +2,7 @@
 from sqlalchemy import Select, select
 
 from seconding.access import scope_ids
-from seconding.models import AuditEvent, Role, User
+from seconding.models import AuditEvent, User
 
 
 def audit_events(user: User, *, action: str = "", object_type: str = "", object_id: str = "",
@@ -12,8 +12,8 @@ def audit_events(user: User, *, action: str = "", object_type: str = "", object_
     `scoped=False` is for the history of one object whose access the caller has already checked.
     """
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if scoped and user.role != Role.ADMIN:
-        ids = scope_ids(user) or set()
+    ids = scope_ids(user) if scoped else None
+    if ids is not None:  # None: the whole tree (admins, users at the root)
         query = query.where(AuditEvent.institution_id.in_(sorted(ids)))
     if action:
         query = query.where(AuditEvent.action == action)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, true
 
 from seconding.extensions import db
 from seconding.matches import results
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.missions.deadlines import in_range, range_message, today_in_warsaw
 from seconding.missions.queries import cfc_by_reference, positions_by_reference
 from seconding.models import Expert, Institution
 
@@ -21,9 +21,12 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
+            day = date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
+        if not in_range(day):
+            self.fail(f"{value!r}: {range_message()}", param, ctx)
+        return day
 
 
 DATE = DateType()

@@ -1,17 +1,18 @@
 """From the database to the plain facts of `seconding.matching`: one query per need, never one per expert.
 
 `load_experts(conditions)` reads the experts matching SQL conditions (always the reader's scope, and for one
-position the hard blockers SQL can express: `hard_blocker_conditions`) and their languages, expertise,
-trainings, unavailability and earlier missions, each in one query over the same candidate set.
+position the hard blockers SQL can express: `hard_blocker_conditions`) in one query, with their languages,
+expertise, trainings, unavailability and earlier CSDP missions aggregated per expert in the same query, so
+the candidate filter runs once and the number of queries never depends on the number of experts.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, exists, func, literal, or_, select, type_coerce
 
+from seconding.db import string_agg
 from seconding.extensions import db
 from seconding.matching import ExpertFacts, PositionFacts, cefr_rank, clearance_rank, licence_rank
 from seconding.models import (
@@ -128,77 +129,105 @@ def _history_aliases() -> dict[str, tuple[str, str]]:
     return aliases
 
 
-def fact_queries(candidates: Select, conditions: Sequence[ColumnElement]) -> dict[str, Select]:
-    """The reads `load_experts` makes (also run raw by the benchmark as the floor of matching)."""
-    among = candidates.scalar_subquery()
-    return {
-        "experts": select(
+# Separators inside the aggregated text columns: control characters no name or reason contains.
+FIELD, ROW = "\x1f", "\x1e"
+
+
+def _text(column) -> ColumnElement:
+    """The column as text in SQL ('' for NULL), so values can be joined into one string."""
+    return func.coalesce(cast(column, String), "")
+
+
+def _joined(*columns) -> ColumnElement:
+    expr = _text(columns[0])
+    for column in columns[1:]:
+        expr = expr + literal(FIELD) + _text(column)
+    return expr
+
+
+def _aggregate(value, *where) -> ColumnElement:
+    """Every matching child row of the expert, joined into one string (ROW between rows)."""
+    return select(string_agg(value, ROW)).where(*where).correlate(Expert).scalar_subquery()
+
+
+def facts_query(conditions: Sequence[ColumnElement]) -> Select:
+    """One read of every expert meeting `conditions` with their languages, expertise, trainings,
+    unavailability and CSDP history aggregated per expert (the candidate filter runs once)."""
+    as_text = lambda column: type_coerce(column, String)  # noqa: E731  (raw values: no enum or date objects)
+    return (
+        select(
             Expert.id, Institution.code, Expert.external_id, Expert.given_name, Expert.family_name,
-            Expert.pool_status, Expert.available_from, Expert.clearance_level, Expert.clearance_expires,
-            Expert.passport_expires, Expert.driving_licence, Expert.experience_years, Expert.short_notice,
-        ).join(Institution, Institution.id == Expert.institution_id).where(*conditions),
-        "languages": select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
-        .where(ExpertLanguage.expert_id.in_(among)),
-        "expertise": select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
-        .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
-        .where(ExpertExpertise.expert_id.in_(among)),
-        "trainings": select(TrainingRecord.expert_id, Course.code, TrainingRecord.expires_on)
-        .join(Course, Course.id == TrainingRecord.course_id)
-        .where(TrainingRecord.expert_id.in_(among)),
-        "unavailability": select(Unavailability.expert_id, Unavailability.start, Unavailability.end,
-                                 Unavailability.reason).where(Unavailability.expert_id.in_(among)),
-        "history": select(MissionHistory.expert_id, MissionHistory.mission, MissionHistory.host_country)
-        .where(MissionHistory.expert_id.in_(among), MissionHistory.csdp.is_(True)),
-    }
+            as_text(Expert.pool_status), as_text(Expert.available_from), as_text(Expert.clearance_level),
+            as_text(Expert.clearance_expires), as_text(Expert.passport_expires), as_text(Expert.driving_licence),
+            Expert.experience_years, Expert.short_notice,
+            _aggregate(_joined(ExpertLanguage.code, ExpertLanguage.level), ExpertLanguage.expert_id == Expert.id),
+            _aggregate(_joined(ExpertiseArea.code, case((ExpertExpertise.primary.is_(True), "1"), else_="")),
+                       ExpertExpertise.area_id == ExpertiseArea.id, ExpertExpertise.expert_id == Expert.id),
+            _aggregate(_joined(Course.code, TrainingRecord.expires_on), Course.id == TrainingRecord.course_id,
+                       TrainingRecord.expert_id == Expert.id),
+            _aggregate(_joined(Unavailability.start, Unavailability.end, Unavailability.reason),
+                       Unavailability.expert_id == Expert.id),
+            _aggregate(_joined(MissionHistory.mission, MissionHistory.host_country),
+                       MissionHistory.expert_id == Expert.id, MissionHistory.csdp.is_(True)),
+        )
+        .join(Institution, Institution.id == Expert.institution_id)
+        .where(*conditions)
+        .order_by(Expert.id)
+    )
+
+
+def _day(value) -> date | None:
+    """A date from the driver: a date already (PostgreSQL) or ISO text (SQLite)."""
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value[:10])
+
+
+def _rows(text: str) -> list[list[str]]:
+    return [item.split(FIELD) for item in text.split(ROW)]
+
+
+NOTHING: frozenset[str] = frozenset()
 
 
 def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
     """Facts of every expert meeting `conditions` (which must include the reader's scope), by id."""
-    candidates = select(Expert.id).where(*conditions)
-    queries = fact_queries(candidates, conditions)
-    session = db.session
-    languages: dict[int, dict[str, str]] = defaultdict(dict)
-    for expert_id, code, level in session.execute(queries["languages"]):
-        languages[expert_id][code] = CefrLevel(level).value
-    primary: dict[int, str] = {}
-    secondary: dict[int, set[str]] = defaultdict(set)
-    for expert_id, code, is_primary in session.execute(queries["expertise"]):
-        if is_primary:
-            primary[expert_id] = code
-        else:
-            secondary[expert_id].add(code)
-    trainings: dict[int, dict[str, list[date | None]]] = defaultdict(lambda: defaultdict(list))
-    for expert_id, code, expires_on in session.execute(queries["trainings"]):
-        trainings[expert_id][code].append(expires_on)
-    unavailable: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
-    for expert_id, start, end, reason in session.execute(queries["unavailability"]):
-        unavailable[expert_id].append((start, end, reason or ""))
     aliases = _history_aliases()
-    missions: dict[int, set[str]] = defaultdict(set)
-    countries: dict[int, set[str]] = defaultdict(set)
-    for expert_id, mission, country in session.execute(queries["history"]):
-        known = aliases.get(normalise(mission))
-        missions[expert_id].add(known[0] if known else normalise(mission))
-        for name in (normalise(country), known[1] if known else ""):
-            if name:
-                countries[expert_id].add(name)
-    busy = busy_facts(candidates)
+    busy = busy_facts(select(Expert.id).where(*conditions))
     facts = []
-    for row in session.execute(queries["experts"].order_by(Expert.id)):
-        (eid, institution, external_id, given, family, status, available_from, clearance, clearance_expires,
-         passport, licence, experience, short_notice) = row
+    # A plain Core read (no ORM row processing): this loop is the hot path of every match.
+    for (eid, institution, external_id, given, family, status, available_from, clearance, clearance_expires,
+         passport, licence, experience, short_notice, languages, expertise, trainings, periods,
+         history) in db.session.connection().execute(facts_query(conditions)):
+        primary, secondary = None, NOTHING
+        if expertise:
+            areas = _rows(expertise)
+            primary = next((code for code, first in areas if first), None)
+            secondary = frozenset(code for code, first in areas if not first)
+        courses: dict[str, list[date | None]] = {}
+        if trainings:
+            for code, expires in _rows(trainings):
+                courses.setdefault(code, []).append(_day(expires))
+        missions = countries = NOTHING
+        if history:
+            found_missions, found_countries = set(), set()
+            for mission, country in _rows(history):
+                known = aliases.get(normalise(mission))
+                found_missions.add(known[0] if known else normalise(mission))
+                found_countries.update(name for name in (normalise(country), known[1] if known else "") if name)
+            missions, countries = frozenset(found_missions), frozenset(found_countries)
         deployments, selections = busy.get(eid, NOT_BUSY)
         facts.append(ExpertFacts(
             id=eid, institution=institution, external_id=external_id, given_name=given, family_name=family,
-            pool_status=PoolStatus(status).value, available_from=available_from,
-            unavailability=tuple(sorted(unavailable.get(eid, ()))),
-            languages=languages.get(eid, {}), clearance_level=ClearanceLevel(clearance).value,
-            clearance_expires=clearance_expires, passport_expires=passport,
-            driving_licence=DrivingLicence(licence).value, experience_years=experience,
-            expertise_primary=primary.get(eid), expertise_secondary=frozenset(secondary.get(eid, ())),
+            pool_status=status, available_from=_day(available_from),
+            unavailability=tuple(sorted((_day(a), _day(b), why) for a, b, why in _rows(periods))) if periods else (),
+            languages=dict(_rows(languages)) if languages else {},
+            clearance_level=clearance, clearance_expires=_day(clearance_expires), passport_expires=_day(passport),
+            driving_licence=licence, experience_years=experience,
+            expertise_primary=primary, expertise_secondary=secondary,
             short_notice=bool(short_notice),
-            trainings={code: tuple(expiries) for code, expiries in trainings.get(eid, {}).items()},
+            trainings={code: tuple(expiries) for code, expiries in courses.items()},
             active_deployment_ends=deployments, selections=selections,
-            past_missions=frozenset(missions.get(eid, ())), past_countries=frozenset(countries.get(eid, ())),
+            past_missions=missions, past_countries=countries,
         ))
     return facts

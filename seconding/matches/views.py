@@ -1,4 +1,80 @@
-"""Pages of this area (filled in by the area)."""
-from flask import Blueprint
+"""Match pages: experts for a position, positions for an expert, the staffing plan of a CfC (in the reader's scope)."""
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required, scope_filter
+from seconding.extensions import db
+from seconding.matches import results
+from seconding.matches.forms import ExpertMatchFilters, PlanFilters, PositionMatchFilters
+from seconding.missions.deadlines import today_in_warsaw
+from seconding.models import Cfc, Expert, Position
+from seconding.pagination import Page, page_number
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
+READERS = tuple(PERSONAL_DATA_ROLES)
+PER_PAGE = 25
+EXPERT_PAGE_RULE = "/experts/<int:expert_id>"
+
+
+@bp.app_template_global()
+def expert_url(expert_id: int) -> str | None:
+    """The expert's page (/experts/<id>, built by the experts area), or None while there is none."""
+    for rule in current_app.url_map.iter_rules():
+        if rule.rule == EXPERT_PAGE_RULE and rule.endpoint.startswith("experts.") and "GET" in rule.methods:
+            return url_for(rule.endpoint, expert_id=expert_id)
+    return None
+
+
+def _as_of(form) -> date:
+    """The as-of date of a valid filter form, else today (an invalid date keeps its error next to the field)."""
+    if form.as_of.errors:
+        return today_in_warsaw()
+    form.as_of.data = form.as_of.data or today_in_warsaw()
+    return form.as_of.data
+
+
+@bp.route("/positions/<int:position_id>")
+@roles_required(*READERS)
+def position(position_id: int):
+    item = db.get_or_404(Position, position_id)
+    form = PositionMatchFilters(formdata=request.args)
+    scope = institutions_in_scope(current_user)
+    form.institution.choices = [("", _("All in your scope"))] + [(i.code, f"{i.code} — {i.name_en}") for i in scope]
+    form.validate()
+    include = form.show.data == "all" and not form.show.errors
+    institution = next((i for i in scope if i.code == form.institution.data and not form.institution.errors), None)
+    page = page_number(request.args.get("page"))
+    match = results.rank_position(
+        item, scope=scope_filter(current_user, Expert.institution_id), as_of=_as_of(form),
+        include_ineligible=include, institution_id=institution.id if institution else None,
+        offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    pager = Page(match.rows, page, PER_PAGE, match.total)
+    args = {"as_of": match.as_of.isoformat(), "show": "all" if include else "eligible",
+            "institution": institution.code if institution else ""}
+    return render_template("matches/position.html", position=item, cfc=item.cfc, match=match, form=form,
+                           page=pager, args=args, first_rank=(page - 1) * PER_PAGE + 1)
+
+
+@bp.route("/experts/<int:expert_id>")
+@roles_required(*READERS)
+def expert(expert_id: int):
+    item = db.get_or_404(Expert, expert_id)
+    require_scope(item.institution_id)
+    form = ExpertMatchFilters(formdata=request.args)
+    form.validate()
+    include = form.show.data == "all" and not form.show.errors
+    match = results.match_expert(item, as_of=_as_of(form), include_ineligible=include)
+    return render_template("matches/expert.html", expert=item, match=match, form=form)
+
+
+@bp.route("/cfcs/<int:cfc_id>/plan")
+@roles_required(*READERS)
+def plan(cfc_id: int):
+    item = db.get_or_404(Cfc, cfc_id)
+    form = PlanFilters(formdata=request.args)
+    form.validate()
+    result = results.plan_for_cfc(item, scope=scope_filter(current_user, Expert.institution_id), as_of=_as_of(form))
+    return render_template("matches/plan.html", cfc=item, result=result, form=form)

@@ -4,6 +4,7 @@ import os
 import click
 
 from seconding.extensions import db
+from seconding.missions.services import english_outside_requests
 from seconding.register.annex import import_annex
 
 
@@ -17,6 +18,11 @@ def positions() -> None:
 @click.option("--dry-run", is_flag=True, help="check the file and report what would change; change nothing")
 def import_command(file: str, dry_run: bool) -> None:
     """Import a CfC annex (CSV or XLSX, one row per position); all or nothing."""
+    with english_outside_requests():
+        _import(file, dry_run)
+
+
+def _import(file: str, dry_run: bool) -> None:
     if not os.path.isfile(file):
         raise click.ClickException(f"No such file: {file}")
     result = import_annex(file, dry_run=dry_run)

@@ -10,6 +10,20 @@ from zoneinfo import ZoneInfo
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WARSAW = ZoneInfo("Europe/Warsaw")
 
+# Dates outside these years are typing mistakes, and date arithmetic (tour ends, passport margins) needs room.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def in_range(day: date | None) -> bool:
+    """Whether a typed date is plausible for a mission, a call or a tour (None passes: nothing typed)."""
+    return day is None or EARLIEST <= day <= LATEST
+
+
+def range_message() -> str:
+    """What to type instead of an implausible date."""
+    return f"use a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+
+
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -34,6 +48,8 @@ def parse_moment(text: str, zone: ZoneInfo) -> datetime:
         at = time(int(hour), int(minute), int(second or 0))
     except ValueError as exc:
         raise ValueError(f"{text.strip()!r} is not a real date and time") from exc
+    if not in_range(day):
+        raise ValueError(f"{text.strip()!r}: {range_message()}")
     return to_utc(day, at, zone)
 
 

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from seconding.missions.deadlines import BRUSSELS, WARSAW, local, to_utc
+from seconding.missions.deadlines import BRUSSELS, EARLIEST, LATEST, WARSAW, in_range, local, to_utc
 from seconding.missions.requirements import RequirementError, format_languages, parse_languages
 from seconding.missions.services import CfcData, MissionData, PositionData
 from seconding.models import (
@@ -51,6 +51,14 @@ LICENCE_LABELS = {
 }
 
 
+class Plausible:
+    """Validator: a date between the years the app deals with (see deadlines.in_range)."""
+
+    def __call__(self, form, field) -> None:
+        if not in_range(field.data):
+            raise ValidationError(_l("Use a date from %(a)s to %(b)s.", a=EARLIEST.isoformat(), b=LATEST.isoformat()))
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a list of checkboxes (courses are few)."""
 
@@ -78,7 +86,7 @@ class MissionForm(FlaskForm):
     host_country = StringField(_l("Host country"), validators=[DataRequired(), Length(max=100)])
     hq_city = StringField(_l("Headquarters"), validators=[Optional(), Length(max=100)])
     start_year = IntegerField(_l("Launched in (year)"), validators=[Optional(), NumberRange(min=1990, max=2100)])
-    mandate_end = DateField(_l("Mandate ends on"), validators=[Optional()],
+    mandate_end = DateField(_l("Mandate ends on"), validators=[Optional(), Plausible()],
                             description=_l("As decided by the Council; leave empty when not confirmed."))
     active = BooleanField(_l("Active (calls for contributions can be recorded)"), default=True)
     version = HiddenField()
@@ -89,15 +97,14 @@ class CfcForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=60)],
                             description=_l("As the EEAS writes it, e.g. EUMM Georgia 2-2026."))
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
-    published_on = DateField(_l("Published on"), validators=[Optional()])
-    eeas_date = DateField(_l("EEAS deadline: date"), validators=[InputRequired()],
-                          description=_l("Brussels time."))
+    published_on = DateField(_l("Published on"), validators=[Optional(), Plausible()])
+    eeas_date = DateField(_l("EEAS deadline: date"), validators=[InputRequired(), Plausible()])
     eeas_time = TimeField(_l("EEAS deadline: time"), validators=[InputRequired()],
-                          description=_l("Brussels time, 24-hour clock."))
-    national_date = DateField(_l("National deadline: date"), validators=[InputRequired()],
-                              description=_l("Warsaw time; not after the EEAS deadline."))
+                          description=_l("Brussels time."))
+    national_date = DateField(_l("National deadline: date"), validators=[InputRequired(), Plausible()],
+                              description=_l("Not after the EEAS deadline."))
     national_time = TimeField(_l("National deadline: time"), validators=[InputRequired()],
-                              description=_l("Warsaw time, 24-hour clock."))
+                              description=_l("Warsaw time."))
     status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     version = HiddenField()
 
@@ -111,7 +118,7 @@ class PositionForm(FlaskForm):
     posts = IntegerField(_l("Number of posts"), default=1, validators=[
         InputRequired(message=_l("Give the number of posts (1 or more).")),
         NumberRange(min=1, max=999, message=_l("The number of posts must be between 1 and 999."))])
-    available_on = DateField(_l("Available on"), validators=[Optional()],
+    available_on = DateField(_l("Available on"), validators=[Optional(), Plausible()],
                              description=_l("Leave empty for ASAP (matching assumes a start 30 days after the "
                                             "as-of date)."))
     tour_months = IntegerField(_l("Tour length (months)"), default=12, validators=[
@@ -199,10 +206,10 @@ def set_position_choices(form: PositionForm, courses: list[Course], areas: list[
                          locale: str = "en") -> None:
     """Choices read from the reference data (mandatory courses are needed for every deployment anyway)."""
     form.expertise.choices = [("", _l("None in particular"))] + [(a.code, a.name(locale)) for a in areas]
-    extra = [(c.code, f"{c.code} — {c.name}" + (f" ({_l('needed for every deployment')})" if c.mandatory else ""))
-             for c in courses]
-    form.courses_required.choices = extra
-    form.courses_desirable.choices = extra
+    form.courses_required.choices = [
+        (c.code, f"{c.code} — {c.name}" + (f" ({_l('needed for every deployment anyway')})" if c.mandatory else ""))
+        for c in courses]
+    form.courses_desirable.choices = [(c.code, f"{c.code} — {c.name}") for c in courses if not c.mandatory]
 
 
 def position_data(form: PositionForm) -> PositionData:

@@ -1,7 +1,10 @@
 """Changing missions, CfCs and positions. Services check, flush and audit; the caller commits once."""
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +13,7 @@ from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.languages import is_language_code
+from seconding.missions.deadlines import EARLIEST, LATEST, in_range
 from seconding.models import (
     CefrLevel,
     Cfc,
@@ -42,6 +46,11 @@ class MissionError(ValueError):
 
 class StaleEdit(MissionError):
     """Someone else saved the record after this form was opened; nothing was overwritten."""
+
+
+def english_outside_requests() -> AbstractContextManager:
+    """Messages in English where no request chose a language (command line, scheduler, tests)."""
+    return nullcontext() if has_request_context() else force_locale("en")
 
 
 def clean(text: str | None) -> str:
@@ -224,7 +233,8 @@ class PositionData:
     courses_desirable: list[str] = field(default_factory=list)
 
 
-def check_position(data: PositionData, *, known_courses: set[str], known_areas: set[str]) -> list[tuple[str, str]]:
+def check_position(data: PositionData, *, known_courses: set[str], known_areas: set[str],
+                   mandatory_courses: set[str] = frozenset()) -> list[tuple[str, str]]:
     """Rules every position keeps, whatever the entry point: (field, message) pairs."""
     problems = []
     if not clean(data.reference):
@@ -235,6 +245,9 @@ def check_position(data: PositionData, *, known_courses: set[str], known_areas: 
         problems.append(("posts", _("The number of posts must be between 1 and %(max)s.", max=MAX_POSTS)))
     if data.tour_months is None or not 1 <= data.tour_months <= MAX_TOUR_MONTHS:
         problems.append(("tour_months", _("The tour must last between 1 and %(max)s months.", max=MAX_TOUR_MONTHS)))
+    if not in_range(data.available_on):
+        problems.append(("available_on", _("Use a date from %(a)s to %(b)s.", a=EARLIEST.isoformat(),
+                                           b=LATEST.isoformat())))
     if data.min_experience_years is None or not 0 <= data.min_experience_years <= 60:
         problems.append(("min_experience_years", _("Years of experience must be between 0 and 60.")))
     for name in ("languages_essential", "languages_desirable"):
@@ -250,7 +263,11 @@ def check_position(data: PositionData, *, known_courses: set[str], known_areas: 
         if unknown:
             problems.append((name, _("Unknown course code %(code)s.", code=unknown[0])))
     both = sorted(set(data.courses_required) & set(data.courses_desirable))
-    if both:
+    needed = sorted(set(data.courses_desirable) & set(mandatory_courses))
+    if needed:
+        problems.append(("courses_desirable", _("%(code)s is needed for every deployment, so it cannot be only "
+                                                "desirable.", code=needed[0])))
+    elif both:
         problems.append(("courses_desirable", _("%(code)s is already required; a course is either required or "
                                                 "desirable.", code=both[0])))
     return problems
@@ -273,32 +290,40 @@ def _position_reference_taken(cfc_id: int, reference: str, except_id: int | None
 
 def _apply_position(position: Position, data: PositionData, courses: dict[str, Course],
                     areas: dict[str, ExpertiseArea]) -> list[str]:
+    changed = []
+    wanted_langs = sorted([(c, CefrLevel(lv), True) for c, lv in data.languages_essential]
+                          + [(c, CefrLevel(lv), False) for c, lv in data.languages_desirable])
+    current_langs = sorted((lang.code, CefrLevel(lang.level), lang.essential) for lang in position.languages)
+    if wanted_langs != current_langs:
+        if position.languages:
+            # Delete the old rows first: the unit of work would insert the new ones before deleting.
+            position.languages.clear()
+            db.session.flush()
+        position.languages.extend(PositionLanguage(code=c, level=lv, essential=e) for c, lv, e in wanted_langs)
+        changed.append("languages")
+    wanted_courses = sorted([(c, True) for c in data.courses_required] + [(c, False) for c in data.courses_desirable])
+    current_courses = sorted((pc.course.code, pc.required) for pc in position.courses)
+    if wanted_courses != current_courses:
+        if position.courses:
+            position.courses.clear()
+            db.session.flush()
+        position.courses.extend(PositionCourse(course=courses[c], required=r) for c, r in wanted_courses)
+        changed.append("courses")
     area = areas.get(data.expertise) if data.expertise else None
-    changed = _set(position, {
+    return _set(position, {
         "reference": clean(data.reference), "title": clean(data.title), "location": clean(data.location),
         "regime": Regime(data.regime), "posts": data.posts, "available_on": data.available_on,
         "tour_months": data.tour_months, "clearance_level": ClearanceLevel(data.clearance_level),
         "min_experience_years": data.min_experience_years, "driving_licence": DrivingLicence(data.driving_licence),
         "expertise_area_id": area.id if area else None,
-    })
-    wanted_langs = sorted([(c, CefrLevel(lv), True) for c, lv in data.languages_essential]
-                          + [(c, CefrLevel(lv), False) for c, lv in data.languages_desirable])
-    current_langs = sorted((lang.code, CefrLevel(lang.level), lang.essential) for lang in position.languages)
-    if wanted_langs != current_langs:
-        position.languages = [PositionLanguage(code=c, level=lv, essential=e) for c, lv, e in wanted_langs]
-        changed.append("languages")
-    wanted_courses = sorted([(c, True) for c in data.courses_required] + [(c, False) for c in data.courses_desirable])
-    current_courses = sorted((pc.course.code, pc.required) for pc in position.courses)
-    if wanted_courses != current_courses:
-        position.courses = [PositionCourse(course=courses[c], required=r) for c, r in wanted_courses]
-        changed.append("courses")
-    return changed
+    }) + changed
 
 
 def create_position(cfc: Cfc, data: PositionData, *, codes=None, audit: bool = True) -> Position:
     """Add a position to a CfC; `codes` = known_codes() when the caller already read them."""
     courses, areas = codes or known_codes()
-    _raise_first(check_position(data, known_courses=set(courses), known_areas=set(areas)))
+    _raise_first(check_position(data, known_courses=set(courses), known_areas=set(areas),
+                                mandatory_courses={c for c, course in courses.items() if course.mandatory}))
     if _position_reference_taken(cfc.id, data.reference, None):
         raise MissionError(_("This CfC already has a position with this reference."), "reference")
     position = Position(cfc=cfc)
@@ -316,7 +341,8 @@ def update_position(position: Position, data: PositionData, *, version: int | No
     """Save changes to a position unless someone else saved it since `version`; returns what changed."""
     _check_version(position, version)
     courses, areas = codes or known_codes()
-    _raise_first(check_position(data, known_courses=set(courses), known_areas=set(areas)))
+    _raise_first(check_position(data, known_courses=set(courses), known_areas=set(areas),
+                                mandatory_courses={c for c, course in courses.items() if course.mandatory}))
     if _position_reference_taken(position.cfc_id, data.reference, position.id):
         raise MissionError(_("This CfC already has a position with this reference."), "reference")
     changed = _apply_position(position, data, courses, areas)

@@ -1,14 +1,15 @@
 """Missions, calls for contributions and positions: everyone signed in reads; coordinators and admins edit."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from seconding.access import COORDINATING_ROLES, roles_required
+from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.missions import forms, queries, services, uploads
-from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment
+from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
 from seconding.register import annex
 from seconding.register.tables import file_kind
@@ -34,7 +35,8 @@ def editing():
     return {"can_edit": current_user.is_authenticated and current_user.role in COORDINATING_ROLES,
             "regime_labels": forms.REGIME_LABELS, "kind_labels": forms.KIND_LABELS,
             "status_labels": forms.STATUS_LABELS, "clearance_labels": forms.CLEARANCE_LABELS,
-            "licence_labels": forms.LICENCE_LABELS}
+            "licence_labels": forms.LICENCE_LABELS, "now": utcnow(),
+            "today": today_in_warsaw()}
 
 
 def _stale(exc: services.MissionError, obj) -> None:
@@ -255,6 +257,16 @@ def import_positions():
     confirm = forms.AnnexConfirmForm(token=token) if token else None
     return render_template("missions/import.html", form=form, result=result, confirm=confirm,
                            columns=annex.COLUMNS, required=annex.REQUIRED)
+
+
+@bp.route("/import/example.csv")
+@roles_required(*EDITORS)
+def annex_example():
+    """An example annex in the import format (fictional references), to start from."""
+    response = make_response(annex.example_csv())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=annex-example.csv"
+    return response
 
 
 @bp.route("/import/confirm", methods=["POST"])

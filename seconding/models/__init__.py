@@ -1,5 +1,6 @@
 """All models, imported here so Alembic sees every table."""
 from seconding.models.audit import AuditEvent
+from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.enums import (
     CefrLevel,
     ClearanceLevel,
@@ -29,10 +30,12 @@ from seconding.models.missions import (
     PositionLanguage,
     Regime,
 )
+from seconding.models.nominations import Nomination, NominationEvent
 from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import User
 
 __all__ = [
+    "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
     "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",
     "MissionHistory", "PoolStatus", "Position", "PositionCourse", "PositionLanguage", "Regime", "Role", "Sex",

@@ -84,3 +84,48 @@ class TrainingStatus(StrEnum):
     EXPIRING = "expiring"
     EXPIRED = "expired"
     MISSING = "missing"
+
+
+class NominationStatus(StrEnum):
+    """The national workflow of SPEC §5."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ENDORSED = "endorsed"
+    FORWARDED = "forwarded"
+    SHORTLISTED = "shortlisted"
+    INTERVIEWED = "interviewed"
+    SELECTED = "selected"
+    RESERVE = "reserve"
+    NOT_SELECTED = "not_selected"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def final(self) -> bool:
+        return self in FINAL_NOMINATION_STATES
+
+    @classmethod
+    def active(cls) -> list["NominationStatus"]:
+        return [s for s in cls if s not in FINAL_NOMINATION_STATES]
+
+
+FINAL_NOMINATION_STATES = frozenset({NominationStatus.SELECTED, NominationStatus.RESERVE,
+                                     NominationStatus.NOT_SELECTED, NominationStatus.REJECTED,
+                                     NominationStatus.WITHDRAWN})
+
+
+class DeploymentStatus(StrEnum):
+    PLANNED = "planned"
+    PRE_DEPLOYMENT = "pre_deployment"
+    DEPLOYED = "deployed"
+    COMPLETED = "completed"
+    CURTAILED = "curtailed"
+
+    @property
+    def active(self) -> bool:
+        return self in ACTIVE_DEPLOYMENT_STATES
+
+
+ACTIVE_DEPLOYMENT_STATES = frozenset({DeploymentStatus.PLANNED, DeploymentStatus.PRE_DEPLOYMENT,
+                                      DeploymentStatus.DEPLOYED})

@@ -13,11 +13,12 @@ from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from seconding.audit.services import record
 from seconding.extensions import db
 from seconding.missions import services
-from seconding.missions.deadlines import BRUSSELS, WARSAW, parse_moment
+from seconding.missions.deadlines import BRUSSELS, WARSAW, in_range, parse_moment, range_message
 from seconding.missions.requirements import (
     RequirementError,
     parse_clearance,
@@ -54,8 +55,9 @@ class AnnexError:
     def __str__(self) -> str:
         if not self.row:
             return self.message
-        return _("row %(row)s, column %(column)s: %(message)s", row=self.row, column=self.column or "-",
-                 message=self.message)
+        with services.english_outside_requests():
+            return _("row %(row)s, column %(column)s: %(message)s", row=self.row, column=self.column or "-",
+                     message=self.message)
 
 
 @dataclass
@@ -113,6 +115,28 @@ def read_annex(source: str | os.PathLike | IO[bytes], filename: str | None = Non
     return read_table(source, filename)
 
 
+EXAMPLE_ROWS = (
+    ("EUMM Georgia", "EUMM Georgia 9-2030", "regular", "2030-03-02 17:00", "2030-02-23 12:00", "GEO ZM 31", "Monitor",
+     "Zugdidi Field Office", "seconded", "2", "ASAP", "12", "RESTRICTED", "5", "en:B2", "ru:B1;ka:A2", "monitoring",
+     "B_4X4", "", "CSDP_OC"),
+    ("EUMM Georgia", "EUMM Georgia 9-2030", "regular", "2030-03-02 17:00", "2030-02-23 12:00", "GEO HQ 08",
+     "Human Rights Adviser", "Tbilisi, Mission HQ", "seconded", "1", "2030-06-01", "12", "SECRET", "8", "en:C1",
+     "ru:B2", "human_rights", "B", "", "EHEST"),
+)
+
+
+def example_csv() -> str:
+    """A small annex in the import format (fictional references), with the header row."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(EXAMPLE_ROWS)
+    return out.getvalue()
+
+
 # --- validate -------------------------------------------------------------------------------------
 
 
@@ -154,20 +178,28 @@ def _int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _plausible(day: date, text: str) -> date:
+    if not in_range(day):
+        raise ValueError(_("“%(value)s”: %(hint)s", value=text, hint=range_message()))
+    return day
+
+
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(_("“%(value)s” is not a date: use YYYY-MM-DD", value=text)) from exc
+    return _plausible(day, text)
 
 
 def _available_on(text: str) -> date | None:
     if text.upper() == "ASAP":
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(_("“%(value)s” is neither a date (YYYY-MM-DD) nor ASAP", value=text)) from exc
+    return _plausible(day, text)
 
 
 def _kind(text: str) -> CfcKind:
@@ -237,6 +269,7 @@ def validate(table: Table) -> AnnexResult:
         return result
     missions = {m.acronym.upper(): m for m in db.session.scalars(select(Mission))}
     courses, areas = services.known_codes()
+    mandatory = {code for code, course in courses.items() if course.mandatory}
     refs = {services.clean(values.get("cfc_ref", "")).upper() for _n, values in table.rows}
     existing = {c.reference.upper(): c for c in db.session.scalars(
         select(Cfc).where(func.upper(Cfc.reference).in_(sorted(refs))))}
@@ -265,8 +298,8 @@ def validate(table: Table) -> AnnexResult:
         if eeas and national and national > eeas:
             row.error("national_deadline", _("the national deadline is after the EEAS deadline"))
         data = _position(row, set(courses), set(areas))
-        for field_name, message in services.check_position(data, known_courses=set(courses),
-                                                           known_areas=set(areas)):
+        for field_name, message in services.check_position(data, known_courses=set(courses), known_areas=set(areas),
+                                                           mandatory_courses=mandatory):
             column = FIELD_COLUMNS.get(field_name, field_name)
             if not any(e.row == number and e.column == column for e in errors):
                 row.error(column, message)
@@ -293,7 +326,8 @@ def validate(table: Table) -> AnnexResult:
             result.cfcs.append(cfc)
         else:
             for column in CFC_COLUMNS:
-                if parsed[column] is not None and parsed[column] != cfc.parsed[column]:
+                reported = any(e.row == number and e.column == column for e in errors)
+                if parsed[column] is not None and parsed[column] != cfc.parsed[column] and not reported:
                     row.error(column, _("differs from row %(row)s for the same CfC", row=cfc.row))
         ref = services.clean(data.reference).upper()
         clash = next((p for p in cfc.positions if services.clean(p.data.reference).upper() == ref), None)
@@ -337,6 +371,11 @@ def apply(result: AnnexResult, *, source: str = "") -> AnnexResult:
 def import_annex(source: str | os.PathLike | IO[bytes], filename: str | None = None, *,
                  dry_run: bool = False) -> AnnexResult:
     """Read, validate and (unless a dry run, or any error) apply an annex file; the caller commits."""
+    with services.english_outside_requests():
+        return _import(source, filename, dry_run)
+
+
+def _import(source: str | os.PathLike | IO[bytes], filename: str | None, dry_run: bool) -> AnnexResult:
     try:
         table = read_annex(source, filename)
     except TableError as exc:
@@ -349,5 +388,10 @@ def import_annex(source: str | os.PathLike | IO[bytes], filename: str | None = N
         except services.MissionError as exc:  # a rule the checks above missed: report it, change nothing
             db.session.rollback()
             result.errors.append(AnnexError(0, exc.field, str(exc)))
+            result.applied = False
+        except IntegrityError:  # someone saved the same CfC or position meanwhile
+            db.session.rollback()
+            result.errors.append(AnnexError(0, "", _("Someone else saved the same call or position meanwhile; "
+                                                     "nothing was imported. Check the file again.")))
             result.applied = False
     return result

@@ -21,9 +21,10 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import IO, Iterator
+from typing import IO
 
 from flask_babel import lazy_gettext as _l
 
@@ -91,7 +92,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     number = 0
     try:
         # Number records, not physical lines: a quoted value spanning lines is still one spreadsheet row.
-        for number, values in enumerate(reader, start=1):  # noqa: B007
+        for number, values in enumerate(reader, start=1):
             yield number, values
     except csv.Error as exc:
         raise TableError(_l("The CSV file cannot be read at row %(row)s: %(reason)s",

@@ -1,0 +1,128 @@
+"""The register (SPEC §13: import of 50,000 rows under 60 s): export of the whole pool, and imports of a pool-sized
+file, each beside its floor (a raw SQL read of the same columns; a bare csv.reader pass over the same file).
+
+Imports run against copies of the benchmark database (the shared one is never changed): one re-import of the
+export with changes (a tenth of the rows edited, new training records, 1,000 new experts), and one move-in of the
+whole file into an empty pool; then the XLSX export read back (all rows unchanged).
+"""
+import csv
+import io
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from flask_babel import force_locale
+from sqlalchemy import text
+
+from bench.common import Figure, median_time
+from seconding.experts.queries import ExpertFilters
+from seconding.extensions import db
+from seconding.register.export import export_register, write_csv
+from seconding.register.importer import check_file, run_import
+from seconding.register.parse import unescape
+
+TARGET_IMPORT_SECONDS = 60.0
+RAW_COLUMNS = (
+    "SELECT e.id, i.code, e.external_id, e.given_name, e.family_name, e.sex, e.date_of_birth, e.email, e.phone, "
+    "e.rank, e.experience_years, e.clearance_level, e.clearance_expires, e.passport_expires, e.driving_licence, "
+    "e.available_from, e.short_notice, e.pool_status, e.notes FROM experts e JOIN institutions i "
+    "ON i.id = e.institution_id ORDER BY e.family_name, e.given_name, e.id",
+    "SELECT expert_id, code, level FROM expert_languages",
+    "SELECT x.expert_id, a.code, x.\"primary\" FROM expert_expertise x JOIN expertise_areas a ON a.id = x.area_id",
+    "SELECT t.expert_id, c.code, t.completed_on FROM training_records t JOIN courses c ON c.id = t.course_id",
+)
+
+
+def _timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def _raw_read() -> None:
+    for statement in RAW_COLUMNS:
+        db.session.execute(text(statement)).all()
+
+
+def _csv_pass(content: bytes) -> int:
+    return sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def _changed_file(export: bytes, rows: int, new_rows: int = 1000) -> bytes:
+    """The export with a tenth of the rows edited, a training added to every 25th, and new experts at the end."""
+    reader = csv.reader(io.StringIO(export.decode("utf-8-sig"), newline=""))
+    next(reader)  # header
+
+    def changed():
+        for i, values in enumerate(reader):
+            values = [unescape(v) for v in values]
+            if i % 10 == 0:
+                values[8] = f"bench rank {i % 7}"  # rank
+            if i % 25 == 0 and "CEPOL:2024-01-15" not in values[19]:
+                values[19] = ";".join(filter(None, [values[19], "CEPOL:2024-01-15"]))
+            if i >= rows - new_rows:
+                values[1] = f"BENCH-NEW-{i:06d}"  # external_id: these rows create experts
+            yield values
+
+    return write_csv(changed())
+
+
+def _import_into(db_file: Path, content: bytes, name: str) -> tuple[float, str]:
+    """Import a file into the database at db_file with a fresh app; (seconds, counts)."""
+    from seconding import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "SECRET_KEY": "bench", "TESTING": False,
+                      "SCHEDULER_ENABLED": False})
+    with app.app_context(), force_locale("en"):
+        db.create_all()
+        from seconding.reference import seed_reference
+
+        seed_reference()
+        db.session.commit()
+        start = time.perf_counter()
+        outcome = check_file(io.BytesIO(content), name, scope=None)
+        assert outcome.ok, outcome.error_lines()[:5]
+        counts = run_import(outcome, actor=None, source=name)
+        db.session.commit()
+        seconds = time.perf_counter() - start
+        db.engine.dispose()
+    return seconds, f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
+
+
+def run(app, n: int) -> list[Figure]:
+    figures: list[Figure] = []
+    with app.app_context():
+        db_file = Path(db.engine.url.database)
+        raw_floor = median_time(_raw_read, repeat=3, warmup=1)
+        figures.append(Figure("floor: raw SQL read of the register's columns", raw_floor))
+        exports = {}
+        for fmt in ("csv", "xlsx"):
+            seconds, (exports[fmt], count) = _timed(lambda f=fmt: export_register(
+                None, ExpertFilters(), f, today=date.today(), horizon_days=90))
+            db.session.rollback()  # the export's audit event stays out of the shared database
+            figures.append(Figure(f"export of the whole pool as {fmt.upper()} ({count} experts)", seconds,
+                                  raw_floor, None, "raw SQL read"))
+    plain, xlsx = exports["csv"], exports["xlsx"]
+    changed = _changed_file(plain, count)
+    del exports
+    csv_floor = median_time(lambda: _csv_pass(changed), repeat=3, warmup=1)
+    figures.append(Figure(f"floor: csv.reader pass over a {count}-row file", csv_floor))
+    work = Path(tempfile.mkdtemp(prefix="bench-register-"))
+    try:
+        copy = work / "copy.db"
+        shutil.copyfile(db_file, copy)
+        seconds, counts = _import_into(copy, changed, "changed.csv")
+        figures.append(Figure(f"import {count} rows into the pool ({counts})", seconds, csv_floor,
+                              TARGET_IMPORT_SECONDS, "csv.reader pass"))
+        seconds, counts = _import_into(work / "empty.db", plain, "pool.csv")
+        figures.append(Figure(f"import {count} rows into an empty pool ({counts})", seconds, csv_floor,
+                              TARGET_IMPORT_SECONDS, "csv.reader pass"))
+        shutil.copyfile(db_file, copy)
+        seconds, counts = _import_into(copy, xlsx, "pool.xlsx")
+        figures.append(Figure(f"import the XLSX export back ({counts})", seconds, csv_floor,
+                              TARGET_IMPORT_SECONDS, "csv.reader pass"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures

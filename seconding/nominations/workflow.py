@@ -1,0 +1,51 @@
+"""The nomination workflow of SPEC §5 in one table: action -> from which states, to which, by whom."""
+from dataclasses import dataclass
+
+from seconding.models.enums import NominationStatus as S
+from seconding.models.enums import Role
+
+NOMINATORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.HR_OFFICER})
+COORDINATORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+EEAS_STAGES = frozenset({S.FORWARDED, S.SHORTLISTED, S.INTERVIEWED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[S]
+    target: S
+    roles: frozenset[Role]
+    needs_comment: bool = False
+    needs_forwarding: bool = False  # a forwarding date and a Goalkeeper reference
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, NOMINATORS),
+    Transition("return", frozenset({S.SUBMITTED}), S.DRAFT, COORDINATORS, needs_comment=True),
+    Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, COORDINATORS, needs_comment=True),
+    Transition("endorse", frozenset({S.SUBMITTED}), S.ENDORSED, COORDINATORS),
+    Transition("forward", frozenset({S.ENDORSED}), S.FORWARDED, COORDINATORS, needs_forwarding=True),
+    Transition("shortlist", frozenset({S.FORWARDED}), S.SHORTLISTED, COORDINATORS),
+    Transition("interview", frozenset({S.SHORTLISTED}), S.INTERVIEWED, COORDINATORS),
+    # The EEAS does not always report the steps between: outcomes can follow any of them.
+    # A reserve can still be selected when the mission calls the reserve list.
+    Transition("select", EEAS_STAGES | {S.RESERVE}, S.SELECTED, COORDINATORS),
+    Transition("reserve", EEAS_STAGES, S.RESERVE, COORDINATORS),
+    Transition("not_select", EEAS_STAGES, S.NOT_SELECTED, COORDINATORS),
+    Transition("withdraw", frozenset(S.active()), S.WITHDRAWN, NOMINATORS, needs_comment=True),
+)}
+
+ACTION_LABELS = {
+    "submit": "Submit", "return": "Return to the service", "reject": "Reject", "endorse": "Endorse",
+    "forward": "Forward to the EEAS", "shortlist": "Shortlisted", "interview": "Interviewed",
+    "select": "Selected", "reserve": "Reserve list", "not_select": "Not selected", "withdraw": "Withdraw",
+}
+
+
+def allowed_actions(status: S, role: Role) -> list[str]:
+    """Actions a role may take on a nomination in this state, in table order."""
+    return [t.action for t in TRANSITIONS.values() if status in t.sources and role in t.roles]
+
+
+def find(action: str) -> Transition | None:
+    return TRANSITIONS.get(action)

@@ -1,0 +1,176 @@
+"""Match valid rows with the experts already in the pool: to create, to update (and what changes), unchanged.
+
+Reads the pool in one query per need (experts, languages, expertise, training records), never one per row. The
+comparison follows seconding.experts.services._apply field by field, so the preview's counts are what the import
+does; tests hold the two together.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
+
+from seconding.experts.services import SCALARS, ExpertData
+from seconding.extensions import db
+from seconding.models import CefrLevel, Course, Expert, ExpertExpertise, ExpertiseArea, ExpertLanguage, TrainingRecord
+from seconding.register.parse import RowError
+from seconding.register.validate import Candidate
+
+# Fields the register does not carry: an update keeps what the pool holds.
+KEPT = ("consent_on",)
+# Optional text where an empty cell and "no value" mean the same.
+BLANKABLE = ("email", "phone", "rank")
+INSTITUTION, EXTERNAL_ID = SCALARS.index("institution_id"), SCALARS.index("external_id")
+SMALL_FILE = 1000  # up to this many keys, look them up by external id; beyond, read the institutions' pools
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class RowPlan:
+    """What importing one row does."""
+
+    row: int
+    data: ExpertData
+    action: Action
+    expert_id: int | None = None
+    changes: list[str] = field(default_factory=list)
+    trainings: list[tuple[str, date]] = field(default_factory=list)  # to add
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    trainings: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "trainings": self.trainings}
+
+
+@dataclass
+class Existing:
+    """An expert of the pool as the register sees it."""
+
+    id: int
+    version: int
+    anonymised: bool
+    scalars: tuple  # in SCALARS order (a tuple: a large file holds tens of thousands)
+    languages: list[tuple[str, CefrLevel]] = field(default_factory=list)
+    expertise: list[tuple[str, bool]] = field(default_factory=list)  # (code, primary)
+    trainings: set[tuple[str, date]] = field(default_factory=set)
+
+
+def load_existing(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Existing]:
+    """The experts with these (institution id, external id) keys, with their lists; four queries."""
+    if not keys:
+        return {}
+    institution_ids = sorted({i for i, _ in keys})
+    condition = Expert.institution_id.in_(institution_ids)
+    if len(keys) <= SMALL_FILE:
+        condition = and_(condition, Expert.external_id.in_(sorted({e for _, e in keys})))
+    ids = select(Expert.id).where(condition)
+    columns = [getattr(Expert, name) for name in SCALARS]
+    found: dict[int, Existing] = {}
+    by_key: dict[tuple[int, str], Existing] = {}
+    query = select(Expert.id, Expert.version, Expert.anonymised_at, *columns).where(condition)
+    for row in db.session.execute(query):
+        scalars = tuple(row[3:])
+        key = (scalars[INSTITUTION], scalars[EXTERNAL_ID])
+        if key in keys:
+            existing = Existing(id=row[0], version=row[1], anonymised=row[2] is not None, scalars=scalars)
+            found[existing.id] = by_key[key] = existing
+    if not found:
+        return by_key
+    for expert_id, code, level in db.session.execute(
+            select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
+            .where(ExpertLanguage.expert_id.in_(ids))):
+        if expert_id in found:
+            found[expert_id].languages.append((code, CefrLevel(level)))
+    for expert_id, code, primary in db.session.execute(
+            select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
+            .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
+            .where(ExpertExpertise.expert_id.in_(ids))):
+        if expert_id in found:
+            found[expert_id].expertise.append((code, primary))
+    for expert_id, code, completed in db.session.execute(
+            select(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on)
+            .join(Course, Course.id == TrainingRecord.course_id)
+            .where(TrainingRecord.expert_id.in_(ids))):
+        if expert_id in found:
+            found[expert_id].trainings.add((code, completed))
+    return by_key
+
+
+def changes(existing: Existing, data: ExpertData) -> list[str]:
+    """What update_expert would change, named as it names them (see services._apply and its _sync_*)."""
+    changed = [name for name, value in zip(SCALARS, existing.scalars) if value != getattr(data, name)]
+    if dict(existing.languages) != dict(data.languages):
+        changed.append("languages")
+    wanted = {code: i == 0 for i, code in enumerate(dict.fromkeys(data.expertise))}
+    if dict(existing.expertise) != wanted:
+        changed.append("expertise")
+    return changed
+
+
+def _fill_from_pool(existing: Existing, data: ExpertData) -> None:
+    """Keep what the register does not carry, and do not turn an empty text into 'no value' or back."""
+    for name in KEPT:
+        setattr(data, name, existing.scalars[SCALARS.index(name)])
+    for name in BLANKABLE:
+        held = existing.scalars[SCALARS.index(name)]
+        if not getattr(data, name) and not held:
+            setattr(data, name, held)
+
+
+def plan(candidates: list[Candidate]) -> tuple[list[RowPlan], list[RowError], str]:
+    """Each valid row's plan, errors found against the pool, and a fingerprint of the matched experts."""
+    existing_by_key = load_existing({c.key for c in candidates})
+    plans: list[RowPlan] = []
+    errors: list[RowError] = []
+    matched: list[tuple[int, int]] = []
+    for candidate in candidates:
+        existing = existing_by_key.get(candidate.key)
+        if existing is None:
+            plans.append(RowPlan(candidate.row, candidate.data, Action.CREATE, trainings=candidate.trainings))
+            continue
+        if existing.anonymised:
+            errors.append(RowError(candidate.row, "external_id", _l(
+                "This expert was anonymised; the register cannot change the record.")))
+            continue
+        matched.append((existing.id, existing.version))
+        _fill_from_pool(existing, candidate.data)
+        changed = changes(existing, candidate.data)
+        new_trainings = [t for t in candidate.trainings if t not in existing.trainings]
+        action = Action.UPDATE if changed or new_trainings else Action.UNCHANGED
+        plans.append(RowPlan(candidate.row, candidate.data, action, existing.id, changed, new_trainings))
+    fingerprint = hashlib.sha256(repr(sorted(matched)).encode()).hexdigest()
+    return plans, errors, fingerprint
+
+
+def count(plans: list[RowPlan]) -> Counts:
+    """How many rows create, update or leave experts unchanged, and how many training records are added."""
+    counts = Counts()
+    for p in plans:
+        if p.action == Action.CREATE:
+            counts.created += 1
+        elif p.action == Action.UPDATE:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+        counts.trainings += len(p.trainings)
+    return counts

@@ -1,0 +1,184 @@
+"""Export the pool in the register format (CSV or XLSX), within the user's scope and the expert list's filters.
+
+One query per need (experts, languages, expertise, training records), never one per expert. Values are written
+in exactly the form the import reads, so an export imports back with no change.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+
+from sqlalchemy import Select, select
+
+from seconding.audit.services import record
+from seconding.experts.queries import TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
+from seconding.extensions import db
+from seconding.models import (
+    CefrLevel,
+    ClearanceLevel,
+    Course,
+    Expert,
+    ExpertExpertise,
+    ExpertiseArea,
+    ExpertLanguage,
+    Institution,
+    PoolStatus,
+    TrainingRecord,
+    User,
+)
+from seconding.register.columns import NAMES
+from seconding.register.parse import escape
+
+FORMATS = ("csv", "xlsx")
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FILTER_FIELDS = ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
+                 "training", "sort")
+
+
+def filters_from_args(args: Mapping[str, str]) -> ExpertFilters:
+    """The expert list's filters from query-string arguments; a value that makes no sense is ignored."""
+    filters = ExpertFilters()
+    for name in FILTER_FIELDS:
+        value = (args.get(name) or "").strip()[:100]
+        if not value:
+            continue
+        if name == "available_on":
+            try:
+                filters.available_on = date.fromisoformat(value)
+            except ValueError:
+                continue
+        elif name == "min_level" and value not in CefrLevel.values():
+            continue
+        elif name == "clearance" and value not in ClearanceLevel.values():
+            continue
+        elif name == "status" and value not in PoolStatus.values():
+            continue
+        elif name == "training" and value not in TRAINING_FILTERS:
+            continue
+        else:
+            setattr(filters, name, value)
+    return filters
+
+
+def expert_ids(user: User | None, filters: ExpertFilters, today: date, horizon_days: int) -> Select:
+    """Ids of the experts to export: the expert list's own query (scope and filters); all for the command line."""
+    if user is None:
+        query = select(Expert.id)
+    else:
+        rows, _count = expert_rows(user, filters, today, horizon_days)
+        query = rows.with_only_columns(Expert.id).order_by(None)
+    return query.where(Expert.anonymised_at.is_(None))  # anonymised records are no longer part of the pool
+
+
+def _grouped(query) -> dict[int, list]:
+    groups: dict[int, list] = defaultdict(list)
+    for expert_id, *values in db.session.execute(query):
+        groups[expert_id].append(tuple(values))
+    return groups
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def register_rows(user: User | None, filters: ExpertFilters, today: date, horizon_days: int) -> Iterator[list]:
+    """The export's data rows in register column order (strings, experience as int), in the list's order."""
+    ids = expert_ids(user, filters, today, horizon_days)
+    languages = _grouped(select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
+                         .where(ExpertLanguage.expert_id.in_(ids)))
+    expertise = _grouped(select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
+                         .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
+                         .where(ExpertExpertise.expert_id.in_(ids)))
+    trainings = _grouped(select(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on)
+                         .join(Course, Course.id == TrainingRecord.course_id)
+                         .where(TrainingRecord.expert_id.in_(ids)))
+    e = Expert
+    query = (
+        select(e.id, Institution.code, e.external_id, e.given_name, e.family_name, e.sex, e.date_of_birth, e.email,
+               e.phone, e.rank, e.experience_years, e.clearance_level, e.clearance_expires, e.passport_expires,
+               e.driving_licence, e.available_from, e.short_notice, e.pool_status, e.notes)
+        .join(Institution, Institution.id == e.institution_id)
+        .where(e.id.in_(ids))
+        .order_by(*order_by(filters.sort))
+    )
+    for (expert_id, institution, external_id, given, family, sex, born, email, phone, rank, years, clearance,
+         clearance_expires, passport, licence, available, short_notice, status, notes) in db.session.execute(query):
+        areas = sorted(expertise.get(expert_id, ()), key=lambda a: (not a[1], a[0]))
+        yield [
+            institution, external_id, given, family, sex.value, _date(born), email or "", phone or "", rank or "",
+            ";".join(code for code, _primary in areas), years,
+            ";".join(f"{code}:{CefrLevel(level).value}" for code, level in sorted(languages.get(expert_id, ()))),
+            clearance.value, _date(clearance_expires), _date(passport), licence.value, _date(available),
+            "yes" if short_notice else "no", status.value,
+            ";".join(f"{code}:{day.isoformat()}" for code, day in sorted(trainings.get(expert_id, ()))),
+            notes or "",
+        ]
+
+
+def write_csv(rows: Iterable[list], header: Iterable[str] = NAMES) -> bytes:
+    """UTF-8 with a BOM (so spreadsheet programs read the accents), comma, header row; formulas defused."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(list(header))
+    for row in rows:
+        writer.writerow([escape(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanation: list[list] | None = None) -> bytes:
+    """One sheet with the header and rows (every text cell stored as text, never as a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("register")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+
+    def text_cell(value: str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        return cell
+
+    for row in rows:
+        sheet.append([text_cell(v) if isinstance(v, str) and (v[:1] == "=" or v in ERROR_CODES) else v
+                      for v in row])
+    if explanation:
+        help_sheet = workbook.create_sheet("columns")
+        for line in explanation:
+            help_sheet.append([str(v) for v in line])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def export_register(user: User | None, filters: ExpertFilters, fmt: str, *, today: date,
+                    horizon_days: int) -> tuple[bytes, int]:
+    """The register file of the experts in scope and filters, and how many; the export is audited."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    counted = [0]
+
+    def rows() -> Iterator[list]:
+        for values in register_rows(user, filters, today, horizon_days):
+            counted[0] += 1
+            yield values
+
+    content = write_csv(rows()) if fmt == "csv" else write_xlsx(rows())
+    described = ", ".join(f"{k}={v}" for k, v in filters.as_args().items())
+    summary = f"{counted[0]} experts exported as {fmt.upper()}" + (f" (filters: {described})" if described else "")
+    record("register_exported", object_type="register", actor=user,
+           institution_id=user.institution_id if user is not None else None, summary=summary)
+    return content, counted[0]

@@ -1,0 +1,32 @@
+"""Forms of the register pages: upload, confirm, anonymise."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired, Regexp
+
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Register file"),
+        description=_l("A .csv (UTF-8) or .xlsx file with the register's columns. Nothing is changed until you "
+                       "confirm on the next page."),
+        validators=[FileRequired(_l("Choose a file.")),
+                    FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported."))],
+    )
+    institution = SelectField(
+        _l("Institution for rows without one"),
+        description=_l("Optional. When chosen, rows with an empty institution belong to it, and rows naming "
+                       "another institution are errors."),
+        validate_choice=True,
+    )
+
+
+class ConfirmForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
+
+
+class AnonymiseForm(FlaskForm):
+    """A confirmation: the button is the whole form."""

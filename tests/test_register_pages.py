@@ -1,0 +1,285 @@
+"""The register pages and commands: preview, confirm, all or nothing, the same result as the command line."""
+import html
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from seconding.models import AuditEvent, Expert, Role
+from tests.fixtures_register import csv_bytes, row, rows, snapshot, xlsx_bytes
+
+
+@pytest.fixture
+def police_hr(make_user, login):
+    return login(make_user(Role.HR_OFFICER, "POLICE"))
+
+
+def upload(client, content: bytes, name: str = "register.csv", institution: str = ""):
+    return client.post_form("/register/upload", {"file": (io.BytesIO(content), name), "institution": institution},
+                            content_type="multipart/form-data")
+
+
+def token_of(page: str) -> str:
+    match = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert match, "no confirmation form"
+    return match.group(1)
+
+
+def error_rows(page: str) -> list[str]:
+    """The error table as 'row R, column C: message' lines (the command line's format)."""
+    table = page.split('id="error-list"', 1)[1].split("</table>", 1)[0]
+    found = []
+    for r, col, message in re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", table, re.S):
+        column = re.sub(r"</?code>", "", col)
+        where = f"row {r}" + (f", column {column}" if column != "—" else "")
+        found.append(f"{where}: {html.unescape(message)}")
+    return found
+
+
+def counts_of(page: str) -> dict[str, int]:
+    return {name: int(re.search(rf'id="count-{name}">(\d+)<', page).group(1))
+            for name in ("created", "updated", "unchanged", "trainings")}
+
+
+def uploads_folder(app) -> Path:
+    return Path(app.instance_path) / "register-uploads"
+
+
+def test_a_file_with_errors_shows_every_error_and_changes_nothing(client, police_hr, app):
+    data = rows(5)
+    data[1]["date_of_birth"] = "2026-02-30"
+    data[3]["institution"] = "BORDER_GUARD"
+    before = snapshot()
+    page = upload(client, csv_bytes(data)).get_data(as_text=True)
+    assert "2 problems found: nothing was changed" in page
+    assert error_rows(page) == [
+        "row 3, column date_of_birth: 2026-02-30 is not a date in the calendar.",
+        "row 5, column institution: BORDER_GUARD is outside your scope; you may import only for your institution "
+        "and those below it."]
+    assert 'name="token"' not in page  # no confirmation offered
+    assert snapshot() == before
+
+
+def test_preview_then_confirm_creates_the_experts(client, police_hr, app, db):
+    before = snapshot()
+    page = upload(client, csv_bytes(rows(3))).get_data(as_text=True)
+    assert counts_of(page) == {"created": 3, "updated": 0, "unchanged": 0, "trainings": 3}
+    assert snapshot() == before  # the preview changes nothing
+    token = token_of(page)
+    assert (uploads_folder(app) / f"{token}.csv").exists()
+    done = client.post_form("/register/confirm", {"token": token}).get_data(as_text=True)
+    assert "Import complete" in done and "Anna1 Nowak" in done
+    assert db.session.scalar(select(func.count(Expert.id))) == 3
+    assert not list(uploads_folder(app).glob(f"{token}.*"))  # deleted after confirmation
+    again = client.post_form("/register/confirm", {"token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "expired or was already imported" in again
+    assert db.session.scalar(select(func.count(Expert.id))) == 3
+
+
+def test_another_user_cannot_confirm_an_upload(client, police_hr, make_user, login, db):
+    token = token_of(upload(client, csv_bytes(rows(2))).get_data(as_text=True))
+    client.post_form("/sign-out")
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    before = snapshot()
+    page = client.post_form("/register/confirm", {"token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "expired or was already imported" in page
+    assert snapshot() == before
+
+
+def test_an_expired_upload_is_refused(client, police_hr, app):
+    token = token_of(upload(client, csv_bytes(rows(1))).get_data(as_text=True))
+    app.config["REGISTER_UPLOAD_MINUTES"] = -1
+    try:
+        before = snapshot()
+        page = client.post_form("/register/confirm", {"token": token}, follow_redirects=True).get_data(as_text=True)
+    finally:
+        app.config.pop("REGISTER_UPLOAD_MINUTES")
+    assert "expired" in page and snapshot() == before
+
+
+def test_confirm_checks_again_and_shows_a_new_preview_when_the_pool_changed(client, police_hr, make_expert, db):
+    existing = make_expert("POLICE", external_id="P-0001", given_name="Anna1", family_name="Nowak")
+    page = upload(client, csv_bytes(rows(2))).get_data(as_text=True)
+    assert counts_of(page) == {"created": 1, "updated": 1, "unchanged": 0, "trainings": 2}
+    token = token_of(page)
+    existing.rank = "changed meanwhile"  # someone edits the expert between preview and confirmation
+    db.session.commit()
+    before = snapshot()
+    page = client.post_form("/register/confirm", {"token": token}).get_data(as_text=True)
+    assert "The pool changed since you checked this file" in page
+    assert snapshot() == before
+    done = client.post_form("/register/confirm", {"token": token_of(page)}).get_data(as_text=True)
+    assert "Import complete" in done
+    assert db.session.get(Expert, existing.id).rank == "komisarz"
+
+
+def test_rows_that_fail_at_confirmation_import_nothing(client, police_hr, institutions, db):
+    token = token_of(upload(client, csv_bytes(rows(3))).get_data(as_text=True))
+    police_hr.institution = institutions["BORDER_GUARD"]  # the user moved: Police is no longer in scope
+    db.session.commit()
+    before = snapshot()
+    page = client.post_form("/register/confirm", {"token": token}).get_data(as_text=True)
+    assert len(error_rows(page)) == 3 and "POLICE is outside your scope" in html.unescape(page)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("pool.txt", b"institution\n", "Only .csv and .xlsx files can be imported."),
+    ("pool.csv", b"\xff\xfe\x00\x00garbage", "not UTF-8"),
+    ("pool.xlsx", b"PK\x03\x04 broken", "cannot be opened"),
+])
+def test_wrong_or_unreadable_files_are_refused_with_a_message(client, police_hr, name, content, message):
+    before = snapshot()
+    response = upload(client, content, name)
+    assert response.status_code == 200
+    assert message in html.unescape(response.get_data(as_text=True))
+    assert snapshot() == before
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message(client, police_hr, app):
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    try:
+        response = upload(client, csv_bytes(rows(40)))
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    assert response.status_code == 413
+    assert f"The largest upload allowed is {app.config['MAX_UPLOAD_MB']} MB" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_page_and_the_command_line_give_the_same_errors(client, police_hr, runner, tmp_path, kind):
+    data = rows(6)
+    data[0]["languages"] = "en:Z1"
+    data[2]["external_id"] = data[1]["external_id"]
+    data[4]["clearance_expires"] = ""
+    data[5]["trainings"] = "PDT:2024-02-30"
+    content = csv_bytes(data) if kind == "csv" else xlsx_bytes(data)
+    page_errors = error_rows(upload(client, content, f"pool.{kind}").get_data(as_text=True))
+    path = tmp_path / f"pool.{kind}"
+    path.write_bytes(content)
+    result = runner.invoke(args=["register", "import", str(path)])
+    assert result.exit_code == 1
+    cli_errors = [line for line in result.stderr.splitlines() if line.startswith("row ")]
+    assert page_errors == cli_errors and len(cli_errors) == 4
+
+
+def test_the_page_and_the_command_line_give_the_same_counts(client, police_hr, runner, tmp_path, make_expert):
+    make_expert("POLICE", external_id="P-0002", given_name="Anna2", family_name="Nowak")
+    content = csv_bytes(rows(4))
+    counts = counts_of(upload(client, content).get_data(as_text=True))
+    path = tmp_path / "pool.csv"
+    path.write_bytes(content)
+    result = runner.invoke(args=["register", "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert (f"4 rows: {counts['created']} experts would be created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged; {counts['trainings']} training records would be added.") in result.output
+
+
+def test_the_export_link_downloads_the_filtered_pool_and_is_audited(client, make_user, login, make_expert, db):
+    make_expert("POLICE", external_id="P-1")
+    make_expert("NRA", external_id="N-1")
+    user = login(make_user(Role.COORDINATOR, "MFA"))
+    response = client.get("/register/export?format=xlsx&institution=NRA")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=register-")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["N-1"]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "register_exported"))
+    assert event.actor_id == user.id and event.summary.startswith("1 experts exported as XLSX")
+    assert client.get("/register/export?format=pdf").status_code == 404
+
+
+def test_template_and_example_downloads(client, police_hr):
+    template = client.get("/register/template.xlsx")
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+    example = client.get("/register/example.csv")
+    assert example.status_code == 200 and b"POLICE,EXAMPLE-0001" in example.data
+    preview = upload(client, example.data, "example.csv").get_data(as_text=True)
+    assert counts_of(preview)["created"] == 3
+
+
+def test_the_register_page_documents_every_column(client, police_hr):
+    page = client.get("/register/").get_data(as_text=True)
+    for name in ("institution", "external_id", "clearance_expires", "trainings", "notes"):
+        assert f"<code>{name}</code>" in page
+
+
+class TestCommandLine:
+    def test_import_prints_every_error_and_exits_non_zero(self, runner, tmp_path):
+        data = rows(3)
+        data[2]["sex"] = "Q"
+        path = tmp_path / "pool.csv"
+        path.write_bytes(csv_bytes(data))
+        before = snapshot()
+        result = runner.invoke(args=["register", "import", str(path)])
+        assert result.exit_code == 1
+        assert "row 4, column sex: Unknown sex 'Q'" in result.stderr
+        assert "1 problem(s) found in pool.csv; nothing was changed." in result.stderr
+        assert snapshot() == before
+
+    def test_dry_run_changes_nothing_and_import_applies(self, runner, tmp_path, db):
+        path = tmp_path / "pool.xlsx"
+        path.write_bytes(xlsx_bytes(rows(2)))
+        before = snapshot()
+        result = runner.invoke(args=["register", "import", str(path), "--dry-run"])
+        assert result.exit_code == 0 and "Dry run: nothing was changed." in result.output
+        assert snapshot() == before
+        result = runner.invoke(args=["register", "import", str(path)])
+        assert result.exit_code == 0
+        assert "2 rows: 2 experts were created, 0 updated, 0 unchanged; 2 training records were added." in result.output
+        assert db.session.scalar(select(func.count(Expert.id))) == 2
+
+    def test_institution_option_fills_empty_cells_and_refuses_others(self, runner, tmp_path, db, institutions):
+        path = tmp_path / "pool.csv"
+        path.write_bytes(csv_bytes([row(institution=""), row(external_id="X", institution="NRA")]))
+        result = runner.invoke(args=["register", "import", str(path), "--institution", "POLICE"])
+        assert result.exit_code == 1 and "row 3, column institution: This import is for POLICE only" in result.stderr
+        path.write_bytes(csv_bytes([row(institution="")]))
+        assert runner.invoke(args=["register", "import", str(path), "--institution", "police"]).exit_code == 0
+        assert db.session.scalar(select(Expert.institution_id)) == institutions["POLICE"].id
+        assert runner.invoke(args=["register", "import", str(path), "--institution", "NOPE"]).exit_code == 1
+
+    def test_export_writes_csv_or_xlsx_by_extension_and_is_audited(self, runner, tmp_path, make_expert, db):
+        make_expert("POLICE", external_id="P-1")
+        for name in ("pool.csv", "pool.xlsx"):
+            result = runner.invoke(args=["register", "export", str(tmp_path / name)])
+            assert result.exit_code == 0 and "Exported 1 experts" in result.output
+        assert (tmp_path / "pool.csv").read_bytes().startswith(b"\xef\xbb\xbfinstitution,external_id")
+        assert (tmp_path / "pool.xlsx").read_bytes()[:2] == b"PK"
+        assert runner.invoke(args=["register", "export", str(tmp_path / "pool.txt")]).exit_code == 1
+        labels = db.session.scalars(select(AuditEvent.actor_label).where(AuditEvent.action == "register_exported"))
+        assert list(labels) == ["command line", "command line"]
+        result = runner.invoke(args=["register", "import", str(tmp_path / "pool.csv")])
+        assert "1 unchanged" in result.output
+
+
+def test_the_expert_lists_export_link_carries_its_filters(client, make_user, login, make_expert):
+    """The list page links to register.export with its query string; the file holds the filtered experts."""
+    make_expert("POLICE", external_id="P-1", family_name="Filtrowana")
+    make_expert("POLICE", external_id="P-2", family_name="Inna")
+    make_expert("NRA", external_id="N-1", family_name="Filtrowana")
+    login(make_user(Role.COORDINATOR, "MFA"))
+    page = client.get("/experts/?institution=POLICE&q=filtrowana").get_data(as_text=True)
+    match = re.search(r'href="(/register/export\?[^"]+)"', page)
+    assert match, "the expert list links to register.export"
+    content = client.get(html.unescape(match.group(1))).data.decode("utf-8-sig")
+    assert [line.split(",")[1] for line in content.splitlines()[1:]] == ["P-1"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_pages_export_previews_as_all_unchanged(client, police_hr, make_expert, add_training, fmt):
+    expert = make_expert("POLICE", external_id="P-1", notes="=1+1", phone="+48 1", expertise=["monitoring"])
+    add_training(expert, "HEAT", expert.created_at.date())
+    make_expert("POLICE", external_id="P-2", languages="")
+    content = client.get(f"/register/export?format={fmt}").data
+    before = snapshot()
+    page = upload(client, content, f"export.{fmt}").get_data(as_text=True)
+    assert counts_of(page) == {"created": 0, "updated": 0, "unchanged": 2, "trainings": 0}
+    client.post_form("/register/confirm", {"token": token_of(page)})
+    after = snapshot()
+    assert {k: v for k, v in after.items() if k != "audit_events"} == \
+        {k: v for k, v in before.items() if k != "audit_events"}
