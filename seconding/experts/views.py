@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.queries import audit_events
+from seconding.deployments.forms import STATUS_LABELS as DEPLOYMENT_LABELS
 from seconding.experts import profile
 from seconding.experts.forms import ExpertForm, FilterForm, StatusForm
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import ExpertError, StaleEdit, change_pool_status, create_expert, update_expert
 from seconding.extensions import db
 from seconding.languages import language_names
-from seconding.models import Expert, ExpertiseArea, PoolStatus
+from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
+from seconding.nominations import queries as nomination_queries
+from seconding.nominations.forms import STATUS_LABELS as NOMINATION_LABELS
 from seconding.pagination import Page, page_number
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
@@ -113,11 +116,16 @@ def detail(expert_id: int):
     history = db.session.scalars(
         audit_events(current_user, object_type="expert", object_id=str(expert.id), scoped=False).limit(50)).all()
     status_form = StatusForm(version=expert.version, pool_status=expert.pool_status.value)
+    nominations = db.session.scalars(nomination_queries.for_expert(expert.id)).all()
+    deployments = db.session.scalars(select(Deployment).where(Deployment.expert_id == expert.id)
+                                     .order_by(Deployment.planned_start.desc())).all()
     return render_template("experts/detail.html", expert=expert, today=today,
                            training=profile.training_rows(expert, today, horizon),
                            clearance_status=profile.expiry(expert.clearance_expires, today, horizon),
                            passport_status=profile.expiry(expert.passport_expires, today, horizon),
-                           history=history, status_form=status_form, locale=str(get_locale() or "en"))
+                           history=history, status_form=status_form, locale=str(get_locale() or "en"),
+                           nominations=nominations, deployments=deployments,
+                           nomination_labels=NOMINATION_LABELS, deployment_labels=DEPLOYMENT_LABELS)
 
 
 @bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])

@@ -1,11 +1,9 @@
 """The dashboard: what needs the user's attention, in their scope."""
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from seconding.access import institutions_in_scope, scope_filter
 from seconding.extensions import db
-from seconding.models import User
 
 bp = Blueprint("main", __name__)
 
@@ -13,14 +11,11 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def dashboard():
-    users_in_scope = db.session.scalar(
-        select(func.count(User.id)).where(scope_filter(current_user, User.institution_id, personal=False))
-    )
-    return render_template(
-        "main/dashboard.html",
-        institutions=institutions_in_scope(current_user),
-        users_in_scope=users_in_scope,
-    )
+    from seconding.main.dashboard import cards, deployed_by_mission
+    from seconding.missions.deadlines import today_in_warsaw
+
+    return render_template("main/dashboard.html", cards=cards(current_user, today_in_warsaw()),
+                           deployed=deployed_by_mission())
 
 
 @bp.route("/healthz")

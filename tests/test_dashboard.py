@@ -1,0 +1,45 @@
+"""The dashboard counts what needs the user's action, within their scope."""
+import re
+from datetime import date, timedelta
+
+from seconding.models import Role
+from seconding.models.enums import NominationStatus
+from seconding.nominations.services import create_nomination
+
+
+def card(html: str, label: str) -> int:
+    match = re.search(r'app-card__figure">(\d+)</p>\s*<p>(?:<a[^>]*>)?' + re.escape(label), html)
+    assert match, label
+    return int(match.group(1))
+
+
+def test_cards_are_counted_in_scope(client, make_user, login, make_expert, add_training, make_cfc, make_position,
+                                    db):
+    today = date.today()
+    police = make_expert("POLICE", consent_on=date(2026, 1, 1))
+    make_expert("BORDER_GUARD")  # no training: counted only for the Border Guard and above
+    add_training(police, "PDT", today - timedelta(days=10))
+    add_training(police, "HEAT", today - timedelta(days=10), expires_on=today + timedelta(days=30))
+    position = make_position(make_cfc("EUMA"), "ARM 1")
+    admin = make_user(Role.ADMIN)
+    submitted = create_nomination(position, police, admin)
+    submitted.status = NominationStatus.SUBMITTED
+    db.session.commit()
+
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    html = client.get("/").get_data(as_text=True)
+    assert card(html, "active experts with mandatory training expired or missing") == 0
+    assert card(html, "active experts whose mandatory training expires within 90 days") == 1
+    assert card(html, "draft nominations to submit") == 0
+    client.post_form("/sign-out")
+
+    login(make_user(Role.COORDINATOR, "MIA"))
+    html = client.get("/").get_data(as_text=True)
+    assert card(html, "active experts with mandatory training expired or missing") == 1
+    assert card(html, "nominations waiting for endorsement") == 1
+
+
+def test_viewer_sees_aggregates_only(client, make_user, login):
+    login(make_user(Role.VIEWER))
+    html = client.get("/").get_data(as_text=True)
+    assert "experts deployed now" in html and "mandatory training" not in html
