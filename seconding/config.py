@@ -65,6 +65,7 @@ def from_environment(instance_path: str) -> dict:
         "HEAT_VALIDITY_MONTHS": _int("HEAT_VALIDITY_MONTHS", 36),
         "MAX_ACTIVE_NOMINATIONS_PER_CFC": _int("MAX_ACTIVE_NOMINATIONS_PER_CFC", 3),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 20),
+        "REGISTER_UPLOAD_MINUTES": _int("REGISTER_UPLOAD_MINUTES", 60),
         "EXPERTS_PER_PAGE": _int("EXPERTS_PER_PAGE", 50),
     }
 

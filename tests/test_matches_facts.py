@@ -22,7 +22,7 @@ def test_facts_are_built_from_the_database(make_expert, add_training):
         clearance_level=ClearanceLevel.SECRET, clearance_expires=date(2031, 5, 31),
         passport_expires=date(2033, 1, 1), driving_licence=DrivingLicence.B_4X4, available_from=date(2030, 2, 1),
         short_notice=True,
-        unavailability=[Period(date(2030, 4, 1), date(2030, 4, 30), "course abroad")],
+        unavailability=[Period(date(2030, 4, 1), date(2030, 4, 30), "course\x1eabroad")],
         history=[History("eumm  georgia", ""), History("Old Mission", "Kosovo"),
                  History("UNIFIL", "Lebanon", csdp=False)],
     )
@@ -40,6 +40,7 @@ def test_facts_are_built_from_the_database(make_expert, add_training):
     assert got.expertise_primary == "monitoring" and got.expertise_secondary == frozenset({"human_rights"})
     assert {code: sorted(v, key=lambda d: d or date.max) for code, v in got.trainings.items()} == {
         "PDT": [None], "HEAT": [date(2027, 1, 10), date(2029, 6, 30)]}
+    # A stray separator character in free text cannot break the aggregated read.
     assert got.unavailability == ((date(2030, 4, 1), date(2030, 4, 30), "course abroad"),)
     # CSDP history only; a known mission's name gives its host country too; names compare case-insensitively.
     assert got.past_missions == frozenset({"eumm georgia", "old mission"})

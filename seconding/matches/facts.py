@@ -138,6 +138,11 @@ def _text(column) -> ColumnElement:
     return func.coalesce(cast(column, String), "")
 
 
+def _free(column) -> ColumnElement:
+    """Free text with the separators blanked out, so a stray control character cannot split a row."""
+    return func.replace(func.replace(column, FIELD, " "), ROW, " ")
+
+
 def _joined(*columns) -> ColumnElement:
     expr = _text(columns[0])
     for column in columns[1:]:
@@ -165,9 +170,9 @@ def facts_query(conditions: Sequence[ColumnElement]) -> Select:
                        ExpertExpertise.area_id == ExpertiseArea.id, ExpertExpertise.expert_id == Expert.id),
             _aggregate(_joined(Course.code, TrainingRecord.expires_on), Course.id == TrainingRecord.course_id,
                        TrainingRecord.expert_id == Expert.id),
-            _aggregate(_joined(Unavailability.start, Unavailability.end, Unavailability.reason),
+            _aggregate(_joined(Unavailability.start, Unavailability.end, _free(Unavailability.reason)),
                        Unavailability.expert_id == Expert.id),
-            _aggregate(_joined(MissionHistory.mission, MissionHistory.host_country),
+            _aggregate(_joined(_free(MissionHistory.mission), _free(MissionHistory.host_country)),
                        MissionHistory.expert_id == Expert.id, MissionHistory.csdp.is_(True)),
         )
         .join(Institution, Institution.id == Expert.institution_id)
