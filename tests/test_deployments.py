@@ -86,3 +86,19 @@ def test_checklist_shows_the_gaps_at_the_start(make_cfc, make_position, make_exp
     assert ("course", "gap") in items  # HEAT expired and EHEST missing on 2030-06-01
     assert ("clearance_expiry", "gap") in items  # expires before the end of the tour
     assert ("passport", "gap") in items  # not valid 6 months after the end
+
+
+def test_mission_page_lists_current_tours_in_scope(client, make_user, login, make_expert, mission, db):
+    police = make_expert("POLICE", family_name="Policjant")
+    border = make_expert("BORDER_GUARD", family_name="Strażnik")
+    for expert in (police, border):
+        services.record_deployment(expert=expert, mission=mission, start=date(2026, 1, 1), end=date(2027, 1, 1),
+                                   status=D.DEPLOYED)
+    db.session.commit()
+    login(make_user(Role.HR_OFFICER, "BORDER_GUARD"))
+    html = client.get(f"/missions/{mission.id}").get_data(as_text=True)
+    assert "2 Polish experts are on a tour" in html and "Strażnik" in html and "Policjant" not in html
+    client.post_form("/sign-out")
+    login(make_user(Role.VIEWER))
+    html = client.get(f"/missions/{mission.id}").get_data(as_text=True)
+    assert "2 Polish experts are on a tour" in html and "Strażnik" not in html

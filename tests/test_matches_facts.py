@@ -104,7 +104,8 @@ def test_queries_do_not_grow_with_the_number_of_experts(make_expert, add_trainin
     small = measure()
     _pool(make_expert, add_training, 12, 3)
     assert measure() == small
-    assert small[0] <= 2  # the experts with their children aggregated, and the mission names
+    # The experts with their children aggregated, the mission names, active tours, selections, past tours.
+    assert small[0] <= 5
 
 
 # --- the SQL prefilter drops no expert evaluate() would call eligible -----------------------------
@@ -171,3 +172,31 @@ def test_prefilter_never_drops_an_eligible_expert(make_expert, make_cfc, make_po
             expected = rank([evaluations[i] for i in eligible], {i: everyone[i].family_name for i in eligible})
             assert [r.evaluation for r in ranked.rows] == expected
     assert dropped_some > 10 and kept_eligible > 20  # the data really exercises both sides
+
+
+def test_tours_and_selections_make_experts_busy_and_count_as_earlier_deployments(make_expert, make_cfc,
+                                                                                  make_position, make_user, db):
+    from seconding.deployments.services import record_deployment
+    from seconding.models import Mission, Role
+    from seconding.models.enums import DeploymentStatus, NominationStatus
+    from seconding.nominations.services import Decision, act, create_nomination
+
+    georgia = db.session.query(Mission).filter_by(acronym="EUMM Georgia").one()
+    veteran = make_expert("POLICE", family_name="Veteran")
+    record_deployment(expert=veteran, mission=georgia, start=date(2020, 1, 1), end=date(2020, 12, 31),
+                      status=DeploymentStatus.COMPLETED)
+    on_tour = make_expert("POLICE", family_name="OnTour")
+    record_deployment(expert=on_tour, mission=georgia, start=date(2025, 1, 1), end=date(2031, 1, 1),
+                      status=DeploymentStatus.DEPLOYED)
+    chosen = make_expert("POLICE", family_name="Chosen", consent_on=date(2026, 1, 1))
+    cfc = make_cfc("EUMA")
+    first = make_position(cfc, "ARM 1", available_on=date(2032, 1, 1))
+    coordinator = make_user(Role.COORDINATOR)
+    nomination = create_nomination(first, chosen, coordinator)
+    nomination.status = NominationStatus.INTERVIEWED
+    act(nomination, "select", coordinator, Decision(), version=None)
+    db.session.commit()
+    facts = {f.family_name: f for f in load_experts([true()])}
+    assert facts["Veteran"].past_missions == {"eumm georgia"} and facts["Veteran"].active_deployment_ends == ()
+    assert facts["OnTour"].active_deployment_ends == (date(2031, 1, 1),)
+    assert facts["Chosen"].selections == ((first.id, date(2032, 1, 1), date(2033, 1, 1)),)

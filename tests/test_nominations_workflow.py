@@ -174,3 +174,19 @@ def test_selection_creates_the_deployment_and_withdraws_other_nominations(settin
         db.session.refresh(withdrawn)
         assert withdrawn.status == NominationStatus.WITHDRAWN
         assert withdrawn.history[-1].comment == "selected for GEO 1"
+
+
+def test_staffing_plan_rows_become_draft_nominations(client, make_user, login, make_cfc, make_position, make_expert,
+                                                     db):
+    cfc = make_cfc("EUMA")
+    make_position(cfc, "ARM 1", posts=2, available_on=date(2030, 6, 1))
+    for n in range(3):
+        make_expert("POLICE", family_name=f"Police{n}", consent_on=CONSENT)
+    make_expert("BORDER_GUARD", family_name="Border", consent_on=CONSENT)
+    login(make_user(Role.HR_OFFICER, "BORDER_GUARD"))
+    response = client.post_form(f"/nominations/from-plan/{cfc.id}", {"as_of": "2030-01-01"}, follow_redirects=True)
+    assert "1 draft nomination created from the plan." in response.get_data(as_text=True)
+    drafts = db.session.scalars(select(Nomination)).all()
+    assert [(n.expert.family_name, n.status) for n in drafts] == [("Border", NominationStatus.DRAFT)]
+    again = client.post_form(f"/nominations/from-plan/{cfc.id}", {"as_of": "2030-01-01"}, follow_redirects=True)
+    assert "already has an active nomination for ARM 1" in again.get_data(as_text=True)

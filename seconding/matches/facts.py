@@ -115,10 +115,40 @@ NOT_BUSY: Busy = ((), ())
 def busy_facts(candidates: Select) -> dict[int, Busy]:
     """Per candidate: end dates of active deployments, and selections (position id, start, end) — rule `busy`.
 
-    Deployments and nominations are not built yet, so nobody is busy. This is the one place where they plug
-    in: one query over `candidates` for active deployments, one for selected nominations.
+    One query for active deployments, one for selections (a selection's dates are those of the tour it
+    planned; a selection whose tour has ended no longer counts).
     """
-    return {}
+    from seconding.models import Deployment, Nomination
+    from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
+
+    ends: dict[int, list[date]] = {}
+    for expert_id, end in db.session.execute(
+            select(Deployment.expert_id, Deployment.end_date)
+            .where(Deployment.expert_id.in_(candidates), Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES))):
+        ends.setdefault(expert_id, []).append(_day(end))
+    selections: dict[int, list[tuple[int, date, date]]] = {}
+    for expert_id, position_id, start, end in db.session.execute(
+            select(Nomination.expert_id, Nomination.position_id, Deployment.planned_start, Deployment.end_date)
+            .join(Deployment, Deployment.nomination_id == Nomination.id)
+            .where(Nomination.expert_id.in_(candidates), Nomination.status == NominationStatus.SELECTED,
+                   Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES))):
+        selections.setdefault(expert_id, []).append((position_id, _day(start), _day(end)))
+    return {eid: (tuple(ends.get(eid, ())), tuple(selections.get(eid, ()))) for eid in ends.keys() | selections.keys()}
+
+
+def past_tours(candidates: Select) -> dict[int, list[tuple[str, str]]]:
+    """Per candidate: (mission acronym, host country) of tours that ended, for the earlier-deployment score."""
+    from seconding.models import Deployment
+    from seconding.models.enums import DeploymentStatus
+
+    tours: dict[int, list[tuple[str, str]]] = {}
+    for expert_id, acronym, country in db.session.execute(
+            select(Deployment.expert_id, Mission.acronym, Mission.host_country)
+            .join(Mission, Mission.id == Deployment.mission_id)
+            .where(Deployment.expert_id.in_(candidates),
+                   Deployment.status.in_((DeploymentStatus.COMPLETED, DeploymentStatus.CURTAILED)))):
+        tours.setdefault(expert_id, []).append((acronym, country))
+    return tours
 
 
 def _history_aliases() -> dict[str, tuple[str, str]]:
@@ -198,7 +228,9 @@ NOTHING: frozenset[str] = frozenset()
 def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
     """Facts of every expert meeting `conditions` (which must include the reader's scope), by id."""
     aliases = _history_aliases()
-    busy = busy_facts(select(Expert.id).where(*conditions))
+    candidates = select(Expert.id).where(*conditions)
+    busy = busy_facts(candidates)
+    tours = past_tours(candidates)
     facts = []
     # A plain Core read (no ORM row processing): this loop is the hot path of every match.
     for (eid, institution, external_id, given, family, status, available_from, clearance, clearance_expires,
@@ -214,9 +246,9 @@ def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
             for code, expires in _rows(trainings):
                 courses.setdefault(code, []).append(_day(expires))
         missions = countries = NOTHING
-        if history:
+        if history or eid in tours:
             found_missions, found_countries = set(), set()
-            for mission, country in _rows(history):
+            for mission, country in (_rows(history) if history else []) + tours.get(eid, []):
                 known = aliases.get(normalise(mission))
                 found_missions.add(known[0] if known else normalise(mission))
                 found_countries.update(name for name in (normalise(country), known[1] if known else "") if name)

@@ -61,9 +61,13 @@ def index():
 def detail(mission_id: int):
     mission = db.get_or_404(Mission, mission_id)
     cfcs = db.session.execute(queries.cfcs(mission_id=mission.id, sort="-national_deadline")).all()
+    from seconding.deployments.queries import current_for_mission
+
+    total, deployments = current_for_mission(current_user, mission.id)
     return render_template("missions/detail.html", mission=mission,
                            open_cfcs=[r for r in cfcs if r.Cfc.status == CfcStatus.OPEN],
-                           closed_cfcs=[r for r in cfcs if r.Cfc.status != CfcStatus.OPEN])
+                           closed_cfcs=[r for r in cfcs if r.Cfc.status != CfcStatus.OPEN],
+                           deployments_total=total, deployments=deployments)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -49,6 +49,10 @@ class BulkForm(FlaskForm):
     confirm_warnings = BooleanField(_l("Forward anyway"))
 
 
+class PlanForm(FlaskForm):
+    as_of = DateField(_l("As of"), validators=[Optional()])
+
+
 class BoardFilters(FlaskForm):
     class Meta:
         csrf = False

@@ -169,3 +169,14 @@ def _on_selection(nomination: Nomination, actor: User, today: date) -> None:
         record("nomination_withdraw", object_type="nomination", object_id=other.id, actor=actor,
                institution_id=other.expert.institution_id, summary=f"{old.value} -> withdrawn: {reason}")
     db.session.flush()
+
+
+def nominations_from_plan(assignments, actor: User) -> tuple[list[Nomination], list[str]]:
+    """Draft nominations for (position, expert) pairs of a staffing plan; returns those made and why others not."""
+    made, skipped = [], []
+    for position, expert in assignments:
+        try:  # create_nomination checks everything before it adds anything, so a refusal leaves no trace
+            made.append(create_nomination(position, expert, actor, comment="from the staffing plan"))
+        except NominationError as exc:
+            skipped.append(f"{position.reference}: {exc}")
+    return made, skipped

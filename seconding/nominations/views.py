@@ -1,6 +1,7 @@
 """The nomination pages: board with bulk actions, detail with the workflow's actions, nominate."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,6 +11,7 @@ from seconding.access import (
     institutions_in_scope,
     require_scope,
     roles_required,
+    scope_filter,
 )
 from seconding.experts.views import get_expert
 from seconding.extensions import db
@@ -18,8 +20,16 @@ from seconding.models import Cfc, CfcStatus, Position
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination
 from seconding.nominations import queries
-from seconding.nominations.forms import ACTION_LABELS, STATUS_LABELS, ActionForm, BoardFilters, BulkForm, NominationForm
-from seconding.nominations.services import Decision, NominationError, act, create_nomination
+from seconding.nominations.forms import (
+    ACTION_LABELS,
+    STATUS_LABELS,
+    ActionForm,
+    BoardFilters,
+    BulkForm,
+    NominationForm,
+    PlanForm,
+)
+from seconding.nominations.services import Decision, NominationError, act, create_nomination, nominations_from_plan
 from seconding.nominations.workflow import allowed_actions
 from seconding.pagination import page_number
 
@@ -153,3 +163,28 @@ def new(expert_id: int):
             flash(_("A draft nomination is created. Submit it when it is ready."), "success")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     return render_template("nominations/new.html", form=form, expert=expert)
+
+
+@bp.route("/from-plan/<int:cfc_id>", methods=["POST"])
+@personal
+def from_plan(cfc_id: int):
+    """Draft nominations for every row of the CfC's staffing plan, computed again here (never trusted from the form)."""
+    from seconding.matches.results import plan_for_cfc
+    from seconding.models import Expert
+
+    cfc = db.get_or_404(Cfc, cfc_id)
+    form = PlanForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; open the plan again."), "error")
+        return redirect(url_for("matches.plan", cfc_id=cfc.id))
+    as_of = form.as_of.data or today_in_warsaw()
+    result = plan_for_cfc(cfc, scope=scope_filter(current_user, Expert.institution_id), as_of=as_of)
+    pairs = [(db.session.get(Position, a.position_id), db.session.get(Expert, a.expert_id))
+             for a in result.plan.assignments]
+    made, skipped = nominations_from_plan(pairs, current_user)
+    db.session.commit()
+    flash(ngettext("%(num)d draft nomination created from the plan.",
+                   "%(num)d draft nominations created from the plan.", len(made)), "success")
+    for reason in skipped:
+        flash(_("Not created: %(reason)s", reason=reason), "warning")
+    return redirect(url_for("nominations.board", cfc=cfc.id, status="draft"))

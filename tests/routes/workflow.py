@@ -55,3 +55,5 @@ ROUTES = {
 
 SCOPED = {"nominations.bulk", "nominations.detail", "nominations.act_on", "nominations.new", "deployments.detail",
           "deployments.advance", "deployments.extend", "deployments.curtail", "deployments.new"}
+
+ROUTES["nominations.from_plan"] = (("POST",), PERSONAL, lambda ctx: {"cfc_id": ctx["cfc"].id}, {})
