@@ -49,8 +49,10 @@ def _vocabulary(values: Sequence[str]) -> dict[str, int]:
 def _flags(rows: list[Sequence[str]], vocabulary: dict[str, int]) -> np.ndarray:
     """Boolean matrix experts x vocabulary from each expert's codes."""
     out = np.zeros((len(rows), max(1, len(vocabulary))), dtype=bool)
-    for i, codes in enumerate(rows):
-        out[i, [vocabulary[c] for c in codes]] = True
+    cells = [(i, vocabulary[c]) for i, codes in enumerate(rows) if codes for c in codes]
+    if cells:  # one fancy-index assignment instead of one per expert (most have no such codes)
+        rows_index, columns = zip(*cells)
+        out[list(rows_index), list(columns)] = True
     return out
 
 
