@@ -1,10 +1,15 @@
 """Wiring of the web side: extensions, blueprints, error pages, security headers, locale."""
-from flask import Flask, has_request_context, render_template, request, session
+from itertools import chain
+
+from flask import Flask, abort, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from seconding.extensions import babel, csrf, db, login_manager, migrate
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; ids beyond it cannot exist
 
 
 def _select_locale() -> str:
@@ -62,9 +67,18 @@ BLUEPRINTS = (
 )
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:id>` only up to the database's integer range: a larger id is simply not found (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
+    app.url_map.converters["int"] = BoundedIntegerConverter
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(name).bp)
 
@@ -114,6 +128,16 @@ def register_hooks(app: Flask) -> None:
     from seconding.labels import STATUS_LABELS
 
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No field has a use for NUL, and PostgreSQL refuses it in text: answer 400, not 500.
+        fields = chain.from_iterable(request.args.listvalues())
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                              "multipart/form-data"):
+            fields = chain(fields, chain.from_iterable(request.form.listvalues()))
+        if any("\x00" in value for value in fields):
+            abort(400)
 
     @app.before_request
     def keep_session_alive():

@@ -120,6 +120,8 @@ def _replace(row: str, column: str, value: str) -> str:
     ("cfc_kind", "urgent", "unknown kind"),
     ("title", "", "Give the position's title."),
     ("cfc_kind", "", "a value is required"),
+    ("position_ref", "GEO " + "X" * 60, "at most 40 characters"),
+    ("location", "Z" * 101, "at most 100 characters"),
 ])
 def test_each_bad_cell_is_reported_with_row_and_column(db, column, value, message):
     result = import_annex(csv_bytes(ROW2, _replace(ROW, column, value)), "annex.csv")

@@ -89,4 +89,4 @@ def test_the_staffing_plan_shows_assignments_and_unfilled_reasons(client, login,
     proposed, unfilled = html.split("Unfilled posts", 1)
     assert "Gotowa" in proposed and "Luka" in proposed
     assert "GEO HQ 07" in unfilled and "no active expert with SECRET clearance valid on 2030-03-01" in unfilled
-    assert "draft nominations" not in html  # nominations do not exist yet: no button promising them
+    assert "Turn this plan into draft nominations" in html

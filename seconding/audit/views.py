@@ -6,6 +6,7 @@ from seconding.access import roles_required
 from seconding.audit.queries import audit_events
 from seconding.extensions import db
 from seconding.models import Role
+from seconding.pagination import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -18,6 +19,7 @@ def index():
     object_id = request.args.get("object_id", "").strip()[:64]
     page = db.paginate(
         audit_events(current_user, action=action, object_type=object_type, object_id=object_id),
+        page=page_number(request.args.get("page")),
         per_page=50,
         error_out=False,
     )

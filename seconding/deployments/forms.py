@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from seconding.missions.forms import Plausible
+
 STATUS_LABELS = {"planned": _l("planned"), "pre_deployment": _l("pre-deployment"), "deployed": _l("deployed"),
                  "completed": _l("completed"), "curtailed": _l("curtailed")}
 DATE_REQUIRED = DataRequired(message=_l("Give a date."))
@@ -11,26 +13,26 @@ DATE_REQUIRED = DataRequired(message=_l("Give a date."))
 
 class AdvanceForm(FlaskForm):
     version = HiddenField()
-    on = DateField(_l("Date"), validators=[DATE_REQUIRED])
+    on = DateField(_l("Date"), validators=[DATE_REQUIRED, Plausible()])
 
 
 class ExtendForm(FlaskForm):
     version = HiddenField()
-    new_end = DateField(_l("New end date"), validators=[DATE_REQUIRED])
-    decided_on = DateField(_l("Decided on"), validators=[DATE_REQUIRED])
+    new_end = DateField(_l("New end date"), validators=[DATE_REQUIRED, Plausible()])
+    decided_on = DateField(_l("Decided on"), validators=[DATE_REQUIRED, Plausible()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
 
 
 class CurtailForm(FlaskForm):
     version = HiddenField()
-    on = DateField(_l("Ended on"), validators=[DATE_REQUIRED])
+    on = DateField(_l("Ended on"), validators=[DATE_REQUIRED, Plausible()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give the reason.")), Length(max=2000)])
 
 
 class ManualForm(FlaskForm):
     mission_id = SelectField(_l("Mission"), coerce=int)
     role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
-    start = DateField(_l("Start"), validators=[DATE_REQUIRED])
-    end = DateField(_l("End"), validators=[DATE_REQUIRED])
+    start = DateField(_l("Start"), validators=[DATE_REQUIRED, Plausible()])
+    end = DateField(_l("End"), validators=[DATE_REQUIRED, Plausible()])
     status = SelectField(_l("Status"), choices=[(k, v) for k, v in STATUS_LABELS.items()], default="completed")
     end_reason = TextAreaField(_l("Reason (for a curtailed tour)"), validators=[Optional(), Length(max=2000)])

@@ -76,6 +76,8 @@ def advance(deployment: Deployment, *, on: date, version: int | None) -> Deploym
     target = ADVANCES.get(deployment.status)
     if target is None:
         raise DeploymentError(f"A {deployment.status.value} tour has no next step.")
+    if target == D.DEPLOYED and on > deployment.end_date:
+        raise DeploymentError(f"A tour cannot start after its end ({deployment.end_date.isoformat()}).")
     old = deployment.status
     deployment.status = target
     if target == D.DEPLOYED:

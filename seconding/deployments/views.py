@@ -75,7 +75,7 @@ def _done(deployment: Deployment, change) -> object:
 
 
 def _invalid(form, deployment: Deployment):
-    flash("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors), "error")
+    flash("; ".join(f"{f.label.text}: {' '.join(map(str, f.errors))}" for f in form if f.errors), "error")
     return redirect(url_for("deployments.detail", deployment_id=deployment.id))
 
 

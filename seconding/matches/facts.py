@@ -8,13 +8,16 @@ the candidate filter runs once and the number of queries never depends on the nu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, exists, func, literal, or_, select, type_coerce
+import numpy as np
+from sqlalchemy import ColumnElement, Row, Select, String, case, cast, exists, func, literal, or_, select, type_coerce
 
 from seconding.db import string_agg
 from seconding.extensions import db
-from seconding.matching import ExpertFacts, PositionFacts, cefr_rank, clearance_rank, licence_rank
+from seconding.matching import ExpertFacts, ExpertTable, PositionFacts, cefr_rank, clearance_rank, licence_rank
+from seconding.matching.facts import Held, Periods, PoolColumns
 from seconding.models import (
     CefrLevel,
     ClearanceLevel,
@@ -222,20 +225,46 @@ def _rows(text: str) -> list[list[str]]:
     return [item.split(FIELD) for item in text.split(ROW)]
 
 
+def _items(column: Sequence[str | None], arity: int) -> tuple[np.ndarray, list[list[str]]]:
+    """Every item aggregated in a column: the row each came from, and one list per field.
+
+    The texts are joined and split once (in C) rather than row by row: the separators never occur
+    inside a value (`_free`), so every item has exactly `arity` fields.
+    """
+    present = [row for row, text in enumerate(column) if text]
+    texts = [column[row] for row in present]
+    rows = np.repeat(np.asarray(present, dtype=np.int64), [text.count(ROW) + 1 for text in texts])
+    values = FIELD.join(texts).replace(ROW, FIELD).split(FIELD) if texts else []
+    if len(values) != len(rows) * arity:
+        raise ValueError("a separator inside an aggregated value")
+    return rows, [values[k::arity] for k in range(arity)]
+
+
 NOTHING: frozenset[str] = frozenset()
+Aliases = dict[str, tuple[str, str]]
 
 
-def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
-    """Facts of every expert meeting `conditions` (which must include the reader's scope), by id."""
-    aliases = _history_aliases()
-    candidates = select(Expert.id).where(*conditions)
-    busy = busy_facts(candidates)
-    tours = past_tours(candidates)
-    facts = []
-    # A plain Core read (no ORM row processing): this loop is the hot path of every match.
-    for (eid, institution, external_id, given, family, status, available_from, clearance, clearance_expires,
+def _where(mission: str, country: str, aliases: Aliases) -> tuple[str, tuple[str, ...]]:
+    """An earlier tour's mission and host countries, normalised; a known mission's name gives its country too."""
+    known = aliases.get(normalise(mission))
+    countries = tuple(name for name in (normalise(country), known[1] if known else "") if name)
+    return (known[0] if known else normalise(mission)), countries
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The aggregated rows of the candidates and the small per-candidate facts read beside them."""
+
+    rows: Sequence[Row]
+    busy: dict[int, Busy]
+    tours: dict[int, list[tuple[str, str]]]
+    aliases: Aliases
+
+    def expert(self, row: int) -> ExpertFacts:
+        """Facts of the expert in `row`."""
+        (eid, institution, external_id, given, family, status, available_from, clearance, clearance_expires,
          passport, licence, experience, short_notice, languages, expertise, trainings, periods,
-         history) in db.session.connection().execute(facts_query(conditions)):
+         history) = self.rows[row]
         primary, secondary = None, NOTHING
         if expertise:
             areas = _rows(expertise)
@@ -246,15 +275,15 @@ def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
             for code, expires in _rows(trainings):
                 courses.setdefault(code, []).append(_day(expires))
         missions = countries = NOTHING
-        if history or eid in tours:
+        if history or eid in self.tours:
             found_missions, found_countries = set(), set()
-            for mission, country in (_rows(history) if history else []) + tours.get(eid, []):
-                known = aliases.get(normalise(mission))
-                found_missions.add(known[0] if known else normalise(mission))
-                found_countries.update(name for name in (normalise(country), known[1] if known else "") if name)
+            for mission, country in (_rows(history) if history else []) + self.tours.get(eid, []):
+                name, hosts = _where(mission, country, self.aliases)
+                found_missions.add(name)
+                found_countries.update(hosts)
             missions, countries = frozenset(found_missions), frozenset(found_countries)
-        deployments, selections = busy.get(eid, NOT_BUSY)
-        facts.append(ExpertFacts(
+        deployments, selections = self.busy.get(eid, NOT_BUSY)
+        return ExpertFacts(
             id=eid, institution=institution, external_id=external_id, given_name=given, family_name=family,
             pool_status=status, available_from=_day(available_from),
             unavailability=tuple(sorted((_day(a), _day(b), why) for a, b, why in _rows(periods))) if periods else (),
@@ -266,5 +295,76 @@ def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
             trainings={code: tuple(expiries) for code, expiries in courses.items()},
             active_deployment_ends=deployments, selections=selections,
             past_missions=missions, past_countries=countries,
-        ))
-    return facts
+        )
+
+    def columns(self) -> PoolColumns:
+        """The candidates column by column, parsed a column at a time (no per-expert objects)."""
+        (ids, _institutions, _external_ids, _given, families, statuses, available_from, clearances,
+         clearance_expires, passports, licences, experience, short_notice, languages, expertise, trainings, periods,
+         history) = zip(*self.rows) if self.rows else [()] * 18
+        row_of = {eid: row for row, eid in enumerate(ids)}
+        latest_end: list[date | None] = [None] * len(ids)
+        selections = []
+        for eid, (ends, chosen) in self.busy.items():
+            if eid in row_of:  # read by another statement: an expert may have changed in between
+                latest_end[row_of[eid]] = max(ends, default=None)
+                selections += [(row_of[eid], start, end, pid) for pid, start, end in chosen]
+        language_rows, (codes, levels) = _items(languages, 2)
+        area_rows, (areas, flags) = _items(expertise, 2)
+        training_rows, (courses, expiries) = _items(trainings, 2)
+        past_missions, past_countries = self._earlier(history, row_of)
+        period_rows, (starts, ends, _reasons) = _items(periods, 3)
+        return PoolColumns(
+            ids=ids, family_names=families, pool_statuses=statuses, available_from=available_from,
+            clearance_levels=clearances, clearance_expires=clearance_expires, passport_expires=passports,
+            driving_licences=licences, experience_years=experience, short_notice=short_notice,
+            latest_deployment_end=latest_end,
+            languages=Held(language_rows, codes, levels),
+            expertise=Held(area_rows, areas, [flag == "1" for flag in flags]),
+            trainings=Held(training_rows, courses, expiries),
+            unavailability=Periods(period_rows, starts, ends),
+            selections=Periods(*zip(*selections)) if selections else Periods(),
+            past_missions=past_missions, past_countries=past_countries,
+            expert=self.expert,
+        )
+
+    def _earlier(self, history: Sequence[str | None], row_of: dict[int, int]) -> tuple[Held, Held]:
+        """Missions and host countries of earlier CSDP tours (history and completed deployments), flattened."""
+        history_rows, (missions, countries) = _items(history, 2)
+        rows = history_rows.tolist()
+        for eid, tours in self.tours.items():
+            if eid in row_of:  # read by another statement: an expert may have changed in between
+                rows += [row_of[eid]] * len(tours)
+                missions += [mission for mission, _ in tours]
+                countries += [country for _, country in tours]
+        # Tours repeat a handful of missions: resolve each distinct pair once.
+        places = {pair: _where(*pair, self.aliases) for pair in set(zip(missions, countries))}
+        resolved = [places[pair] for pair in zip(missions, countries)]
+        hosts = [(row, host) for row, (_, names) in zip(rows, resolved) for host in names]
+        return Held(rows, [name for name, _ in resolved]), (Held(*zip(*hosts)) if hosts else Held())
+
+
+def _read(conditions: Sequence[ColumnElement]) -> _Read:
+    """Read the facts of every expert meeting `conditions`: a constant number of queries."""
+    aliases = _history_aliases()
+    candidates = select(Expert.id).where(*conditions)
+    busy = busy_facts(candidates)
+    tours = past_tours(candidates)
+    # A plain Core read (no ORM row processing), fetched at once: this is the hot path of every match.
+    rows = db.session.connection().execute(facts_query(conditions)).all()
+    return _Read(rows, busy, tours, aliases)
+
+
+def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
+    """Facts of every expert meeting `conditions` (which must include the reader's scope), by id."""
+    read = _read(conditions)
+    return [read.expert(row) for row in range(len(read.rows))]
+
+
+def load_pool(conditions: Sequence[ColumnElement]) -> ExpertTable:
+    """The experts meeting `conditions` (which must include the reader's scope) as a table to screen.
+
+    Built column by column from the same read as `load_experts`; the full facts of an expert are
+    built only when asked for (`ExpertTable.expert`), for the few experts a page shows.
+    """
+    return ExpertTable(_read(conditions).columns())

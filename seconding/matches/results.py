@@ -17,13 +17,13 @@ from sqlalchemy import ColumnElement
 from seconding.matches.facts import (
     hard_blocker_conditions,
     load_experts,
+    load_pool,
     mandatory_courses,
     position_facts,
 )
 from seconding.matching import (
     Evaluation,
     ExpertFacts,
-    ExpertTable,
     Plan,
     PositionFacts,
     Weights,
@@ -102,7 +102,7 @@ def rank_position(position: Position, *, scope: ColumnElement, as_of: date, incl
         conditions += hard_blocker_conditions(facts, start)
     courses, w = mandatory_courses(), weights()
     with many_objects():
-        table = ExpertTable(load_experts(conditions))
+        table = load_pool(conditions)
         status, score, gaps = screen_detail(table, facts, as_of=as_of, mandatory_courses=courses, weights=w)
     stop = None if limit is None else offset + limit
     rows = ranked_rows(table, status, score, gaps, limit=stop, include_ineligible=include_ineligible)[offset:]
@@ -110,8 +110,8 @@ def rank_position(position: Position, *, scope: ColumnElement, as_of: date, incl
         position=facts, as_of=as_of, start=start, end=end,
         eligible=int((status == ELIGIBLE).sum()), with_gaps=int((status == GAPS).sum()),
         ineligible=int((status == INELIGIBLE).sum()) if include_ineligible else None,
-        rows=[Row(table.experts[i], facts,
-                  evaluate(table.experts[i], facts, as_of=as_of, mandatory_courses=courses, weights=w))
+        rows=[Row(table.expert(i), facts,
+                  evaluate(table.expert(i), facts, as_of=as_of, mandatory_courses=courses, weights=w))
               for i in rows],
     )
 
@@ -163,16 +163,15 @@ def plan_for_cfc(cfc: Cfc, *, scope: ColumnElement, as_of: date) -> CfcPlan:
     positions = position_facts(positions_of([cfc.id]))
     courses, w = mandatory_courses(), weights()
     with many_objects():
-        experts = load_experts([scope, Expert.pool_status == PoolStatus.ACTIVE])
-        table = ExpertTable(experts)
+        table = load_pool([scope, Expert.pool_status == PoolStatus.ACTIVE])
         plan = plan_cfc(positions, table, as_of=as_of, mandatory_courses=courses, weights=w)
     by_position = {p.id: p for p in positions}
     rows = []
     for assignment in plan.assignments:
-        expert, position = table.experts[table.row[assignment.expert_id]], by_position[assignment.position_id]
+        expert, position = table.expert(table.row[assignment.expert_id]), by_position[assignment.position_id]
         rows.append(Row(expert, position, evaluate(expert, position, as_of=as_of, mandatory_courses=courses,
                                                    weights=w)))
-    return CfcPlan(cfc, as_of, positions, plan, rows, len(experts))
+    return CfcPlan(cfc, as_of, positions, plan, rows, len(table))
 
 
 # --- JSON shapes of SPEC §6 -----------------------------------------------------------------------

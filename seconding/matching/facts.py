@@ -5,7 +5,7 @@ The database layer builds these; nothing here knows about Flask or the session.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -76,6 +76,88 @@ class ExpertFacts:
     selections: tuple[tuple[int, date, date], ...] = ()
     past_missions: frozenset[str] = frozenset()
     past_countries: frozenset[str] = frozenset()
+
+
+# A date as the database layer has it: a `date`, or ISO text (SQLite); None or "" for no date.
+Day = date | str | None
+
+
+@dataclass(frozen=True)
+class Held:
+    """Things experts hold a few of (languages, courses, ...), flattened: expert row, code and value of each."""
+
+    rows: Sequence[int] = ()
+    codes: Sequence[str] = ()
+    values: Sequence = ()
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Date ranges experts have a few of, flattened: expert row, start and end (and position, for selections)."""
+
+    rows: Sequence[int] = ()
+    starts: Sequence[Day] = ()
+    ends: Sequence[Day] = ()
+    positions: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class PoolColumns:
+    """The facts of a pool column by column, values as stored (level names, `Day`s), one row per expert.
+
+    The database layer fills these straight from its rows, so screening a pool never builds an
+    `ExpertFacts` per expert; `expert(row)` builds the full facts of one expert when a page shows it.
+    """
+
+    ids: Sequence[int]
+    family_names: Sequence[str]
+    pool_statuses: Sequence[str]
+    available_from: Sequence[Day]
+    clearance_levels: Sequence[str]
+    clearance_expires: Sequence[Day]
+    passport_expires: Sequence[Day]
+    driving_licences: Sequence[str]
+    experience_years: Sequence[int]
+    short_notice: Sequence[bool]
+    latest_deployment_end: Sequence[Day]  # of the expert's active deployments
+    languages: Held  # code, level
+    expertise: Held  # area code, True for the primary area
+    trainings: Held  # course code, expiry of one record (None: does not expire)
+    unavailability: Periods
+    selections: Periods
+    past_missions: Held  # mission, no value
+    past_countries: Held  # host country, no value
+    expert: Callable[[int], ExpertFacts]
+
+    @classmethod
+    def of_experts(cls, experts: Sequence[ExpertFacts]) -> PoolColumns:
+        """Columns of facts already built one expert at a time (tests, small pools)."""
+        ex = tuple(experts)
+
+        def held(items: list[tuple]) -> Held:
+            return Held(*zip(*items)) if items else Held()
+
+        def periods(items: list[tuple]) -> Periods:
+            return Periods(*zip(*items)) if items else Periods()
+
+        return cls(
+            ids=[e.id for e in ex], family_names=[e.family_name for e in ex],
+            pool_statuses=[e.pool_status for e in ex], available_from=[e.available_from for e in ex],
+            clearance_levels=[e.clearance_level for e in ex], clearance_expires=[e.clearance_expires for e in ex],
+            passport_expires=[e.passport_expires for e in ex], driving_licences=[e.driving_licence for e in ex],
+            experience_years=[e.experience_years for e in ex], short_notice=[e.short_notice for e in ex],
+            latest_deployment_end=[max(e.active_deployment_ends, default=None) for e in ex],
+            languages=held([(i, code, level) for i, e in enumerate(ex) for code, level in e.languages.items()]),
+            expertise=held([(i, e.expertise_primary, True) for i, e in enumerate(ex) if e.expertise_primary]
+                           + [(i, code, False) for i, e in enumerate(ex) for code in e.expertise_secondary]),
+            trainings=held([(i, code, expires) for i, e in enumerate(ex) for code, expiries in e.trainings.items()
+                            for expires in expiries]),
+            unavailability=periods([(i, s, t) for i, e in enumerate(ex) for s, t, _ in e.unavailability]),
+            selections=periods([(i, s, t, p) for i, e in enumerate(ex) for p, s, t in e.selections]),
+            past_missions=held([(i, m, None) for i, e in enumerate(ex) for m in e.past_missions]),
+            past_countries=held([(i, c, None) for i, e in enumerate(ex) for c in e.past_countries]),
+            expert=ex.__getitem__,
+        )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ every pair); only the experts a page shows get a full `evaluate()` for their fin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
@@ -27,8 +27,12 @@ from seconding.matching.eligibility import (
 )
 from seconding.matching.facts import (
     DEFAULT_WEIGHTS,
+    Day,
     Evaluation,
     ExpertFacts,
+    Held,
+    Periods,
+    PoolColumns,
     PositionFacts,
     Weights,
     cefr_rank,
@@ -42,83 +46,104 @@ NEVER = date.max.toordinal()  # expiry of something that does not expire
 MISSING = 0  # expiry of something not held: before every real date
 
 
-def _vocabulary(values: Sequence[str]) -> dict[str, int]:
-    return {code: i for i, code in enumerate(sorted(set(values)))}
+EPOCH = date(1970, 1, 1).toordinal()  # numpy counts days from here
 
 
-def _flags(rows: list[Sequence[str]], vocabulary: dict[str, int]) -> np.ndarray:
-    """Boolean matrix experts x vocabulary from each expert's codes."""
-    out = np.zeros((len(rows), max(1, len(vocabulary))), dtype=bool)
-    cells = [(i, vocabulary[c]) for i, codes in enumerate(rows) if codes for c in codes]
-    if cells:  # one fancy-index assignment instead of one per expert (most have no such codes)
-        rows_index, columns = zip(*cells)
-        out[list(rows_index), list(columns)] = True
+def _ordinals(days: Sequence[Day], absent: int) -> np.ndarray:
+    """Ordinals of dates given as `date` or ISO text, `absent` where there is none, parsed by numpy at once."""
+    # numpy parses ISO text fast but `date` objects and None slowly (one by one): hand it text only.
+    text = [day.isoformat() if isinstance(day, date) else day or "NaT" for day in days]
+    parsed = np.array(text, dtype="datetime64[D]")
+    out = parsed.astype(np.int64) + EPOCH
+    out[np.isnat(parsed)] = absent
     return out
+
+
+def _ranks(levels: Sequence, rank: Callable[[str | None], int], dtype: type = np.int8) -> np.ndarray:
+    """`rank` of every level, computed once per distinct level (a pool has a handful) instead of per expert."""
+    lookup = {level: rank(level) for level in set(levels)}
+    return np.array([lookup[level] for level in levels], dtype=dtype)
+
+
+def _codes(held: Held) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Vocabulary of the distinct codes (sorted), and the row and column of every held item."""
+    rows = np.asarray(held.rows, dtype=np.int64)
+    if not len(rows):
+        return {}, rows, rows
+    distinct, columns = np.unique(np.asarray(held.codes, dtype=str), return_inverse=True)
+    return {code: i for i, code in enumerate(distinct.tolist())}, rows, columns.reshape(-1)
+
+
+def _flags(n: int, held: Held) -> tuple[dict[str, int], np.ndarray]:
+    """Vocabulary and boolean matrix experts x vocabulary of the codes each expert holds."""
+    vocabulary, rows, columns = _codes(held)
+    out = np.zeros((n, max(1, len(vocabulary))), dtype=bool)
+    out[rows, columns] = True
+    return vocabulary, out
+
+
+def _periods(periods: Periods) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.asarray(periods.rows, dtype=np.int64), _ordinals(periods.starts, MISSING),
+            _ordinals(periods.ends, MISSING))
 
 
 class ExpertTable:
     """The pool as numpy arrays: one row per expert, dates as ordinals."""
 
-    def __init__(self, experts: Sequence[ExpertFacts]) -> None:
-        ex = self.experts = tuple(experts)
-        n = len(ex)
-        self.ids = np.array([e.id for e in ex], dtype=np.int64)
-        self.row = {e.id: i for i, e in enumerate(ex)}
-        self.active = np.array([e.pool_status == "active" for e in ex], dtype=bool)
-        self.available_from = np.array(
-            [e.available_from.toordinal() if e.available_from else MISSING for e in ex], dtype=np.int64
-        )
-        self.deployment_end = np.array(
-            [max((d.toordinal() for d in e.active_deployment_ends), default=MISSING) for e in ex], dtype=np.int64
-        )
-        # Periods and selections are few per expert: keep them as flat lists of (row, ...) rows.
-        unav = [(i, s.toordinal(), t.toordinal()) for i, e in enumerate(ex) for s, t, _ in e.unavailability]
-        self.unav_row, self.unav_start, self.unav_end = np.array(unav, dtype=np.int64).reshape(-1, 3).T
-        sel = [(i, p, s.toordinal(), t.toordinal()) for i, e in enumerate(ex) for p, s, t in e.selections]
-        sel_columns = np.array(sel, dtype=np.int64).reshape(-1, 4).T
-        self.sel_row, self.sel_position, self.sel_start, self.sel_end = sel_columns
-        self.clearance = np.array([clearance_rank(e.clearance_level) for e in ex], dtype=np.int8)
-        self.clearance_expires = np.array(
-            [e.clearance_expires.toordinal() if e.clearance_expires else NEVER for e in ex], dtype=np.int64
-        )
-        self.passport_expires = np.array(
-            [e.passport_expires.toordinal() if e.passport_expires else MISSING for e in ex], dtype=np.int64
-        )
-        self.licence = np.array([licence_rank(e.driving_licence) for e in ex], dtype=np.int8)
-        self.experience = np.array([e.experience_years for e in ex], dtype=np.int64)
-        self.short_notice = np.array([e.short_notice for e in ex], dtype=bool)
-        self.has_earlier = np.array([bool(e.past_missions or e.past_countries) for e in ex], dtype=bool)
+    def __init__(self, pool: Sequence[ExpertFacts] | PoolColumns) -> None:
+        c = pool if isinstance(pool, PoolColumns) else PoolColumns.of_experts(pool)
+        self._expert, self._facts = c.expert, {}
+        n = len(c.ids)
+        self.ids = np.asarray(c.ids, dtype=np.int64)
+        self.row = dict(zip(self.ids.tolist(), range(n)))
+        self.active = _ranks(c.pool_statuses, lambda status: status == "active", bool)
+        self.available_from = _ordinals(c.available_from, MISSING)
+        self.deployment_end = _ordinals(c.latest_deployment_end, MISSING)
+        # Periods and selections are few per expert: keep them as flat (row, ...) columns.
+        self.unav_row, self.unav_start, self.unav_end = _periods(c.unavailability)
+        self.sel_row, self.sel_start, self.sel_end = _periods(c.selections)
+        self.sel_position = np.asarray(c.selections.positions, dtype=np.int64)
+        self.clearance = _ranks(c.clearance_levels, clearance_rank)
+        self.clearance_expires = _ordinals(c.clearance_expires, NEVER)
+        self.passport_expires = _ordinals(c.passport_expires, MISSING)
+        self.licence = _ranks(c.driving_licences, licence_rank)
+        self.experience = np.asarray(c.experience_years, dtype=np.int64)
+        self.short_notice = np.asarray(c.short_notice, dtype=bool)
 
-        self.language_col = _vocabulary([c for e in ex for c in e.languages])
+        self.language_col, rows, columns = _codes(c.languages)
         self.languages = np.zeros((n, max(1, len(self.language_col))), dtype=np.int8)
-        for i, e in enumerate(ex):
-            for code, level in e.languages.items():
-                self.languages[i, self.language_col[code]] = cefr_rank(level)
+        self.languages[rows, columns] = _ranks(c.languages.values, cefr_rank)
 
-        self.expertise_col = _vocabulary(
-            [c for e in ex for c in (*e.expertise_secondary, *filter(None, [e.expertise_primary]))]
-        )
-        self.primary = np.array([self.expertise_col.get(e.expertise_primary, -1) for e in ex], dtype=np.int64)
-        self.secondary = _flags([tuple(e.expertise_secondary) for e in ex], self.expertise_col)
-        self.mission_col = _vocabulary([m for e in ex for m in e.past_missions])
-        self.past_missions = _flags([tuple(e.past_missions) for e in ex], self.mission_col)
-        self.country_col = _vocabulary([c for e in ex for c in e.past_countries])
-        self.past_countries = _flags([tuple(e.past_countries) for e in ex], self.country_col)
+        self.expertise_col, rows, columns = _codes(c.expertise)
+        primary = np.asarray(c.expertise.values, dtype=bool)
+        # An expert's first primary area counts, as ExpertFacts.expertise_primary keeps the first.
+        first_rows, first = np.unique(rows[primary], return_index=True)
+        self.primary = np.full(n, -1, dtype=np.int64)
+        self.primary[first_rows] = columns[primary][first]
+        self.secondary = np.zeros((n, max(1, len(self.expertise_col))), dtype=bool)
+        self.secondary[rows[~primary], columns[~primary]] = True
+
+        self.mission_col, self.past_missions = _flags(n, c.past_missions)
+        self.country_col, self.past_countries = _flags(n, c.past_countries)
+        self.has_earlier = self.past_missions.any(axis=1) | self.past_countries.any(axis=1)
 
         # Best expiry per course: NEVER if a record does not expire, MISSING if no record.
-        self.course_col = _vocabulary([c for e in ex for c in e.trainings])
+        self.course_col, rows, columns = _codes(c.trainings)
         self.course_expires = np.full((n, max(1, len(self.course_col))), MISSING, dtype=np.int64)
-        for i, e in enumerate(ex):
-            for code, expiries in e.trainings.items():
-                best = max((NEVER if x is None else x.toordinal() for x in expiries), default=MISSING)
-                self.course_expires[i, self.course_col[code]] = best
+        np.maximum.at(self.course_expires, (rows, columns), _ordinals(c.trainings.values, NEVER))
 
         # Rank of each family name in case-insensitive order (equal names, equal rank) for the ranking.
-        names = np.array([e.family_name.casefold() for e in ex] or [""], dtype=str)
+        names = np.array([name.casefold() for name in c.family_names] or [""], dtype=str)
         self.family_order = np.unique(names, return_inverse=True)[1].reshape(-1)[:n].astype(np.int64)
 
+    def expert(self, row: int) -> ExpertFacts:
+        """Full facts of the expert in `row`, built on first use (only the experts a page shows need them)."""
+        if row not in self._facts:
+            self._facts[row] = self._expert(row)
+        return self._facts[row]
+
     def __len__(self) -> int:
-        return len(self.experts)
+        return len(self.ids)
 
     def _column(self, matrix: np.ndarray, vocabulary: dict[str, int], code: str, absent: int) -> np.ndarray:
         if code in vocabulary:
@@ -281,6 +306,6 @@ def match_position(
                                         weights=weights)
     rows = ranked_rows(table, status, score, gaps, limit=limit, include_ineligible=include_ineligible)
     return [
-        evaluate(table.experts[i], position, as_of=as_of, mandatory_courses=mandatory_courses, weights=weights)
+        evaluate(table.expert(i), position, as_of=as_of, mandatory_courses=mandatory_courses, weights=weights)
         for i in rows
     ]

@@ -5,6 +5,8 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMul
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from seconding.missions.forms import Plausible
+
 ACTION_LABELS = {
     "submit": _l("Submit to the coordinator"), "return": _l("Return to the service"), "reject": _l("Reject"),
     "endorse": _l("Endorse"), "forward": _l("Forward to the EEAS"), "shortlist": _l("Record: shortlisted"),
@@ -21,7 +23,7 @@ STATUS_LABELS = {
 
 class NominationForm(FlaskForm):
     position_id = SelectField(_l("Position"), coerce=int)
-    consent_on = DateField(_l("Expert's consent recorded on"), validators=[Optional()],
+    consent_on = DateField(_l("Expert's consent recorded on"), validators=[Optional(), Plausible()],
                            description=_l("Needed before submitting. Filled from the expert's profile when known."))
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
@@ -30,7 +32,7 @@ class ActionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     version = HiddenField()
     comment = TextAreaField(_l("Comment or reason"), validators=[Optional(), Length(max=2000)])
-    forwarded_on = DateField(_l("Forwarded on"), validators=[Optional()])
+    forwarded_on = DateField(_l("Forwarded on"), validators=[Optional(), Plausible()])
     goalkeeper_ref = StringField(_l("Goalkeeper reference"), validators=[Optional(), Length(max=60)])
     feedback = TextAreaField(_l("EEAS feedback"), validators=[Optional(), Length(max=2000)])
     confirm_warnings = BooleanField(_l("Forward anyway"))
@@ -44,13 +46,13 @@ class MultiCheckbox(SelectMultipleField):
 class BulkForm(FlaskForm):
     ids = MultiCheckbox(_l("Nominations"), coerce=int, validate_choice=False)
     action = SelectField(_l("Action"), choices=[("endorse", _l("Endorse")), ("forward", _l("Forward to the EEAS"))])
-    forwarded_on = DateField(_l("Forwarded on"), validators=[Optional()])
+    forwarded_on = DateField(_l("Forwarded on"), validators=[Optional(), Plausible()])
     goalkeeper_ref = StringField(_l("Goalkeeper reference"), validators=[Optional(), Length(max=60)])
     confirm_warnings = BooleanField(_l("Forward anyway"))
 
 
 class PlanForm(FlaskForm):
-    as_of = DateField(_l("As of"), validators=[Optional()])
+    as_of = DateField(_l("As of"), validators=[Optional(), Plausible()])
 
 
 class BoardFilters(FlaskForm):

@@ -12,7 +12,7 @@ from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.deployments.services import DeploymentError, plan_deployment
 from seconding.extensions import db
-from seconding.models import Expert, Position, Role, User
+from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
 from seconding.nominations.workflow import TRANSITIONS
@@ -59,6 +59,8 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
                       comment: str = "") -> Nomination:
     """A draft nomination of an expert in the actor's scope; one active per position."""
     _check_actor(actor, expert)
+    if position.cfc.status != CfcStatus.OPEN:
+        raise NominationError(f"The call {position.cfc.reference} is closed.")
     if expert.pool_status != PoolStatus.ACTIVE:
         raise NominationError(f"{expert.name} is not active in the pool.")
     duplicate = db.session.scalar(select(Nomination.id).where(

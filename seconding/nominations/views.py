@@ -32,6 +32,7 @@ from seconding.nominations.forms import (
 from seconding.nominations.services import Decision, NominationError, act, create_nomination, nominations_from_plan
 from seconding.nominations.workflow import allowed_actions
 from seconding.pagination import page_number
+from seconding.web import MAX_ID
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 personal = roles_required(*PERSONAL_DATA_ROLES)
@@ -75,6 +76,8 @@ def bulk():
     if not form.validate_on_submit() or not form.ids.data:
         flash(_("Choose at least one nomination and an action."), "error")
         return redirect(url_for("nominations.board"))
+    if any(not 0 < i <= MAX_ID for i in form.ids.data):
+        abort(404)
     nominations = [get_nomination(i) for i in form.ids.data]
     if form.action.data == "forward":
         warnings = queries.forwarding_warnings(nominations)
@@ -113,7 +116,7 @@ def act_on(nomination_id: int):
     form = ActionForm(prefix=action)
     if not form.validate_on_submit():
         flash(_("The form is incomplete: %(errors)s", errors="; ".join(
-            f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors)), "error")
+            f"{f.label.text}: {' '.join(map(str, f.errors))}" for f in form if f.errors)), "error")
         return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     if form.action.data == "forward" and not form.confirm_warnings.data:
         warnings = queries.forwarding_warnings([nomination])
@@ -175,7 +178,8 @@ def from_plan(cfc_id: int):
     cfc = db.get_or_404(Cfc, cfc_id)
     form = PlanForm()
     if not form.validate_on_submit():
-        flash(_("The form expired; open the plan again."), "error")
+        problems = "; ".join(f"{f.label.text}: {' '.join(map(str, f.errors))}" for f in form if f.errors)
+        flash(problems or _("The form expired; open the plan again."), "error")
         return redirect(url_for("matches.plan", cfc_id=cfc.id))
     as_of = form.as_of.data or today_in_warsaw()
     result = plan_for_cfc(cfc, scope=scope_filter(current_user, Expert.institution_id), as_of=as_of)

@@ -42,6 +42,8 @@ OPTIONAL_EXTRA = ("published_on",)  # not in the SPEC's list, but a field of the
 CFC_COLUMNS = ("mission", "cfc_kind", "eeas_deadline", "national_deadline", "published_on")
 # PositionData field -> annex column, for messages from the shared position rules.
 FIELD_COLUMNS = {"reference": "position_ref"}
+# The widths of the columns these values are stored in (seconding/models/missions.py).
+MAX_LENGTHS = {"cfc_ref": 60, "position_ref": 40, "title": 200, "location": 100}
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,13 @@ class _Row:
     def text(self, column: str) -> str:
         return services.clean(self.values.get(column, ""))
 
+    def bounded(self, column: str) -> str:
+        """Text that must fit its database column; too long is an error, not a crash at confirmation."""
+        value = self.text(column)
+        if len(value) > MAX_LENGTHS[column]:
+            self.error(column, _("at most %(n)d characters, this has %(m)d", n=MAX_LENGTHS[column], m=len(value)))
+        return value
+
     def error(self, column: str, message: str) -> None:
         self.errors.append(AnnexError(self.number, column, message))
 
@@ -239,9 +248,9 @@ def _position(row: _Row, courses: set[str], areas: set[str]) -> services.Positio
         row.error("expertise", _("unknown expertise area “%(value)s”", value=row.text("expertise")))
         area = None
     return services.PositionData(
-        reference=row.text("position_ref"),
-        title=row.text("title"),
-        location=row.text("location"),
+        reference=row.bounded("position_ref"),
+        title=row.bounded("title"),
+        location=row.bounded("location"),
         regime=row.parse("regime", parse_regime),
         posts=row.parse("posts", _int(1, services.MAX_POSTS)),
         available_on=row.parse("available_on", _available_on),
@@ -287,6 +296,7 @@ def validate(table: Table) -> AnnexResult:
         elif mission is not None and not mission.active:
             row.error("mission", _("mission %(value)s is marked inactive", value=mission.acronym))
         cfc_ref = row.parse("cfc_ref", services.clean)
+        row.bounded("cfc_ref")
         parsed = {
             "mission": mission,
             "cfc_kind": row.parse("cfc_kind", _kind),

@@ -1,10 +1,22 @@
 """Forms for courses, training records and course sessions."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from seconding.missions.forms import Plausible
+
 DATE_HINT = ""
+
+
+class NotInFuture:
+    """Validator: a completion date is in the past (or today) and not before 1990, as in the register."""
+
+    def __call__(self, form, field) -> None:
+        if field.data and not (date(1990, 1, 1) <= field.data <= date.today()):
+            raise ValidationError(_l("Use a date from 1990-01-01 to today."))
 
 
 class CourseForm(FlaskForm):
@@ -20,9 +32,9 @@ class CourseForm(FlaskForm):
 
 class TrainingRecordForm(FlaskForm):
     course_id = SelectField(_l("Course"), coerce=int)
-    completed_on = DateField(_l("Completed on"), validators=[DataRequired(message=_l("Give a date as YYYY-MM-DD."))],
-                             description=DATE_HINT)
-    expires_on = DateField(_l("Valid until"), validators=[Optional()],
+    completed_on = DateField(_l("Completed on"), description=DATE_HINT,
+                             validators=[DataRequired(message=_l("Give a date as YYYY-MM-DD.")), NotInFuture()])
+    expires_on = DateField(_l("Valid until"), validators=[Optional(), Plausible()],
                            description=_l("Leave empty to compute it from the course's validity."))
     certificate_ref = StringField(_l("Certificate reference"), validators=[Optional(), Length(max=100)])
 
@@ -34,7 +46,7 @@ class TrainingRecordForm(FlaskForm):
 class SessionForm(FlaskForm):
     course_id = SelectField(_l("Course"), coerce=int)
     completed_on = DateField(_l("Date of the session"), description=DATE_HINT,
-                             validators=[DataRequired(message=_l("Give a date as YYYY-MM-DD."))])
+                             validators=[DataRequired(message=_l("Give a date as YYYY-MM-DD.")), NotInFuture()])
     institution = SelectField(_l("Institution of the participants"))
     participants = TextAreaField(_l("Participants' personnel numbers"),
                                  description=_l("One per line, or separated by commas or spaces."),

@@ -1,0 +1,72 @@
+"""Odd input a user can send gets a clear answer, never a 500 (found by review)."""
+from datetime import date
+
+import pytest
+
+from seconding.deployments.services import record_deployment
+from seconding.models import Mission, Role
+from seconding.models import CfcStatus
+from seconding.models.enums import DeploymentStatus
+
+
+@pytest.fixture
+def coordinator(make_user, login):
+    return login(make_user(Role.COORDINATOR, "MFA"))
+
+
+@pytest.mark.parametrize("url", [
+    "/experts/99999999999999999999", "/experts/2147483648/edit", "/nominations/99999999999999999999",
+    "/deployments/2147483648", "/missions/99999999999999999999", "/admin/users/99999999999999999999",
+    "/training/experts/99999999999999999999/records/new", "/register/experts/99999999999999999999/data.json",
+])
+def test_ids_beyond_the_integer_range_are_not_found(client, coordinator, url):
+    assert client.get(url).status_code == 404
+
+
+def test_huge_ids_and_pages_elsewhere(client, coordinator):
+    assert client.get("/audit/?page=99999999999999999999").status_code == 200
+    assert client.post_form("/nominations/bulk", {"ids": "99999999999999999999", "action": "endorse"}).status_code \
+        == 404
+
+
+@pytest.mark.parametrize("url", ["/experts/?q=a%00b", "/audit/?action=%00", "/training/?q=%00"])
+def test_nul_characters_are_refused(client, coordinator, url):
+    assert client.get(url).status_code == 400
+
+
+def test_nul_in_a_form_is_refused(client):
+    assert client.post_form("/sign-in", {"email": "a\x00@example.org", "password": "x"}).status_code == 400
+
+
+def test_deployment_forms_report_errors_and_refuse_absurd_dates(client, coordinator, make_expert, db):
+    mission = db.session.query(Mission).filter_by(acronym="EUMA").one()
+    tour = record_deployment(expert=make_expert(), mission=mission, start=date(2030, 1, 1), end=date(2030, 12, 31),
+                             status=DeploymentStatus.PLANNED)
+    db.session.commit()
+    missing = client.post_form(f"/deployments/{tour.id}/curtail", {"version": tour.version, "on": "2030-03-01"},
+                               follow_redirects=True)
+    assert missing.status_code == 200 and "Give the reason." in missing.get_data(as_text=True)
+    absurd = client.post_form(f"/deployments/{tour.id}/advance", {"version": tour.version, "on": "9999-12-31"},
+                              follow_redirects=True)
+    assert "Use a date from 2000-01-01 to 2099-12-31." in absurd.get_data(as_text=True)
+    assert client.get(f"/deployments/{tour.id}").status_code == 200
+
+
+def test_training_in_the_far_future_is_refused(client, coordinator, make_expert, courses):
+    expert = make_expert()
+    response = client.post_form(f"/training/experts/{expert.id}/records/new",
+                                {"course_id": courses["HEAT"].id, "completed_on": "9999-12-30"})
+    assert response.status_code == 200 and "Use a date from 1990-01-01 to today." in response.get_data(as_text=True)
+
+
+def test_plan_to_nominations_refuses_absurd_dates_and_closed_calls(client, coordinator, make_cfc, make_position,
+                                                                     make_expert, db):
+    cfc = make_cfc("EUMA")
+    make_position(cfc, "ARM 1")
+    make_expert(consent_on=date(2026, 1, 1))
+    absurd = client.post_form(f"/nominations/from-plan/{cfc.id}", {"as_of": "9999-12-31"}, follow_redirects=True)
+    assert absurd.status_code == 200 and "As of: Use a date from 2000-01-01" in absurd.get_data(as_text=True)
+    cfc.status = CfcStatus.CLOSED
+    db.session.commit()
+    closed = client.post_form(f"/nominations/from-plan/{cfc.id}", {"as_of": "2030-01-01"}, follow_redirects=True)
+    assert "is closed" in closed.get_data(as_text=True)
