@@ -4,8 +4,7 @@ from datetime import date
 import pytest
 
 from seconding.deployments.services import record_deployment
-from seconding.models import Mission, Role
-from seconding.models import CfcStatus
+from seconding.models import CfcStatus, Mission, Role
 from seconding.models.enums import DeploymentStatus
 
 
