@@ -41,6 +41,13 @@ def _url(app, endpoint, args):
         return url_for(endpoint, **(args or {}))
 
 
+def _send(client, method: str, url: str, data, ctx):
+    """The request of a table row: a GET, or a POST of the row's form data (with a CSRF token)."""
+    if method == "POST":
+        return client.post_form(url, data(ctx) if callable(data) else dict(data or {}))
+    return client.get(url)
+
+
 def _cases():
     for endpoint, (methods, _roles, _args, _data) in ROUTES.items():
         for method in methods:
@@ -55,11 +62,7 @@ def test_anonymous_users_are_sent_to_sign_in(app, client, ctx, endpoint, method)
         assert client.open(url, method=method).status_code == 200
         return
     before = snapshot()
-    if method == "POST":
-        payload = data(ctx) if callable(data) else dict(data or {})
-        response = client.post_form(url, payload)
-    else:
-        response = client.get(url)
+    response = _send(client, method, url, data, ctx)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
     assert snapshot() == before
@@ -72,11 +75,7 @@ def test_roles(app, client, ctx, make_user, login, role, endpoint, method):
     url = _url(app, endpoint, args(ctx) if args else None)
     login(make_user(role, "MFA"))
     before = snapshot()
-    if method == "POST":
-        payload = data(ctx) if callable(data) else dict(data or {})
-        response = client.post_form(url, payload)
-    else:
-        response = client.get(url)
+    response = _send(client, method, url, data, ctx)
     if role in roles:
         assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
     else:
@@ -94,10 +93,6 @@ def test_out_of_scope_objects_are_not_found(app, client, ctx, make_user, login, 
     url = _url(app, endpoint, args(ctx) if args else None)
     login(make_user(role, "BORDER_GUARD"))
     before = snapshot()
-    if method == "POST":
-        payload = data(ctx) if callable(data) else dict(data or {})
-        response = client.post_form(url, payload)
-    else:
-        response = client.get(url)
+    response = _send(client, method, url, data, ctx)
     assert response.status_code in (403, 404)
     assert snapshot() == before

@@ -39,14 +39,19 @@ def _matrix(rows, courses, today, horizon):
     return matrix
 
 
-@bp.route("/")
-@personal
-def matrix():
+def _matrix_source():
+    """What the matrix page and its CSV share: the list's filters, the mandatory courses, the experts' queries."""
     form, filters = filter_form()
     today = date.today()
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
     courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
-    rows_query, count_query = expert_rows(current_user, filters, today, horizon)
+    return form, filters, today, horizon, courses, expert_rows(current_user, filters, today, horizon)
+
+
+@bp.route("/")
+@personal
+def matrix():
+    form, filters, today, horizon, courses, (rows_query, count_query) = _matrix_source()
     number = page_number(request.args.get("page"))
     rows = list_rows(db.session.execute(rows_query.limit(MATRIX_PAGE).offset((number - 1) * MATRIX_PAGE)).all(),
                      today, horizon)
@@ -58,11 +63,7 @@ def matrix():
 @bp.route("/matrix.csv")
 @personal
 def matrix_csv():
-    _form, filters = filter_form()
-    today = date.today()
-    horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
-    courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
-    rows_query, _count = expert_rows(current_user, filters, today, horizon)
+    _form, filters, today, horizon, courses, (rows_query, _count) = _matrix_source()
     rows = list_rows(db.session.execute(rows_query).all(), today, horizon)
     out = io.StringIO()
     writer = csv.writer(out)
