@@ -4,6 +4,8 @@
 position the hard blockers SQL can express: `hard_blocker_conditions`) in one query, with their languages,
 expertise, trainings, unavailability and earlier CSDP missions aggregated per expert in the same query, so
 the candidate filter runs once and the number of queries never depends on the number of experts.
+`load_pool(conditions)` reads the same and hands it to screening column by column: a ranking screens
+thousands of experts but needs the full facts of only the few it shows.
 """
 from __future__ import annotations
 

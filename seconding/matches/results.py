@@ -41,8 +41,8 @@ from seconding.models import Cfc, Expert, PoolStatus, Position
 
 @contextmanager
 def many_objects() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of facts are built (they hold no cycles):
-    its collections, triggered by the allocations alone, cost a third of a ranking's time."""
+    """Pause the cyclic garbage collector while tens of thousands of rows are read and turned into arrays (they
+    hold no cycles): its collections, triggered by the allocations alone, would only slow the ranking down."""
     enabled = gc.isenabled()
     gc.disable()
     try:

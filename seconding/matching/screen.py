@@ -59,10 +59,10 @@ def _ordinals(days: Sequence[Day], absent: int) -> np.ndarray:
     return out
 
 
-def _ranks(levels: Sequence, rank: Callable[[str | None], int], dtype: type = np.int8) -> np.ndarray:
+def _ranks(levels: Sequence[str | None], rank: Callable[[str | None], int]) -> np.ndarray:
     """`rank` of every level, computed once per distinct level (a pool has a handful) instead of per expert."""
     lookup = {level: rank(level) for level in set(levels)}
-    return np.array([lookup[level] for level in levels], dtype=dtype)
+    return np.array([lookup[level] for level in levels], dtype=np.int8)
 
 
 def _codes(held: Held) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
@@ -83,6 +83,7 @@ def _flags(n: int, held: Held) -> tuple[dict[str, int], np.ndarray]:
 
 
 def _periods(periods: Periods) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, start ordinals and end ordinals of flattened periods."""
     return (np.asarray(periods.rows, dtype=np.int64), _ordinals(periods.starts, MISSING),
             _ordinals(periods.ends, MISSING))
 
@@ -96,7 +97,7 @@ class ExpertTable:
         n = len(c.ids)
         self.ids = np.asarray(c.ids, dtype=np.int64)
         self.row = dict(zip(self.ids.tolist(), range(n)))
-        self.active = _ranks(c.pool_statuses, lambda status: status == "active", bool)
+        self.active = np.array([status == "active" for status in c.pool_statuses], dtype=bool)
         self.available_from = _ordinals(c.available_from, MISSING)
         self.deployment_end = _ordinals(c.latest_deployment_end, MISSING)
         # Periods and selections are few per expert: keep them as flat (row, ...) columns.
