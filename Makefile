@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench clean translations
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -24,13 +24,25 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed
 
-run: setup
+# Translations: the .po catalogue is committed, the compiled .mo is built here (it is git-ignored).
+TRANSLATIONS := seconding/translations
+
+$(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/pl/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+
+# Re-extract the wrapped strings and merge them into the catalogues; then translate the new entries.
+translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* node_modules tests bench' \
+		--project seconding --add-comments TRANSLATORS: -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+run: setup $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup node_modules/.installed
+test: setup node_modules/.installed $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

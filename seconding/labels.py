@@ -15,4 +15,9 @@ STATUS_LABELS = {
     "blocker": _l("blocker"),
     "eligible": _l("eligible"),
     "ineligible": _l("ineligible"),
+    "planned": _l("planned"),
+    "pre_deployment": _l("pre-deployment"),
+    "deployed": _l("deployed"),
+    "completed": _l("completed"),
+    "curtailed": _l("curtailed"),
 }
