@@ -125,9 +125,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 def register_hooks(app: Flask) -> None:
-    from seconding.labels import STATUS_LABELS
-
     from seconding.admin.forms import ROLE_LABELS
+    from seconding.labels import STATUS_LABELS
 
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
