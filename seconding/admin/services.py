@@ -1,6 +1,7 @@
 """Creating and changing users."""
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from seconding.audit.services import record
@@ -17,11 +18,12 @@ def create_user(*, email: str, name: str, role: str, institution: Institution, p
     """Create a user; returns the user and the password (generated when not given)."""
     address = User.normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
-        raise UserError(f"A user with the e-mail {address} already exists.")
+        raise UserError(_("A user with the e-mail %(email)s already exists.", email=address))
     try:
         role_value = Role(role)
     except ValueError as exc:
-        raise UserError(f"Unknown role {role!r}; use one of {', '.join(Role.values())}.") from exc
+        raise UserError(_("Unknown role “%(role)s”; use one of %(roles)s.", role=role,
+                          roles=", ".join(Role.values()))) from exc
     password = password or secrets.token_urlsafe(12)
     user = User(email=address, name=name.strip(), role=role_value, institution=institution, active=active,
                 locale="en", digest_opt_in=True, failed_logins=0)
@@ -39,7 +41,7 @@ def update_user(user: User, *, email: str, name: str, role: str, institution: In
     address = User.normalise_email(email)
     other = db.session.scalar(select(User.id).where(User.email == address, User.id != user.id))
     if other is not None:
-        raise UserError(f"A user with the e-mail {address} already exists.")
+        raise UserError(_("A user with the e-mail %(email)s already exists.", email=address))
     changes = []
     for field, value in (("email", address), ("name", name.strip()), ("role", Role(role)),
                          ("institution_id", institution.id), ("active", active)):

@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -159,20 +161,20 @@ def check(data: ExpertData) -> list[tuple[str, str]]:
     """Rules that hold for every expert, whatever the entry point: (field, message) pairs."""
     problems = []
     if data.clearance_level != ClearanceLevel.NONE and data.clearance_expires is None:
-        problems.append(("clearance_expires", "A clearance level needs its expiry date."))
+        problems.append(("clearance_expires", _("A clearance level needs its expiry date.")))
     if data.experience_years < 0:
-        problems.append(("experience_years", "Years of experience cannot be negative."))
+        problems.append(("experience_years", _("Years of experience cannot be negative.")))
     codes = [code for code, _ in data.languages]
     if len(codes) != len(set(codes)):
-        problems.append(("languages", "Each language may be listed once."))
+        problems.append(("languages", _("Each language may be listed once.")))
     if len(data.expertise) != len(set(data.expertise)):
-        problems.append(("expertise", "Each expertise area may be listed once."))
+        problems.append(("expertise", _("Each expertise area may be listed once.")))
     for period in data.unavailability or []:
         if period.end < period.start:
-            problems.append(("unavailability", "An unavailability period must end on or after its start."))
+            problems.append(("unavailability", _("An unavailability period must end on or after its start.")))
     for entry in data.history or []:
         if entry.start and entry.end and entry.end < entry.start:
-            problems.append(("history", "A mission must end on or after its start."))
+            problems.append(("history", _("A mission must end on or after its start.")))
     return problems
 
 
@@ -189,21 +191,21 @@ def _external_id_taken(institution_id: int, external_id: str, except_id: int | N
     return db.session.scalar(query) is not None
 
 
-DUPLICATE = "An expert with this personnel number already exists in this institution."
+DUPLICATE = _l("An expert with this personnel number already exists in this institution.")
 
 
 def create_expert(data: ExpertData, *, audit: bool = True) -> Expert:
     """Create an expert; the (institution, external id) pair must be new."""
     _raise_first(check(data))
     if _external_id_taken(data.institution_id, data.external_id):
-        raise ExpertError(DUPLICATE, "external_id")
+        raise ExpertError(str(DUPLICATE), "external_id")
     expert = Expert(notes="", short_notice=False)
     db.session.add(expert)
     _apply(expert, data)
     try:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent insert of the same pair; the caller rolls back
-        raise ExpertError(DUPLICATE, "external_id") from exc
+        raise ExpertError(str(DUPLICATE), "external_id") from exc
     if audit:
         record("expert_created", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
                summary=f"{expert.name} ({expert.external_id})")
@@ -213,11 +215,11 @@ def create_expert(data: ExpertData, *, audit: bool = True) -> Expert:
 def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audit: bool = True) -> list[str]:
     """Save changes unless the record changed since `version` was read; returns what changed."""
     if version is not None and version != expert.version:
-        raise StaleEdit("Someone else changed this expert after you opened the form. Nothing was saved: "
-                        "the form now shows their version; make your change again.")
+        raise StaleEdit(_("Someone else changed this expert after you opened the form. Nothing was saved: "
+                          "the form now shows their version; make your change again."))
     _raise_first(check(data))
     if _external_id_taken(data.institution_id, data.external_id, except_id=expert.id):
-        raise ExpertError(DUPLICATE, "external_id")
+        raise ExpertError(str(DUPLICATE), "external_id")
     changed = _apply(expert, data)
     if changed:
         # Touch the row even when only lists changed, so the version moves and concurrent edits are caught.
@@ -225,7 +227,7 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
         try:
             db.session.flush()
         except StaleDataError as exc:
-            raise StaleEdit("Someone else changed this expert at the same moment. Nothing was saved.") from exc
+            raise StaleEdit(_("Someone else changed this expert at the same moment. Nothing was saved.")) from exc
         if audit:
             record("expert_updated", object_type="expert", object_id=expert.id,
                    institution_id=expert.institution_id, summary="changed: " + ", ".join(changed))
@@ -235,7 +237,7 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
 def change_pool_status(expert: Expert, status: PoolStatus, *, version: int | None, reason: str = "") -> bool:
     """Move an expert between active, suspended and left the pool."""
     if version is not None and version != expert.version:
-        raise StaleEdit("Someone else changed this expert after you opened the page. Nothing was saved.")
+        raise StaleEdit(_("Someone else changed this expert after you opened the page. Nothing was saved."))
     if expert.pool_status == status:
         return False
     old = expert.pool_status

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,7 +39,7 @@ class Decision:
 
 def _check_actor(actor: User, expert: Expert) -> None:
     if actor.role not in (Role.ADMIN, Role.COORDINATOR, Role.HR_OFFICER) or not in_scope(actor, expert.institution_id):
-        raise NominationError("This expert is not in your scope.")
+        raise NominationError(_("This expert is not in your scope."))
 
 
 def active_nominations(expert_id: int, cfc_id: int) -> int:
@@ -60,17 +61,19 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     """A draft nomination of an expert in the actor's scope; one active per position."""
     _check_actor(actor, expert)
     if position.cfc.status != CfcStatus.OPEN:
-        raise NominationError(f"The call {position.cfc.reference} is closed.")
+        raise NominationError(_("The call %(cfc)s is closed.", cfc=position.cfc.reference))
     if expert.pool_status != PoolStatus.ACTIVE:
-        raise NominationError(f"{expert.name} is not active in the pool.")
+        raise NominationError(_("%(name)s is not active in the pool.", name=expert.name))
     duplicate = db.session.scalar(select(Nomination.id).where(
         Nomination.expert_id == expert.id, Nomination.position_id == position.id,
         Nomination.status.in_(NominationStatus.active())))
     if duplicate is not None:
-        raise NominationError(f"{expert.name} already has an active nomination for {position.reference}.")
+        raise NominationError(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
+                                position=position.reference))
     limit = current_app.config["MAX_ACTIVE_NOMINATIONS_PER_CFC"]
     if active_nominations(expert.id, position.cfc_id) >= limit:
-        raise NominationError(f"{expert.name} already holds {limit} active nominations in {position.cfc.reference}.")
+        raise NominationError(_("%(name)s already holds %(n)d active nominations in %(cfc)s.", name=expert.name,
+                                n=limit, cfc=position.cfc.reference))
     nomination = Nomination(position=position, expert=expert, created_by=actor, status=NominationStatus.DRAFT,
                             consent_on=consent_on or expert.consent_on, comment=comment.strip())
     db.session.add(nomination)
@@ -78,7 +81,8 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     try:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent duplicate; the caller rolls back
-        raise NominationError(f"{expert.name} already has an active nomination for {position.reference}.") from exc
+        raise NominationError(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
+                                position=position.reference)) from exc
     record("nomination_created", object_type="nomination", object_id=nomination.id,
            institution_id=expert.institution_id, actor=actor,
            summary=f"{expert.external_id} for {position.cfc.reference} / {position.reference}")
@@ -94,16 +98,17 @@ def submission_problems(nomination: Nomination, actor: User, now: datetime, as_o
     problems = []
     position, expert = nomination.position, nomination.expert
     if actor.role == Role.HR_OFFICER and position.cfc.national_deadline < now:
-        problems.append("The national deadline of this call has passed; only a coordinator may still accept it.")
+        problems.append(_("The national deadline of this call has passed; only a coordinator may still accept it."))
     if nomination.consent_on is None:
-        problems.append("The expert's consent must be recorded before submitting.")
+        problems.append(_("The expert's consent must be recorded before submitting."))
     facts = load_experts([Expert.id == expert.id])
     if not facts:
-        problems.append(f"{expert.name} is not in the pool.")
+        problems.append(_("%(name)s is not in the pool.", name=expert.name))
     else:
         evaluation = evaluate(facts[0], position_facts([position])[0], as_of=as_of,
                               mandatory_courses=mandatory_courses(), weights=weights())
-        problems += [f"Not eligible ({b.rule}): {b.detail}" for b in evaluation.blockers]
+        problems += [_("Not eligible (%(rule)s): %(detail)s", rule=b.rule, detail=b.detail)
+                     for b in evaluation.blockers]
     return problems
 
 
@@ -112,21 +117,23 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
     """Apply one transition of the workflow table, with its checks, history, audit and side effects."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise NominationError(f"Unknown action {action!r}.")
+        raise NominationError(_("Unknown action “%(action)s”.", action=action))
     if version is not None and version != nomination.version:
-        raise StaleNomination("Someone else acted on this nomination in the meantime. Nothing was changed; "
-                              "look at its new state and decide again.")
+        raise StaleNomination(_("Someone else acted on this nomination in the meantime. Nothing was changed; "
+                                "look at its new state and decide again."))
     if actor.role not in transition.roles:
-        raise NominationError(f"Your role may not {action.replace('_', ' ')} nominations.")
+        raise NominationError(_("Your role may not do this to nominations: %(action)s.",
+                                action=action.replace("_", " ")))
     _check_actor(actor, nomination.expert)
     if nomination.status not in transition.sources:
-        raise NominationError(f"A nomination that is {nomination.status.value} cannot be "
-                              f"{transition.target.value.replace('_', ' ')} ({action.replace('_', ' ')}).")
+        raise NominationError(_("A nomination that is %(status)s cannot be %(target)s (%(action)s).",
+                                status=nomination.status.value, target=transition.target.value.replace("_", " "),
+                                action=action.replace("_", " ")))
     comment = decision.comment.strip()
     if transition.needs_comment and not comment:
-        raise NominationError("Give a reason: it is kept in the nomination's history and sent back to the service.")
+        raise NominationError(_("Give a reason: it is kept in the nomination's history and sent back to the service."))
     if transition.needs_forwarding and (decision.forwarded_on is None or not decision.goalkeeper_ref.strip()):
-        raise NominationError("Forwarding needs the date and the Goalkeeper reference.")
+        raise NominationError(_("Forwarding needs the date and the Goalkeeper reference."))
     now = now or utcnow()
     if action == "submit":
         problems = submission_problems(nomination, actor, now, now.date())
@@ -144,7 +151,7 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
         _history(nomination, actor, old, comment)
         db.session.flush()
     except StaleDataError as exc:
-        raise StaleNomination("Someone else acted on this nomination at the same moment. Nothing was changed.") \
+        raise StaleNomination(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
             from exc
     record(f"nomination_{action}", object_type="nomination", object_id=nomination.id, actor=actor,
            institution_id=nomination.expert.institution_id,

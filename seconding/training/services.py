@@ -1,6 +1,7 @@
 """Training records: one for an expert, or a course session for many at once."""
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from seconding.audit.services import record
@@ -21,12 +22,13 @@ def add_training_record(expert: Expert, course: Course, completed_on: date, *, e
                         certificate_ref: str = "", audit: bool = True) -> TrainingRecord:
     """Record a completed course; expiry is computed from the course's validity unless given."""
     if expires_on is not None and expires_on < completed_on:
-        raise TrainingError("The expiry date must be on or after the completion date.", "expires_on")
+        raise TrainingError(_("The expiry date must be on or after the completion date."), "expires_on")
     duplicate = db.session.scalar(select(TrainingRecord.id).where(
         TrainingRecord.expert_id == expert.id, TrainingRecord.course_id == course.id,
         TrainingRecord.completed_on == completed_on))
     if duplicate is not None:
-        raise TrainingError(f"{course.code} completed on {completed_on.isoformat()} is already recorded.",
+        raise TrainingError(_("%(course)s completed on %(day)s is already recorded.", course=course.code,
+                              day=completed_on.isoformat()),
                             "completed_on")
     entry = TrainingRecord(expert=expert, course=course, completed_on=completed_on,
                            expires_on=expires_on if expires_on is not None
