@@ -3,7 +3,6 @@
 Scope is the user's institution and every institution below it in the tree. Every list, detail, export,
 API and digest query that touches personal data goes through `scope_filter` or `require_scope`.
 """
-from collections.abc import Iterable
 from functools import wraps
 
 from flask import abort, g
@@ -86,10 +85,6 @@ def institutions_in_scope(user: User) -> list[Institution]:
     if ids is not None:
         query = query.where(Institution.id.in_(sorted(ids)))
     return list(db.session.scalars(query))
-
-
-def has_role(user: User, roles: Iterable[Role]) -> bool:
-    return user.is_authenticated and user.role in set(roles)
 
 
 def roles_required(*roles: Role):

@@ -15,6 +15,3 @@ def language_names(locale: str = "en") -> dict[str, str]:
 def is_language_code(code: str) -> bool:
     return code.lower() in language_names("en")
 
-
-def language_name(code: str, locale: str = "en") -> str:
-    return language_names(locale).get(code.lower(), code)

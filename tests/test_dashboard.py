@@ -43,3 +43,13 @@ def test_viewer_sees_aggregates_only(client, make_user, login):
     login(make_user(Role.VIEWER))
     html = client.get("/").get_data(as_text=True)
     assert "experts deployed now" in html and "mandatory training" not in html
+
+
+def test_deadline_card_counts_only_deadlines_still_ahead(client, make_user, login, make_cfc):
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    make_cfc("EUMA", national_deadline=now - timedelta(days=5), eeas_deadline=now + timedelta(days=2))
+    make_cfc("EUMA", national_deadline=now + timedelta(days=5), eeas_deadline=now + timedelta(days=9))
+    login(make_user(Role.VIEWER))
+    assert card(client.get("/").get_data(as_text=True), "open calls with a national deadline within 30 days") == 1

@@ -200,3 +200,11 @@ def test_tours_and_selections_make_experts_busy_and_count_as_earlier_deployments
     assert facts["Veteran"].past_missions == {"eumm georgia"} and facts["Veteran"].active_deployment_ends == ()
     assert facts["OnTour"].active_deployment_ends == (date(2031, 1, 1),)
     assert facts["Chosen"].selections == ((first.id, date(2032, 1, 1), date(2033, 1, 1)),)
+    assert facts["Chosen"].active_deployment_ends == ()  # a planned tour from a selection counts as the selection
+    from seconding.matches.results import rank_position
+
+    earlier = make_position(cfc, "ARM 2", available_on=date(2030, 3, 1), tour_months=6)
+    statuses = {r.expert.family_name: r.evaluation.status
+                for r in rank_position(earlier, scope=true(), as_of=date(2026, 1, 1), include_ineligible=True).rows}
+    assert statuses["Chosen"] != "ineligible"  # selected for 2032: free in 2030
+    assert statuses["OnTour"] == "ineligible"

@@ -90,3 +90,15 @@ def test_deployments_page_lists_tours_ending_within_60_days(client, make_user, l
     html = client.get("/deployments/").get_data(as_text=True)
     soon_section = html.split("Ending in the next 60 days")[1].split("Current and planned tours")[0]
     assert "Soon," in soon_section and "Later," not in soon_section
+
+
+def test_an_action_outside_the_role_is_403_and_changes_nothing(client, make_user, login, endorsed, db):
+    nomination = endorsed[0]
+    nomination.status = NominationStatus.SUBMITTED
+    db.session.commit()
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    response = client.post_form(f"/nominations/{nomination.id}/act", {
+        "action": "endorse", "endorse-action": "endorse", "endorse-version": str(nomination.version)})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Nomination, nomination.id).status == NominationStatus.SUBMITTED

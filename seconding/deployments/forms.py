@@ -4,10 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from seconding.labels import STATUS_LABELS
 from seconding.missions.forms import Plausible
 
-STATUS_LABELS = {"planned": _l("planned"), "pre_deployment": _l("pre-deployment"), "deployed": _l("deployed"),
-                 "completed": _l("completed"), "curtailed": _l("curtailed")}
 DATE_REQUIRED = DataRequired(message=_l("Give a date."))
 
 

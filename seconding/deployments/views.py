@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from seconding.access import COORDINATING_ROLES, PERSONAL_DATA_ROLES, require_scope, roles_required, scope_filter
 from seconding.deployments import services
@@ -38,7 +38,8 @@ def _version(value: str | None) -> int:
 def index():
     today = today_in_warsaw()
     base = (select(Deployment).join(Deployment.expert)
-            .options(joinedload(Deployment.expert).joinedload(Expert.institution), joinedload(Deployment.mission))
+            .options(joinedload(Deployment.expert).joinedload(Expert.institution), joinedload(Deployment.mission),
+                     selectinload(Deployment.extensions))
             .where(scope_filter(current_user, Expert.institution_id)))
     active = db.session.scalars(base.where(Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES))
                                 .order_by(Deployment.end_date)).all()

@@ -1,11 +1,11 @@
 """The expert pages: list with filters, detail, create, edit, pool status."""
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.queries import audit_events
@@ -16,6 +16,7 @@ from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import ExpertError, StaleEdit, change_pool_status, create_expert, update_expert
 from seconding.extensions import db
 from seconding.languages import language_names
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
 from seconding.nominations import queries as nomination_queries
 from seconding.nominations.forms import STATUS_LABELS as NOMINATION_LABELS
@@ -59,7 +60,7 @@ def filter_form() -> tuple[FilterForm, ExpertFilters]:
 @personal
 def index():
     form, filters = filter_form()
-    today = date.today()
+    today = today_in_warsaw()
     per_page = current_app.config["EXPERTS_PER_PAGE"]
     rows_query, count_query = expert_rows(current_user, filters, today, current_app.config["TRAINING_EXPIRING_DAYS"])
     number = page_number(request.args.get("page"))
@@ -111,13 +112,14 @@ def new():
 @personal
 def detail(expert_id: int):
     expert = get_expert(expert_id)
-    today = date.today()
+    today = today_in_warsaw()
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
     history = db.session.scalars(
         audit_events(current_user, object_type="expert", object_id=str(expert.id), scoped=False).limit(50)).all()
     status_form = StatusForm(version=expert.version, pool_status=expert.pool_status.value)
     nominations = db.session.scalars(nomination_queries.for_expert(expert.id)).all()
     deployments = db.session.scalars(select(Deployment).where(Deployment.expert_id == expert.id)
+                                     .options(joinedload(Deployment.mission))
                                      .order_by(Deployment.planned_start.desc())).all()
     return render_template("experts/detail.html", expert=expert, today=today,
                            training=profile.training_rows(expert, today, horizon),

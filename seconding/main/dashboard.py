@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seconding.access import scope_filter
+from seconding.db import utcnow
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
 from seconding.missions.deadlines import WARSAW, to_utc
@@ -70,7 +71,7 @@ def cards(user: User, today: date) -> list[Card]:
             url_for("deployments.index")))
     deadline_limit = to_utc(today + timedelta(days=30), time(23, 59), WARSAW)
     result.append(Card(_count(select(func.count(Cfc.id)).where(
-        Cfc.status == CfcStatus.OPEN, Cfc.national_deadline <= deadline_limit)),
+        Cfc.status == CfcStatus.OPEN, Cfc.national_deadline >= utcnow(), Cfc.national_deadline <= deadline_limit)),
         _l("open calls with a national deadline within 30 days"), url_for("missions.cfcs")))
     deployed = select(func.count(Deployment.id)).where(Deployment.status == DeploymentStatus.DEPLOYED)
     result.append(Card(_count(deployed), _l("experts deployed now (all institutions)")))

@@ -124,12 +124,15 @@ def busy_facts(candidates: Select) -> dict[int, Busy]:
     planned; a selection whose tour has ended no longer counts).
     """
     from seconding.models import Deployment, Nomination
-    from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
+    from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
 
     ends: dict[int, list[date]] = {}
+    # A tour planned by a selection is a selection until it starts (overlap rule, not "ends after S").
+    from_selection = (Deployment.nomination_id.is_not(None)) & (Deployment.status == DeploymentStatus.PLANNED)
     for expert_id, end in db.session.execute(
             select(Deployment.expert_id, Deployment.end_date)
-            .where(Deployment.expert_id.in_(candidates), Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES))):
+            .where(Deployment.expert_id.in_(candidates), Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES),
+                   ~from_selection)):
         ends.setdefault(expert_id, []).append(_day(end))
     selections: dict[int, list[tuple[int, date, date]]] = {}
     for expert_id, position_id, start, end in db.session.execute(

@@ -1,7 +1,7 @@
 """Match pages: experts for a position, positions for an expert, the staffing plan of a CfC (in the reader's scope)."""
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,16 +16,12 @@ from seconding.pagination import Page, page_number
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 READERS = tuple(PERSONAL_DATA_ROLES)
 PER_PAGE = 25
-EXPERT_PAGE_RULE = "/experts/<int:expert_id>"
 
 
 @bp.app_template_global()
-def expert_url(expert_id: int) -> str | None:
-    """The expert's page (/experts/<id>, built by the experts area), or None while there is none."""
-    for rule in current_app.url_map.iter_rules():
-        if rule.rule == EXPERT_PAGE_RULE and rule.endpoint.startswith("experts.") and "GET" in rule.methods:
-            return url_for(rule.endpoint, expert_id=expert_id)
-    return None
+def expert_url(expert_id: int) -> str:
+    """The expert's page."""
+    return url_for("experts.detail", expert_id=expert_id)
 
 
 def _as_of(form) -> date:

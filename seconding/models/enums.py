@@ -101,10 +101,6 @@ class NominationStatus(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def final(self) -> bool:
-        return self in FINAL_NOMINATION_STATES
-
     @classmethod
     def active(cls) -> list["NominationStatus"]:
         return [s for s in cls if s not in FINAL_NOMINATION_STATES]

@@ -1,8 +1,10 @@
 """Read queries for nominations, in the reader's scope."""
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from seconding.access import scope_filter
+from seconding.extensions import db
 from seconding.models import Cfc, Expert, Institution, Position, User
 from seconding.models.enums import NominationStatus, Sex
 from seconding.models.nominations import Nomination
@@ -28,14 +30,23 @@ def board(user: User, *, status: str = "", cfc_id: int | None = None, institutio
     return query
 
 
+def chosen(ids: list[int]) -> list[Nomination]:
+    """Nominations by id with what the bulk actions and warnings read, in one query."""
+    return list(db.session.scalars(
+        select(Nomination).where(Nomination.id.in_(ids))
+        .options(joinedload(Nomination.expert).joinedload(Expert.institution),
+                 joinedload(Nomination.position).joinedload(Position.cfc))).unique())
+
+
 def for_expert(expert_id: int) -> Select:
     return (select(Nomination).where(Nomination.expert_id == expert_id)
             .options(joinedload(Nomination.position).joinedload(Position.cfc))
             .order_by(Nomination.created_at.desc()))
 
 
-LIST_STATES = (NominationStatus.ENDORSED, NominationStatus.FORWARDED, NominationStatus.SHORTLISTED,
-               NominationStatus.INTERVIEWED, NominationStatus.SELECTED, NominationStatus.RESERVE)
+# What the CfC already got from Poland: nominations forwarded, whatever the EEAS decided since.
+FORWARDED_STATES = (NominationStatus.FORWARDED, NominationStatus.SHORTLISTED, NominationStatus.INTERVIEWED,
+                    NominationStatus.SELECTED, NominationStatus.RESERVE, NominationStatus.NOT_SELECTED)
 
 
 def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
@@ -43,8 +54,6 @@ def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
 
     The list is what the CfC gets from Poland: nominations forwarded already and those about to be.
     """
-    from seconding.extensions import db
-
     warnings = []
     by_cfc: dict[int, list[Nomination]] = {}
     for nomination in to_forward:
@@ -52,7 +61,8 @@ def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
     for cfc_id, chosen in by_cfc.items():
         others = db.session.scalars(
             select(Nomination).join(Nomination.position)
-            .where(Position.cfc_id == cfc_id, Nomination.status.in_(LIST_STATES[1:]),
+            .options(joinedload(Nomination.expert).joinedload(Expert.institution))
+            .where(Position.cfc_id == cfc_id, Nomination.status.in_(FORWARDED_STATES),
                    Nomination.id.not_in([n.id for n in chosen]))).all()
         listed = chosen + list(others)
         if len(listed) < 2:
@@ -61,10 +71,11 @@ def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
         sexes = {n.expert.sex for n in listed}
         women = sum(1 for n in listed if n.expert.sex == Sex.F)
         if len(sexes) == 1:
-            warnings.append(f"All {len(listed)} nominations for {cfc.reference} are of one sex "
-                            f"({women} women of {len(listed)}; the Compact asks for at least 40 % women).")
+            warnings.append(_("All %(n)d nominations for %(cfc)s are of one sex (%(women)d women of %(n)d; the "
+                              "Compact asks for at least 40 %% women).", n=len(listed), cfc=cfc.reference,
+                              women=women))
         institutions = {n.expert.institution_id for n in listed}
         if len(institutions) == 1:
-            warnings.append(f"All {len(listed)} nominations for {cfc.reference} come from one institution "
-                            f"({listed[0].expert.institution.code}).")
+            warnings.append(_("All %(n)d nominations for %(cfc)s come from one institution (%(code)s).",
+                              n=len(listed), cfc=cfc.reference, code=listed[0].expert.institution.code))
     return warnings

@@ -13,6 +13,7 @@ from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.deployments.services import DeploymentError, plan_deployment
 from seconding.extensions import db
+from seconding.missions.deadlines import WARSAW
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
@@ -25,6 +26,10 @@ class NominationError(ValueError):
 
 class StaleNomination(NominationError):
     """Someone else acted on the nomination first."""
+
+
+class NominationRace(NominationError):
+    """The database refused a duplicate made at the same moment; the transaction must be rolled back."""
 
 
 @dataclass
@@ -81,7 +86,7 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     try:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent duplicate; the caller rolls back
-        raise NominationError(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
+        raise NominationRace(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
                                 position=position.reference)) from exc
     record("nomination_created", object_type="nomination", object_id=nomination.id,
            institution_id=expert.institution_id, actor=actor,
@@ -135,8 +140,9 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
     if transition.needs_forwarding and (decision.forwarded_on is None or not decision.goalkeeper_ref.strip()):
         raise NominationError(_("Forwarding needs the date and the Goalkeeper reference."))
     now = now or utcnow()
+    today = now.astimezone(WARSAW).date()  # the users' calendar day, as everywhere in the app
     if action == "submit":
-        problems = submission_problems(nomination, actor, now, now.date())
+        problems = submission_problems(nomination, actor, now, today)
         if problems:
             raise NominationError(" ".join(problems))
     old = nomination.status
@@ -157,7 +163,7 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
            institution_id=nomination.expert.institution_id,
            summary=f"{old.value} -> {nomination.status.value}" + (f": {comment}" if comment else ""))
     if action == "select":
-        _on_selection(nomination, actor, now.date())
+        _on_selection(nomination, actor, today)
     return nomination
 
 
@@ -177,7 +183,11 @@ def _on_selection(nomination: Nomination, actor: User, today: date) -> None:
         _history(other, actor, old, reason)
         record("nomination_withdraw", object_type="nomination", object_id=other.id, actor=actor,
                institution_id=other.expert.institution_id, summary=f"{old.value} -> withdrawn: {reason}")
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise StaleNomination(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
+            from exc
 
 
 def nominations_from_plan(assignments, actor: User) -> tuple[list[Nomination], list[str]]:

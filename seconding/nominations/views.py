@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from seconding.access import (
     COORDINATING_ROLES,
@@ -29,8 +30,15 @@ from seconding.nominations.forms import (
     NominationForm,
     PlanForm,
 )
-from seconding.nominations.services import Decision, NominationError, act, create_nomination, nominations_from_plan
-from seconding.nominations.workflow import allowed_actions
+from seconding.nominations.services import (
+    Decision,
+    NominationError,
+    NominationRace,
+    act,
+    create_nomination,
+    nominations_from_plan,
+)
+from seconding.nominations.workflow import TRANSITIONS, allowed_actions
 from seconding.pagination import page_number
 from seconding.web import MAX_ID
 
@@ -78,7 +86,11 @@ def bulk():
         return redirect(url_for("nominations.board"))
     if any(not 0 < i <= MAX_ID for i in form.ids.data):
         abort(404)
-    nominations = [get_nomination(i) for i in form.ids.data]
+    nominations = queries.chosen(form.ids.data)
+    if len(nominations) != len(set(form.ids.data)):
+        abort(404)
+    for nomination in nominations:
+        require_scope(nomination.expert.institution_id)
     if form.action.data == "forward":
         warnings = queries.forwarding_warnings(nominations)
         if warnings and not form.confirm_warnings.data:
@@ -113,6 +125,9 @@ def detail(nomination_id: int):
 def act_on(nomination_id: int):
     nomination = get_nomination(nomination_id)
     action = request.form.get("action", "")
+    transition = TRANSITIONS.get(action)
+    if transition is not None and current_user.role not in transition.roles:
+        abort(403)  # a role that may never take this action (SPEC §3)
     form = ActionForm(prefix=action)
     if not form.validate_on_submit():
         flash(_("The form is incomplete: %(errors)s", errors="; ".join(
@@ -139,8 +154,8 @@ def act_on(nomination_id: int):
 
 
 def _open_positions() -> list[Position]:
-    return db.session.scalars(select(Position).join(Position.cfc).where(Cfc.status == CfcStatus.OPEN)
-                              .order_by(Cfc.reference, Position.reference)).all()
+    return db.session.scalars(select(Position).join(Position.cfc).options(contains_eager(Position.cfc))
+                              .where(Cfc.status == CfcStatus.OPEN).order_by(Cfc.reference, Position.reference)).all()
 
 
 @bp.route("/new/<int:expert_id>", methods=["GET", "POST"])
@@ -183,9 +198,16 @@ def from_plan(cfc_id: int):
         return redirect(url_for("matches.plan", cfc_id=cfc.id))
     as_of = form.as_of.data or today_in_warsaw()
     result = plan_for_cfc(cfc, scope=scope_filter(current_user, Expert.institution_id), as_of=as_of)
-    pairs = [(db.session.get(Position, a.position_id), db.session.get(Expert, a.expert_id))
-             for a in result.plan.assignments]
-    made, skipped = nominations_from_plan(pairs, current_user)
+    experts = {e.id: e for e in db.session.scalars(
+        select(Expert).where(Expert.id.in_([a.expert_id for a in result.plan.assignments])))}
+    positions = {p.id: p for p in cfc.positions}
+    pairs = [(positions[a.position_id], experts[a.expert_id]) for a in result.plan.assignments]
+    try:
+        made, skipped = nominations_from_plan(pairs, current_user)
+    except NominationRace as exc:  # someone nominated the same expert at the same moment
+        db.session.rollback()
+        flash(_("Nothing was created: %(reason)s Try again.", reason=str(exc)), "error")
+        return redirect(url_for("matches.plan", cfc_id=cfc.id))
     db.session.commit()
     flash(ngettext("%(num)d draft nomination created from the plan.",
                    "%(num)d draft nominations created from the plan.", len(made)), "success")

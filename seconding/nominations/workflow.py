@@ -35,17 +35,7 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     Transition("withdraw", frozenset(S.active()), S.WITHDRAWN, NOMINATORS, needs_comment=True),
 )}
 
-ACTION_LABELS = {
-    "submit": "Submit", "return": "Return to the service", "reject": "Reject", "endorse": "Endorse",
-    "forward": "Forward to the EEAS", "shortlist": "Shortlisted", "interview": "Interviewed",
-    "select": "Selected", "reserve": "Reserve list", "not_select": "Not selected", "withdraw": "Withdraw",
-}
-
 
 def allowed_actions(status: S, role: Role) -> list[str]:
     """Actions a role may take on a nomination in this state, in table order."""
     return [t.action for t in TRANSITIONS.values() if status in t.sources and role in t.roles]
-
-
-def find(action: str) -> Transition | None:
-    return TRANSITIONS.get(action)

@@ -2,7 +2,6 @@
 import csv
 import io
 import re
-from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from seconding.audit.services import record
 from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
@@ -42,7 +42,7 @@ def _matrix(rows, courses, today, horizon):
 def _matrix_source():
     """What the matrix page and its CSV share: the list's filters, the mandatory courses, the experts' queries."""
     form, filters = filter_form()
-    today = date.today()
+    today = today_in_warsaw()
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
     courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
     return form, filters, today, horizon, courses, expert_rows(current_user, filters, today, horizon)
