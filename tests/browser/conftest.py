@@ -32,6 +32,8 @@ def _require_browser() -> None:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
+    # Checked here, before pytest-playwright launches the (session-wide) browser with these arguments.
+    _require_browser()
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
@@ -57,12 +59,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(autouse=True)
-def _browser_available(request):
-    if "browser" in request.keywords:
-        _require_browser()
 
 
 def check_accessibility(page, name: str) -> None:
