@@ -12,6 +12,7 @@ from seconding.deployments import services
 from seconding.deployments.forms import STATUS_LABELS, AdvanceForm, CurtailForm, ExtendForm, ManualForm
 from seconding.experts.views import get_expert
 from seconding.extensions import db
+from seconding.formtools import form_version
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert, Mission
 from seconding.models.deployments import Deployment
@@ -27,10 +28,6 @@ def get_deployment(deployment_id: int) -> Deployment:
     deployment = db.session.get(Deployment, deployment_id) or abort(404)
     require_scope(deployment.expert.institution_id)
     return deployment
-
-
-def _version(value: str | None) -> int:
-    return int(value) if (value or "").isdigit() else -1
 
 
 @bp.route("/")
@@ -88,7 +85,7 @@ def advance(deployment_id: int):
     if not form.validate_on_submit():
         return _invalid(form, deployment)
     return _done(deployment, lambda: services.advance(deployment, on=form.on.data,
-                                                      version=_version(form.version.data)))
+                                                      version=form_version(form.version.data)))
 
 
 @bp.route("/<int:deployment_id>/extend", methods=["POST"])
@@ -100,7 +97,7 @@ def extend(deployment_id: int):
         return _invalid(form, deployment)
     return _done(deployment, lambda: services.extend(deployment, new_end=form.new_end.data,
                                                      decided_on=form.decided_on.data, note=form.note.data or "",
-                                                     version=_version(form.version.data)))
+                                                     version=form_version(form.version.data)))
 
 
 @bp.route("/<int:deployment_id>/curtail", methods=["POST"])
@@ -111,7 +108,7 @@ def curtail(deployment_id: int):
     if not form.validate_on_submit():
         return _invalid(form, deployment)
     return _done(deployment, lambda: services.curtail(deployment, on=form.on.data, reason=form.reason.data,
-                                                      version=_version(form.version.data)))
+                                                      version=form_version(form.version.data)))
 
 
 @bp.route("/new/<int:expert_id>", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from seconding.experts.forms import ExpertForm, FilterForm, StatusForm
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import ExpertError, StaleEdit, change_pool_status, create_expert, update_expert
 from seconding.extensions import db
+from seconding.formtools import form_version
 from seconding.languages import language_names
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
@@ -140,7 +141,7 @@ def edit(expert_id: int):
     _prepare(form)
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+            version = form_version(form.version.data)
             changed = update_expert(expert, profile.form_to_data(form), version=version)
         except StaleEdit as exc:
             db.session.rollback()
@@ -163,7 +164,7 @@ def status(expert_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+            version = form_version(form.version.data)
             change_pool_status(expert, PoolStatus(form.pool_status.data), version=version,
                                reason=form.reason.data or "")
         except StaleEdit as exc:

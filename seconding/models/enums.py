@@ -27,7 +27,24 @@ class Sex(StrEnum):
     X = "X"
 
 
-class CefrLevel(StrEnum):
+class OrderedEnum(StrEnum):
+    """Members listed from lowest to highest; `rank` is the position, with `first_rank` for the lowest."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self) + type(self).first_rank()
+
+    @classmethod
+    def first_rank(cls) -> int:
+        return 0
+
+    @classmethod
+    def at_least(cls, level):
+        """The members at or above `level`."""
+        return [m for m in cls if m.rank >= level.rank]
+
+
+class CefrLevel(OrderedEnum):
     """CEFR levels in order; native counts as above C2."""
 
     A1 = "A1"
@@ -38,16 +55,12 @@ class CefrLevel(StrEnum):
     C2 = "C2"
     NATIVE = "native"
 
-    @property
-    def rank(self) -> int:
-        return list(CefrLevel).index(self) + 1
-
     @classmethod
-    def at_least(cls, level: "CefrLevel") -> list["CefrLevel"]:
-        return [m for m in cls if m.rank >= level.rank]
+    def first_rank(cls) -> int:
+        return 1  # 0 means "language not held" in the matching rules
 
 
-class ClearanceLevel(StrEnum):
+class ClearanceLevel(OrderedEnum):
     """Security clearance levels in order (EU and Polish equivalents in SPEC §6)."""
 
     NONE = "NONE"
@@ -55,14 +68,6 @@ class ClearanceLevel(StrEnum):
     CONFIDENTIAL = "CONFIDENTIAL"
     SECRET = "SECRET"
     TOP_SECRET = "TOP_SECRET"
-
-    @property
-    def rank(self) -> int:
-        return list(ClearanceLevel).index(self)
-
-    @classmethod
-    def at_least(cls, level: "ClearanceLevel") -> list["ClearanceLevel"]:
-        return [m for m in cls if m.rank >= level.rank]
 
 
 class DrivingLicence(StrEnum):

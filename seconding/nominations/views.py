@@ -16,6 +16,7 @@ from seconding.access import (
 )
 from seconding.experts.views import get_expert
 from seconding.extensions import db
+from seconding.formtools import form_version
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Position
 from seconding.models.enums import NominationStatus
@@ -50,10 +51,6 @@ def get_nomination(nomination_id: int) -> Nomination:
     nomination = db.session.get(Nomination, nomination_id) or abort(404)
     require_scope(nomination.expert.institution_id)
     return nomination
-
-
-def _version(value: str | None) -> int:
-    return int(value) if (value or "").isdigit() else -1
 
 
 @bp.route("/")
@@ -143,7 +140,7 @@ def act_on(nomination_id: int):
     decision = Decision(comment=form.comment.data or "", forwarded_on=form.forwarded_on.data,
                         goalkeeper_ref=form.goalkeeper_ref.data or "", feedback=form.feedback.data or "")
     try:
-        act(nomination, form.action.data, current_user, decision, version=_version(form.version.data))
+        act(nomination, form.action.data, current_user, decision, version=form_version(form.version.data))
     except NominationError as exc:
         db.session.rollback()
         flash(str(exc), "error")

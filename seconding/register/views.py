@@ -13,10 +13,10 @@ from seconding.access import (
     COORDINATING_ROLES,
     PERSONAL_DATA_ROLES,
     institutions_in_scope,
-    require_scope,
     roles_required,
     scope_ids,
 )
+from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.models import Expert, PoolStatus
 from seconding.register import uploads
@@ -161,16 +161,10 @@ def example(fmt: str):
                      as_attachment=True, download_name=f"register-example.{fmt}")
 
 
-def _expert(expert_id: int) -> Expert:
-    expert = db.session.get(Expert, expert_id) or abort(404)
-    require_scope(expert.institution_id)
-    return expert
-
-
 @bp.route("/experts/<int:expert_id>/data.json")
 @coordinating
 def expert_json(expert_id: int):
-    expert = _expert(expert_id)
+    expert = get_expert(expert_id)
     data = expert_data(expert)
     record_data_export(expert)
     db.session.commit()
@@ -191,7 +185,7 @@ def _anonymise_refusal(expert: Expert) -> str | None:
 @bp.route("/experts/<int:expert_id>/anonymise", methods=["GET", "POST"])
 @coordinating
 def anonymise(expert_id: int):
-    expert = _expert(expert_id)
+    expert = get_expert(expert_id)
     form = AnonymiseForm()
     detail = _detail_endpoint()
     back = url_for(detail, expert_id=expert.id) if detail else url_for("register.index")
