@@ -101,3 +101,16 @@ def roles_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def concerns_scope(user: User, institution_ids: set[int]) -> bool:
+    """Whether any of these institutions (e.g. an NIP action's lead and partners) is in the user's scope."""
+    ids = scope_ids(user)
+    return ids is None or bool(ids & set(institution_ids))
+
+
+def may_edit_nip_action(user: User, action) -> bool:
+    """Admins and coordinators edit every NIP action; HR officers those their institution leads or takes part in."""
+    if user.role in COORDINATING_ROLES:
+        return True
+    return user.role == Role.HR_OFFICER and concerns_scope(user, action.institution_ids)

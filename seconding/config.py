@@ -67,6 +67,9 @@ def from_environment(instance_path: str) -> dict:
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 20),
         "REGISTER_UPLOAD_MINUTES": _int("REGISTER_UPLOAD_MINUTES", 60),
         "EXPERTS_PER_PAGE": _int("EXPERTS_PER_PAGE", 50),
+        "NIP_AT_RISK_DAYS": _int("NIP_AT_RISK_DAYS", 60),
+        "NIP_AT_RISK_PROGRESS": _int("NIP_AT_RISK_PROGRESS", 75),
+        "NIP_STALE_DAYS": _int("NIP_STALE_DAYS", 90),
     }
 
 

@@ -53,4 +53,5 @@ DEMO_STEPS = (
     "seconding.experts.demo",
     "seconding.missions.demo",
     "seconding.nominations.demo",
+    "seconding.nip.demo",
 )

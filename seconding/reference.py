@@ -140,9 +140,12 @@ def seed_missions() -> int:
 
 def seed_reference() -> dict[str, int]:
     """Load every kind of reference data that exists so far; returns counts of created rows by kind."""
+    from seconding.nip.reference import seed_commitments
+
     return {
         "institutions": seed_institutions(),
         "expertise areas": seed_expertise_areas(),
         "courses": seed_courses(),
         "missions": seed_missions(),
+        "Compact commitments": seed_commitments(),
     }

@@ -64,6 +64,7 @@ BLUEPRINTS = (
     "seconding.matches.views",
     "seconding.nominations.views",
     "seconding.deployments.views",
+    "seconding.nip.views",
 )
 
 

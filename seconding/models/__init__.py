@@ -30,12 +30,14 @@ from seconding.models.missions import (
     PositionLanguage,
     Regime,
 )
+from seconding.models.nip import CompactCommitment, NationalTarget, NipAction, NipProgressUpdate, NipStatus
 from seconding.models.nominations import Nomination, NominationEvent
 from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import User
 
 __all__ = [
     "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
+    "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
     "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",
     "MissionHistory", "PoolStatus", "Position", "PositionCourse", "PositionLanguage", "Regime", "Role", "Sex",

@@ -1,0 +1,98 @@
+"""The annual NIP report for the Annual Review Conference: one structure, rendered as a page and as XLSX, so
+both hold the same numbers."""
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from flask_babel import gettext as _
+
+from seconding.nip import queries
+from seconding.nip.forms import STATUS_LABELS
+from seconding.nip.targets import TargetRow, targets_beside_actuals
+from seconding.register.parse import escape
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    as_of: date
+    lines: list[queries.ReportLine]
+    status_counts: list[tuple[str, int]]
+    targets: TargetRow
+
+
+def build(year: int, today: date, locale: str) -> AnnualReport:
+    """Every commitment, its actions of the year with status, indicator values and latest narrative; status counts
+    over the distinct actions; the year's targets beside the actual figures."""
+    lines = queries.annual_report(year, today)
+    distinct = {line.action.id: line.status for line in lines if line.action is not None}
+    counts = [(str(label), sum(1 for s in distinct.values() if s == status)) for status, label in STATUS_LABELS.items()]
+    return AnnualReport(year, min(date(year, 12, 31), today), lines, counts, targets_beside_actuals([year])[0])
+
+
+def header() -> list[str]:
+    return [_("Edition"), _("Commitment"), _("Commitment title"), _("Action"), _("Action title"), _("Lead"),
+            _("Due date"), _("Status"), _("Progress (%)"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"),
+            _("Value"), _("Latest narrative"), _("Reported on")]
+
+
+def rows(report: AnnualReport) -> list[list]:
+    """The report's table, one row per commitment and action, as the page and the XLSX show it."""
+    out = []
+    for line in report.lines:
+        c, a = line.commitment, line.action
+        out.append([
+            c.edition if c else "", c.code if c else _("(no commitment)"), c.title if c else "",
+            a.code if a else "", a.title if a else _("No action recorded"), a.lead.code if a else "",
+            a.due_on if a else None, str(STATUS_LABELS[line.status]) if a else "", line.progress if a else None,
+            a.indicator if a else "", a.indicator_unit if a else "", a.indicator_baseline if a else None,
+            a.indicator_target if a else None, line.value, line.narrative, line.reported_on,
+        ])
+    return out
+
+
+def target_rows(report: AnnualReport) -> list[list]:
+    t, actual = report.targets.target, report.targets.actual
+    return [
+        [_("Experts deployed"), t.experts_deployed if t else None, actual.experts_deployed],
+        [_("Share of women (%)"), t.women_percent if t else None, actual.women_percent],
+        [_("Share of seconded posts (%)"), t.seconded_percent if t else None, actual.seconded_percent],
+    ]
+
+
+def _cell(value):
+    return escape(value) if isinstance(value, str) else value
+
+
+def to_xlsx(report: AnnualReport) -> bytes:
+    """The report as a workbook: the actions sheet, the status counts and the targets (same numbers as the page)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = _("Actions")[:31]
+    sheet.append([_("National Implementation Plan: annual report %(year)d (as of %(date)s)", year=report.year,
+                    date=report.as_of.isoformat())])
+    sheet.append(header())
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows(report):
+        sheet.append([_cell(v) for v in row])
+    for row in sheet.iter_rows(min_row=3, min_col=7, max_col=7):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    for row in sheet.iter_rows(min_row=3, min_col=16, max_col=16):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    summary = book.create_sheet(_("Status")[:31])
+    summary.append([_("Status"), _("Actions")])
+    for label, count in report.status_counts:
+        summary.append([label, count])
+    goals = book.create_sheet(_("Targets")[:31])
+    goals.append([_("Figure"), _("Target"), _("Actual")])
+    for row in target_rows(report):
+        goals.append(row)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

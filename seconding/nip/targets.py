@@ -1,0 +1,70 @@
+"""National targets per year beside the actual figures computed from deployments (aggregates only)."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from seconding.extensions import db
+from seconding.models import Deployment, Expert, NationalTarget, Position, Regime, Sex
+
+# A national nominee on a "seconded or contracted" post is seconded by Poland; contracted posts are not.
+SECONDED_REGIMES = (Regime.SECONDED, Regime.SECONDED_CONTRACTED)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """What was achieved in a year: experts on a tour that started and overlapped the year."""
+
+    year: int
+    experts_deployed: int
+    women: int
+    tours_with_position: int
+    seconded_tours: int
+
+    @property
+    def women_percent(self) -> float | None:
+        return round(100 * self.women / self.experts_deployed, 1) if self.experts_deployed else None
+
+    @property
+    def seconded_percent(self) -> float | None:
+        return round(100 * self.seconded_tours / self.tours_with_position, 1) if self.tours_with_position else None
+
+
+def year_figures(year: int) -> YearFigures:
+    """Figures of one year, counted from tours that actually started (planned ones do not count) and overlapped
+    the year; the seconded share is over tours on a known position (tours entered by hand have none)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    overlapping = (Deployment.actual_start.is_not(None), Deployment.actual_start <= last, Deployment.end_date >= first)
+    experts = (select(Expert.id, Expert.sex).join(Deployment, Deployment.expert_id == Expert.id)
+               .where(*overlapping).distinct().subquery())
+    deployed, women = db.session.execute(
+        select(func.count(experts.c.id), func.coalesce(func.sum(case((experts.c.sex == Sex.F, 1), else_=0)), 0))
+    ).one()
+    with_position, seconded = db.session.execute(
+        select(func.count(Deployment.id),
+               func.coalesce(func.sum(case((Position.regime.in_(SECONDED_REGIMES), 1), else_=0)), 0))
+        .join(Position, Deployment.position_id == Position.id).where(*overlapping)).one()
+    return YearFigures(year, deployed, women, with_position, seconded)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    year: int
+    target: NationalTarget | None
+    actual: YearFigures
+
+
+def targets_beside_actuals(years: list[int]) -> list[TargetRow]:
+    """For each year: the targets set (if any) and the actual figures."""
+    targets = {t.year: t for t in db.session.scalars(select(NationalTarget).where(NationalTarget.year.in_(years)))}
+    return [TargetRow(year, targets.get(year), year_figures(year)) for year in years]
+
+
+def years_to_show(today: date) -> list[int]:
+    """Every year with targets, and the years from the first tour (at most 15 back) to next year."""
+    first_tour = db.session.scalar(select(func.min(Deployment.actual_start)))
+    target_years = set(db.session.scalars(select(NationalTarget.year)))
+    start = min([today.year - 2, *target_years, *([first_tour.year] if first_tour else [])])
+    end = max([today.year + 1, *target_years])
+    start = max(start, end - 15)  # a long history of hand-entered tours would make the table endless
+    return list(range(end, start - 1, -1))

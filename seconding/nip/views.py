@@ -1,0 +1,292 @@
+"""The NIP: actions with compliance badges, progress updates, overviews, commitments, targets, the annual report."""
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from seconding.access import COORDINATING_ROLES, may_edit_nip_action, roles_required
+from seconding.extensions import db
+from seconding.formtools import form_version
+from seconding.missions.deadlines import today_in_warsaw
+from seconding.models import CompactCommitment, NipAction, Role
+from seconding.nip import forms, queries, report, services, targets
+from seconding.nip.compliance import FLAGS, flags
+from seconding.nip.reference import EDITION_SIZES, STRANDS
+from seconding.register.tables import TableError
+
+bp = Blueprint("nip", __name__, url_prefix="/nip")
+coordinators = roles_required(*COORDINATING_ROLES)
+admins = roles_required(Role.ADMIN)
+
+
+@bp.context_processor
+def labels():
+    return {"nip_status_labels": forms.STATUS_LABELS, "flag_labels": forms.FLAG_LABELS}
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _arg_int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.route("/")
+@login_required
+def index():
+    today = today_in_warsaw()
+    status, flag = request.args.get("status", ""), request.args.get("flag", "")
+    lead_id, commitment_id = _arg_int("lead"), _arg_int("commitment")
+    rows = queries.action_rows(today, status=status, lead_id=lead_id, flag=flag, commitment_id=commitment_id)
+    everything = queries.totals(queries.action_rows(today))
+    return render_template("nip/index.html", rows=rows, totals=everything, today=today,
+                           filters={"status": status if status in forms.STATUS_LABELS else "",
+                                    "flag": flag if flag in FLAGS else "", "lead": lead_id,
+                                    "commitment": commitment_id},
+                           leads=queries.lead_choices(), commitments=queries.commitments(),
+                           can_create=current_user.role in COORDINATING_ROLES)
+
+
+@bp.route("/compliance")
+@login_required
+def compliance():
+    today = today_in_warsaw()
+    rows = queries.action_rows(today)
+    return render_template("nip/compliance.html", today=today, totals=queries.totals(rows),
+                           institutions=queries.by_institution(rows, _locale()),
+                           commitments=queries.by_commitment(rows), thresholds=queries.thresholds())
+
+
+def _action_form(form: forms.ActionForm) -> forms.ActionForm:
+    institutions = queries.lead_choices()
+    form.lead_institution_id.choices = [(i.id, f"{i.code} — {i.name(_locale())}") for i in institutions]
+    form.partner_ids.choices = [(i.id, i.code) for i in institutions]
+    form.commitment_ids.choices = [(c.id, f"{c.label} — {c.title}") for c in queries.commitments()]
+    return form
+
+
+def _refused(form, exc: services.NipError) -> None:
+    db.session.rollback()
+    field = getattr(form, exc.field, None) or next(f for f in form if f.type not in ("CSRFTokenField",
+                                                                                      "HiddenField"))
+    field.errors = [*field.errors, str(exc)]
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@coordinators
+def new_action():
+    form, initial = _action_form(forms.ActionForm()), forms.InitialStateForm(prefix="initial")
+    if request.method == "POST" and all([form.validate_on_submit(), initial.validate()]):
+        today = today_in_warsaw()
+        state = forms.update_data(initial)
+        state.reported_on = today
+        try:
+            action = services.create_action(forms.action_data(form), state, author=current_user, today=today)
+        except services.NipError as exc:
+            _refused(form if exc.field in form else initial, exc)
+        else:
+            db.session.commit()
+            flash(_("The action is added."), "success")
+            return redirect(url_for("nip.action", action_id=action.id))
+    return render_template("nip/action_form.html", form=form, initial=initial, action=None)
+
+
+def _editable_action(action_id: int) -> NipAction:
+    action = db.get_or_404(NipAction, action_id)
+    if not may_edit_nip_action(current_user, action):
+        abort(403)
+    return action
+
+
+@bp.route("/actions/<int:action_id>")
+@login_required
+def action(action_id: int):
+    item = db.get_or_404(NipAction, action_id)
+    today = today_in_warsaw()
+    form = forms.ProgressForm(version=str(item.version), reported_on=today, status=item.status.value,
+                              progress=item.progress)
+    return render_template("nip/action.html", action=item, today=today, form=form,
+                           flags=flags(item, today, queries.thresholds()),
+                           can_edit=may_edit_nip_action(current_user, item))
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: int):
+    item = _editable_action(action_id)
+    form = _action_form(forms.ActionForm(obj=item))
+    if request.method == "GET":
+        form.partner_ids.data = [p.id for p in item.partners]
+        form.commitment_ids.data = [c.id for c in item.commitments]
+    if form.validate_on_submit():
+        try:
+            services.update_action(item, forms.action_data(form), version=form_version(form.version.data))
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            db.session.refresh(item)
+            return redirect(url_for("nip.edit_action", action_id=item.id))
+        except services.NipError as exc:
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The action is saved."), "success")
+            return redirect(url_for("nip.action", action_id=item.id))
+    form.version.data = item.version
+    return render_template("nip/action_form.html", form=form, initial=None, action=item)
+
+
+@bp.route("/actions/<int:action_id>/progress", methods=["POST"])
+@login_required
+def add_progress(action_id: int):
+    item = _editable_action(action_id)
+    form = forms.ProgressForm()
+    today = today_in_warsaw()
+    if form.validate_on_submit():
+        try:
+            services.add_progress_update(item, forms.update_data(form), author=current_user, today=today,
+                                         version=form_version(form.version.data))
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("nip.action", action_id=item.id))
+        except services.NipError as exc:
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The progress update is added."), "success")
+            return redirect(url_for("nip.action", action_id=item.id))
+    return render_template("nip/action.html", action=item, today=today, form=form, can_edit=True,
+                           flags=flags(item, today, queries.thresholds())), 400
+
+
+# --- commitments ----------------------------------------------------------------------------------
+
+
+@bp.route("/commitments")
+@login_required
+def commitments():
+    items = queries.commitments()
+    return render_template("nip/commitments.html", editions={e: [c for c in items if c.edition == e]
+                                                             for e in EDITION_SIZES},
+                           sizes=EDITION_SIZES, can_edit=current_user.role == Role.ADMIN)
+
+
+@bp.route("/commitments/new", methods=["GET", "POST"])
+@bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
+@admins
+def edit_commitment(commitment_id: int | None = None):
+    item = db.get_or_404(CompactCommitment, commitment_id) if commitment_id else None
+    form = forms.CommitmentForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            services.save_commitment(forms.commitment_data(form), item, version=form_version(form.version.data))
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("nip.edit_commitment", commitment_id=item.id))
+        except services.NipError as exc:
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The commitment is saved."), "success")
+            return redirect(url_for("nip.commitments"))
+    if item is not None:
+        form.version.data = item.version
+    return render_template("nip/commitment_form.html", form=form, commitment=item, strands=STRANDS)
+
+
+@bp.route("/commitments/import", methods=["GET", "POST"])
+@admins
+def import_commitments():
+    from seconding.nip.imports import import_commitments as run_import
+
+    form, result, error = forms.CommitmentImportForm(), None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        dry_run = bool(request.form.get("check"))
+        try:
+            result = run_import(upload.stream, upload.filename, dry_run=dry_run)
+        except TableError as exc:
+            error = str(exc)
+        else:
+            if result.errors or dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+                flash(_("Commitments imported: %(created)d new, %(updated)d updated.", created=result.created,
+                        updated=result.updated), "success")
+                return redirect(url_for("nip.commitments"))
+    return render_template("nip/commitment_import.html", form=form, result=result, error=error,
+                           columns=("code", "edition", "strand", "title", "description", "source")), \
+        400 if error or (result and result.errors) else 200
+
+
+# --- national targets -----------------------------------------------------------------------------
+
+
+@bp.route("/targets")
+@login_required
+def national_targets():
+    today = today_in_warsaw()
+    return render_template("nip/targets.html", rows=targets.targets_beside_actuals(targets.years_to_show(today)),
+                           can_edit=current_user.role in COORDINATING_ROLES, today=today)
+
+
+@bp.route("/targets/edit", methods=["GET", "POST"])
+@coordinators
+def edit_targets():
+    year = _arg_int("year") or today_in_warsaw().year
+    from seconding.models import NationalTarget
+
+    current = db.session.scalar(db.select(NationalTarget).where(NationalTarget.year == year))
+    form = forms.TargetForm(obj=current, year=year)
+    if form.validate_on_submit():
+        try:
+            services.save_target(forms.target_data(form), version=form_version(form.version.data))
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("nip.edit_targets", year=form.year.data))
+        except services.NipError as exc:
+            _refused(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The targets of %(year)d are saved.", year=form.year.data), "success")
+            return redirect(url_for("nip.national_targets"))
+    elif request.method == "GET":
+        form.version.data = current.version if current else ""
+    return render_template("nip/target_form.html", form=form, year=year)
+
+
+# --- the annual report ----------------------------------------------------------------------------
+
+
+def _report_year(today) -> int:
+    years = queries.report_years(today)
+    year = _arg_int("year")
+    return year if year in years else years[0]
+
+
+@bp.route("/report")
+@login_required
+def annual_report():
+    today = today_in_warsaw()
+    year = _report_year(today)
+    data = report.build(year, today, _locale())
+    return render_template("nip/report.html", report=data, years=queries.report_years(today), year=year,
+                           header=report.header(), table=report.rows(data), target_rows=report.target_rows(data))
+
+
+@bp.route("/report.xlsx")
+@login_required
+def annual_report_xlsx():
+    today = today_in_warsaw()
+    year = _report_year(today)
+    content = report.to_xlsx(report.build(year, today, _locale()))
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response.headers["Content-Disposition"] = f'attachment; filename="nip-report-{year}.xlsx"'
+    return response
