@@ -13,7 +13,7 @@ from seconding.models import Institution, Role, User
 from seconding.reference import seed_reference
 
 # Factories of the areas, available to every test module.
-pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register"]
+pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip"]
 
 PASSWORD = "correct horse battery staple"
 

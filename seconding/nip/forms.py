@@ -135,8 +135,8 @@ def update_data(form) -> UpdateData:
     return UpdateData(reported_on=getattr(form, "reported_on", None) and form.reported_on.data,
                       status=NipStatus(form.status.data), progress=form.progress.data,
                       value=_number(form.value.data),
-                      narrative=form.narrative.data if hasattr(form, "narrative") else "",
-                      evidence_url=form.evidence_url.data if hasattr(form, "evidence_url") else "")
+                      narrative=(form.narrative.data or "") if hasattr(form, "narrative") else "",
+                      evidence_url=(form.evidence_url.data or "") if hasattr(form, "evidence_url") else "")
 
 
 def commitment_data(form: CommitmentForm) -> CommitmentData:

@@ -30,7 +30,7 @@ COMMITMENTS = (
 
 def seed_commitments() -> int:
     """Create the confirmed commitments that are missing; existing ones stay as an admin edited them."""
-    existing = set(db.session.execute(select(CompactCommitment.edition, CompactCommitment.code)).tuples())
+    existing = {tuple(row) for row in db.session.execute(select(CompactCommitment.edition, CompactCommitment.code))}
     new = [CompactCommitment(edition=edition, code=code, title=title, strand="", description="", source=source)
            for edition, code, title, source in COMMITMENTS if (edition, code) not in existing]
     db.session.add_all(new)
