@@ -12,6 +12,7 @@ AREA_COMMANDS = (
     "seconding.register.cli",
     "seconding.missions.cli",
     "seconding.matches.cli",
+    "seconding.digest.cli",
 )
 
 

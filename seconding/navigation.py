@@ -27,6 +27,7 @@ MENU = (
     MenuEntry("deployments.index", _l("Deployments"), PERSONAL),
     MenuEntry("nip.index", _l("NIP"), ALL),
     MenuEntry("reports.index", _l("Reports"), ALL),
+    MenuEntry("digest.preview", _l("Digest"), frozenset({Role.ADMIN, Role.COORDINATOR})),
     MenuEntry("audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.COORDINATOR})),
     MenuEntry("admin.users", _l("Administration"), frozenset({Role.ADMIN})),
 )

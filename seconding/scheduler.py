@@ -1,21 +1,50 @@
-"""APScheduler in the web process (off in tests); jobs call the same functions as the CLI."""
+"""APScheduler in the web process (off in tests); jobs call the same functions as the CLI.
+
+Every worker may run the scheduler: the digest job is exactly-once through the delivery table, not a process flag.
+Besides the monthly cron, a catch-up job runs soon after start and then every DIGEST_RETRY_MINUTES, so a digest
+missed while the app was down goes out once, and failed deliveries are retried."""
+from datetime import datetime, timedelta
+
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+
+from seconding.missions.deadlines import WARSAW
 
 _scheduler: BackgroundScheduler | None = None
 
 
 def start_scheduler(app: Flask) -> BackgroundScheduler:
-    """Start the background scheduler once per process; the jobs themselves are exactly-once in the database."""
+    """Start the background scheduler once per process."""
     global _scheduler
     if _scheduler is None:
-        _scheduler = BackgroundScheduler(timezone="Europe/Warsaw")
+        _scheduler = BackgroundScheduler(timezone=WARSAW)
         _register_jobs(app, _scheduler)
         _scheduler.start()
     return _scheduler
 
 
+def digest_job(app: Flask) -> None:
+    from seconding.digest.sending import send_due
+    from seconding.extensions import db
+
+    with app.app_context():
+        try:
+            report = send_due()
+            if report is not None and (report.sent or report.failed):
+                app.logger.info("digest %s: %d sent, %d failed", report.period, len(report.sent), len(report.failed))
+        except Exception:  # the scheduler thread must live on; the next tick tries again
+            db.session.rollback()
+            app.logger.exception("digest job failed")
+        finally:
+            db.session.remove()
+
+
 def _register_jobs(app: Flask, scheduler: BackgroundScheduler) -> None:
-    # The monthly digest job is added by the digest area; the trigger is validated here already.
-    CronTrigger.from_crontab(app.config["DIGEST_CRON"], timezone="Europe/Warsaw")
+    cron = CronTrigger.from_crontab(app.config["DIGEST_CRON"], timezone=WARSAW)
+    scheduler.add_job(digest_job, cron, args=[app], id="digest", coalesce=True, max_instances=1,
+                      misfire_grace_time=3600)
+    scheduler.add_job(digest_job, IntervalTrigger(minutes=app.config["DIGEST_RETRY_MINUTES"], timezone=WARSAW),
+                      args=[app], id="digest-catch-up", coalesce=True, max_instances=1,
+                      next_run_time=datetime.now(WARSAW) + timedelta(minutes=1))

@@ -65,6 +65,7 @@ BLUEPRINTS = (
     "seconding.nominations.views",
     "seconding.deployments.views",
     "seconding.nip.views",
+    "seconding.digest.views",
 )
 
 

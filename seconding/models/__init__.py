@@ -1,6 +1,7 @@
 """All models, imported here so Alembic sees every table."""
 from seconding.models.audit import AuditEvent
 from seconding.models.deployments import Deployment, DeploymentExtension
+from seconding.models.digests import DeliveryStatus, DigestDelivery, DigestRun
 from seconding.models.enums import (
     CefrLevel,
     ClearanceLevel,
@@ -37,6 +38,7 @@ from seconding.models.users import User
 
 __all__ = [
     "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
+    "DeliveryStatus", "DigestDelivery", "DigestRun",
     "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
     "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",

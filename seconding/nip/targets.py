@@ -68,3 +68,46 @@ def years_to_show(today: date) -> list[int]:
     end = max([today.year + 1, *target_years])
     start = max(start, end - 15)  # a long history of hand-entered tours would make the table endless
     return list(range(end, start - 1, -1))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Who was on a tour on one day (started, not yet ended): by mission, women, seconded posts."""
+
+    day: date
+    total: int
+    women: int
+    tours_with_position: int
+    seconded_tours: int
+    by_mission: tuple[tuple[str, int], ...]
+
+    @property
+    def women_percent(self) -> float | None:
+        return round(100 * self.women / self.total, 1) if self.total else None
+
+    @property
+    def seconded_percent(self) -> float | None:
+        return round(100 * self.seconded_tours / self.tours_with_position, 1) if self.tours_with_position else None
+
+
+def deployed_on(day: date) -> Snapshot:
+    """Tours under way on `day` (actual start on or before it, end on or after it); aggregates only."""
+    from seconding.models import Mission
+
+    on_tour = (Deployment.actual_start.is_not(None), Deployment.actual_start <= day, Deployment.end_date >= day)
+    by_mission = tuple(tuple(row) for row in db.session.execute(
+        select(Mission.acronym, func.count(Deployment.id)).join(Mission, Deployment.mission_id == Mission.id)
+        .where(*on_tour).group_by(Mission.acronym).order_by(func.count(Deployment.id).desc(), Mission.acronym)
+    ))
+    total, women = db.session.execute(
+        select(func.count(Deployment.id), func.coalesce(func.sum(case((Expert.sex == Sex.F, 1), else_=0)), 0))
+        .join(Expert, Deployment.expert_id == Expert.id).where(*on_tour)).one()
+    with_position, seconded = db.session.execute(
+        select(func.count(Deployment.id),
+               func.coalesce(func.sum(case((Position.regime.in_(SECONDED_REGIMES), 1), else_=0)), 0))
+        .join(Position, Deployment.position_id == Position.id).where(*on_tour)).one()
+    return Snapshot(day, total, women, with_position, seconded, by_mission)
+
+
+def target_of(year: int) -> NationalTarget | None:
+    return db.session.scalar(select(NationalTarget).where(NationalTarget.year == year))

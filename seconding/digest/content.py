@@ -1,0 +1,205 @@
+"""What one recipient's digest says (SPEC §9), every item limited to the recipient's scope through access.py.
+
+Content depends only on the scope and on whether the recipient may see personal data, so a run builds it once per
+distinct (scope, personal) pair and shares it between recipients (viewers get counts, never names)."""
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from seconding.access import scope_filter, scope_ids, sees_personal_data
+from seconding.experts.queries import NEVER, mandatory_course_ids
+from seconding.extensions import db
+from seconding.missions.deadlines import WARSAW, to_utc
+from seconding.models import (
+    Cfc,
+    CfcStatus,
+    ClearanceLevel,
+    Course,
+    Deployment,
+    Expert,
+    Institution,
+    Mission,
+    Nomination,
+    NominationEvent,
+    PoolStatus,
+    Position,
+    TrainingRecord,
+    User,
+)
+from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
+from seconding.nip.compliance import AT_RISK, OVERDUE, STALE
+from seconding.nip.queries import action_rows
+from seconding.nip.targets import Snapshot, deployed_on, target_of
+
+TOURS_DAYS = 60
+DEADLINE_DAYS = 30
+SUBMITTED_DAYS = 14
+FORWARDED_DAYS = 60
+LIST_LIMIT = 15  # rows shown per list; the count says how many there are in all
+
+
+@dataclass
+class Listing:
+    """A count and the first rows (rows are empty for recipients who see aggregates only)."""
+
+    count: int = 0
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class Content:
+    as_of: date
+    personal: bool
+    nip: dict[str, list] = field(default_factory=dict)
+    clearances: Listing = field(default_factory=Listing)
+    passports: Listing = field(default_factory=Listing)
+    courses: Listing = field(default_factory=Listing)
+    tours: Listing = field(default_factory=Listing)
+    deadlines: list = field(default_factory=list)
+    submitted: Listing = field(default_factory=Listing)
+    forwarded: Listing = field(default_factory=Listing)
+    figures: Snapshot | None = None
+    previous: Snapshot | None = None
+    target: object = None
+
+    @property
+    def nothing_to_report(self) -> bool:
+        listings = (self.clearances, self.passports, self.courses, self.tours, self.submitted, self.forwarded)
+        return (not any(self.nip.values()) and not any(x.count for x in listings)
+                and not any(d["open"] for d in self.deadlines))
+
+
+def _listing(query, count_query, personal: bool, limit: int = LIST_LIMIT) -> Listing:
+    count = db.session.scalar(count_query) or 0
+    rows = db.session.execute(query.limit(limit)).all() if personal and count else []
+    return Listing(count, rows)
+
+
+def _counted(query) -> object:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+def _expert_columns():
+    return (Expert.id, Expert.given_name, Expert.family_name, Institution.code.label("institution"))
+
+
+def _active_experts(user: User):
+    return and_(Expert.pool_status == PoolStatus.ACTIVE, scope_filter(user, Expert.institution_id, personal=False))
+
+
+def _expiry(user: User, as_of: date, personal: bool) -> tuple[Listing, Listing, Listing]:
+    horizon = as_of + timedelta(days=current_app.config["TRAINING_EXPIRING_DAYS"])  # 90 by default
+    base = select(*_expert_columns()).join(Institution, Expert.institution_id == Institution.id)
+    clearances = (base.add_columns(Expert.clearance_level, Expert.clearance_expires)
+                  .where(_active_experts(user), Expert.clearance_level != ClearanceLevel.NONE,
+                         Expert.clearance_expires <= horizon)
+                  .order_by(Expert.clearance_expires, Expert.family_name, Expert.id))
+    passports = (base.add_columns(Expert.passport_expires)
+                 .where(_active_experts(user), Expert.passport_expires <= horizon)
+                 .order_by(Expert.passport_expires, Expert.family_name, Expert.id))
+    best = (select(TrainingRecord.expert_id, TrainingRecord.course_id,
+                   func.max(func.coalesce(TrainingRecord.expires_on, NEVER)).label("expires"))
+            .where(TrainingRecord.course_id.in_(mandatory_course_ids()))
+            .group_by(TrainingRecord.expert_id, TrainingRecord.course_id).subquery())
+    courses = (base.add_columns(Course.code.label("course"), best.c.expires)
+               .join(best, best.c.expert_id == Expert.id).join(Course, Course.id == best.c.course_id)
+               .where(_active_experts(user), best.c.expires <= horizon)
+               .order_by(best.c.expires, Expert.family_name, Expert.id, Course.code))
+    return tuple(_listing(q, _counted(q), personal) for q in (clearances, passports, courses))
+
+
+def _tours(user: User, as_of: date, personal: bool) -> Listing:
+    query = (select(Deployment.id, Deployment.end_date, Mission.acronym.label("mission"), *_expert_columns())
+             .join(Expert, Deployment.expert_id == Expert.id).join(Mission, Deployment.mission_id == Mission.id)
+             .join(Institution, Expert.institution_id == Institution.id)
+             .where(Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES), Deployment.end_date >= as_of,
+                    Deployment.end_date <= as_of + timedelta(days=TOURS_DAYS),
+                    scope_filter(user, Expert.institution_id, personal=False))
+             .order_by(Deployment.end_date, Expert.family_name, Deployment.id))
+    return _listing(query, _counted(query), personal, limit=100)
+
+
+def _deadlines(user: User, as_of: date) -> list[dict]:
+    """Open calls whose national deadline falls in the next 30 days, with their positions that have no active or
+    forwarded nomination of an expert in the recipient's scope (not personal data: positions only)."""
+    start, end = to_utc(as_of, time(0, 0), WARSAW), to_utc(as_of + timedelta(days=DEADLINE_DAYS), time(23, 59), WARSAW)
+    calls = db.session.execute(
+        select(Cfc.id, Cfc.reference, Cfc.national_deadline).where(
+            Cfc.status == CfcStatus.OPEN, Cfc.national_deadline >= start, Cfc.national_deadline <= end)
+        .order_by(Cfc.national_deadline, Cfc.reference)).all()
+    if not calls:
+        return []
+    live = [s for s in NominationStatus if s not in (NominationStatus.REJECTED, NominationStatus.WITHDRAWN)]
+    nominated = (select(Nomination.position_id).join(Expert, Nomination.expert_id == Expert.id)
+                 .where(Nomination.status.in_(live), scope_filter(user, Expert.institution_id, personal=False)))
+    positions = db.session.execute(
+        select(Position.id, Position.cfc_id, Position.reference, Position.title)
+        .where(Position.cfc_id.in_([c.id for c in calls]), Position.id.not_in(nominated))
+        .order_by(Position.reference)).all()
+    return [{"cfc": c, "open": [p for p in positions if p.cfc_id == c.id]} for c in calls]
+
+
+def _waiting(user: User, as_of: date, personal: bool) -> tuple[Listing, Listing]:
+    submitted_at = (select(NominationEvent.nomination_id, func.max(NominationEvent.at).label("at"))
+                    .where(NominationEvent.to_status == NominationStatus.SUBMITTED)
+                    .group_by(NominationEvent.nomination_id).subquery())
+    columns = (Nomination.id.label("nomination_id"), Position.reference.label("position"),
+               Cfc.reference.label("cfc"), *_expert_columns())
+
+    def base():
+        return (select(*columns).join(Expert, Nomination.expert_id == Expert.id)
+                .join(Institution, Expert.institution_id == Institution.id)
+                .join(Position, Nomination.position_id == Position.id).join(Cfc, Position.cfc_id == Cfc.id)
+                .where(scope_filter(user, Expert.institution_id, personal=False)))
+
+    cutoff = to_utc(as_of - timedelta(days=SUBMITTED_DAYS - 1), time(0, 0), WARSAW)  # submitted on day ≤ A - 14
+    submitted = (base().add_columns(submitted_at.c.at).join(submitted_at, submitted_at.c.nomination_id == Nomination.id)
+                 .where(Nomination.status == NominationStatus.SUBMITTED, submitted_at.c.at < cutoff)
+                 .order_by(submitted_at.c.at, Nomination.id))
+    waiting = (NominationStatus.FORWARDED, NominationStatus.SHORTLISTED, NominationStatus.INTERVIEWED)
+    forwarded = (base().add_columns(Nomination.forwarded_on)
+                 .where(Nomination.status.in_(waiting),
+                        Nomination.forwarded_on <= as_of - timedelta(days=FORWARDED_DAYS))
+                 .order_by(Nomination.forwarded_on, Nomination.id))
+    return _listing(submitted, _counted(submitted), personal), _listing(forwarded, _counted(forwarded), personal)
+
+
+def previous_month_start(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def build(user: User, as_of: date) -> Content:
+    """The digest content for this recipient as of a day (the first day of the period)."""
+    personal = sees_personal_data(user)
+    content = Content(as_of=as_of, personal=personal)
+    rows = action_rows(as_of, user=user)
+    content.nip = {flag: [r.action for r in rows if flag in r.flags] for flag in (OVERDUE, AT_RISK, STALE)}
+    content.clearances, content.passports, content.courses = _expiry(user, as_of, personal)
+    content.tours = _tours(user, as_of, personal)
+    content.deadlines = _deadlines(user, as_of)
+    content.submitted, content.forwarded = _waiting(user, as_of, personal)
+    content.figures = deployed_on(as_of)
+    content.previous = deployed_on(previous_month_start(as_of))
+    content.target = target_of(as_of.year)
+    return content
+
+
+def scope_key(user: User) -> tuple:
+    """Recipients with the same key get the same content."""
+    ids = scope_ids(user)
+    return (None if ids is None else frozenset(ids), sees_personal_data(user))
+
+
+class ContentCache:
+    """Content built once per (scope, personal) and as-of day within one run."""
+
+    def __init__(self):
+        self._built: dict[tuple, Content] = {}
+
+    def get(self, user: User, as_of: date) -> Content:
+        key = (*scope_key(user), as_of)
+        if key not in self._built:
+            self._built[key] = build(user, as_of)
+        return self._built[key]
