@@ -13,7 +13,7 @@ from seconding.models import Institution, Role, User
 from seconding.reference import seed_reference
 
 # Factories of the areas, available to every test module.
-pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip"]
+pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip", "tests.fixtures_mail"]
 
 PASSWORD = "correct horse battery staple"
 
@@ -135,8 +135,8 @@ def make_user(db, institutions):
             role=role,
             institution=institutions[institution],
             active=fields.pop("active", True),
-            locale="en",
-            digest_opt_in=True,
+            locale=fields.pop("locale", "en"),
+            digest_opt_in=fields.pop("digest_opt_in", True),
             failed_logins=0,
             **fields,
         )
