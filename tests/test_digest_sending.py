@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from seconding.db import utcnow
+from seconding.digest.render import period_start
 from seconding.digest.sending import current_period, send_digests
 from seconding.mail import transport
 from seconding.models import DeliveryStatus, DigestDelivery, Role
-from seconding.digest.render import period_start
 
 
 @pytest.fixture

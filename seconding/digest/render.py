@@ -1,5 +1,6 @@
 """The digest as an e-mail: subject, plain text and HTML from templates, in the recipient's language, with
 absolute links built from BASE_URL."""
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,5 +34,5 @@ def render(user: User, period: str, content: Content) -> Rendered:
         subject = _("Compliance digest %(period)s: what needs attention in your scope", period=period)
         values = {"user": user, "period": period, "c": content, "link": link, "subject": subject,
                   "institution": user.institution}
-        return Rendered(subject, render_template("emails/digest.txt", **values),
-                        render_template("emails/digest.html", **values))
+        text = re.sub(r"\n{3,}", "\n\n", render_template("emails/digest.txt", **values)).strip() + "\n"
+        return Rendered(subject, text, render_template("emails/digest.html", **values))
