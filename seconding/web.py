@@ -20,10 +20,13 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(["en", "pl"]) or "en"
 
 
-def _sqlite_unicode_lower(dbapi_connection, _record) -> None:
-    """SQLite's lower() folds ASCII only; Polish names need Ł -> ł, as PostgreSQL does."""
+def _sqlite_connection(dbapi_connection, _record) -> None:
+    """SQLite's lower() folds ASCII only; Polish names need Ł -> ł, as PostgreSQL does. Write-ahead logging lets
+    readers and a writer work at once (several threads, the scheduler beside requests) and makes commits cheap."""
     dbapi_connection.create_function("lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
                                      deterministic=True)
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
 def init_extensions(app: Flask) -> None:
@@ -35,7 +38,7 @@ def init_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             from sqlalchemy import event
 
-            event.listen(db.engine, "connect", _sqlite_unicode_lower)
+            event.listen(db.engine, "connect", _sqlite_connection)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

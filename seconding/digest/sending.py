@@ -108,13 +108,16 @@ def _claimable(now: datetime):
                and_(DigestDelivery.status == S.SENDING, DigestDelivery.claimed_at < lease))
 
 
+# Claims and results are written on their own short transactions (not the session's), committed at once: other
+# senders see them immediately, and the session's objects are not expired a thousand times over.
+
+
 def claim(delivery_id: int, now: datetime) -> bool:
     """Take one delivery for this sender; False when another one has it (or it is done)."""
-    result = db.session.execute(
-        update(DigestDelivery).where(DigestDelivery.id == delivery_id, _claimable(now))
-        .values(status=S.SENDING, claimed_at=now, attempts=DigestDelivery.attempts + 1)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
+    with db.engine.begin() as connection:
+        result = connection.execute(
+            update(DigestDelivery).where(DigestDelivery.id == delivery_id, _claimable(now))
+            .values(status=S.SENDING, claimed_at=now, attempts=DigestDelivery.attempts + 1))
     return result.rowcount == 1
 
 
@@ -122,10 +125,9 @@ def _finish(delivery_id: int, status: DeliveryStatus, error: str = "") -> None:
     values = {"status": status, "last_error": error[:2000]}
     if status == S.SENT:
         values["sent_at"] = utcnow()
-    db.session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id,
-                                                    DigestDelivery.status == S.SENDING)
-                       .values(**values).execution_options(synchronize_session=False))
-    db.session.commit()
+    with db.engine.begin() as connection:
+        connection.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id,
+                                                        DigestDelivery.status == S.SENDING).values(**values))
 
 
 def send_digests(period: str | None = None, *, only_email: str | None = None, dry_run: bool = False,
@@ -166,7 +168,6 @@ def send_digests(period: str | None = None, *, only_email: str | None = None, dr
             user = db.session.get(User, user_id)
             try:
                 message = _message(user, period, cache.get(user, as_of))
-                db.session.rollback()  # end the read transaction before the slow part
                 mailer.send(message, f"digest-{period}-{user.id}")
             except MailError as exc:
                 _finish(delivery_id, S.FAILED, str(exc))
@@ -181,6 +182,7 @@ def send_digests(period: str | None = None, *, only_email: str | None = None, dr
                 report.sent.append(user.email)
     finally:
         mailer.close()
+        db.session.rollback()  # the reads of this run; results are already committed
     return report
 
 
