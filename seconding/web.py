@@ -167,5 +167,4 @@ def register_hooks(app: Flask) -> None:
 
         from seconding.navigation import menu_for
 
-        return {"menu": menu_for(current_user), "page_lang": str(get_locale() or "en"),
-                "has_endpoint": lambda name: name in app.view_functions}
+        return {"menu": menu_for(current_user), "page_lang": str(get_locale() or "en")}

@@ -55,6 +55,9 @@ class Expert(db.Model):
     # Lower-cased "family given external_id", kept by the service layer: the list's search scans one column.
     search_text: Mapped[str] = mapped_column(String(300), default="")
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the HR officer last confirmed the profile as current ("confirm as current"), and who.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic locking: every UPDATE checks and bumps it; forms carry the version they were read at.
