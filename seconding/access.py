@@ -114,3 +114,18 @@ def may_edit_nip_action(user: User, action) -> bool:
     if user.role in COORDINATING_ROLES:
         return True
     return user.role == Role.HR_OFFICER and concerns_scope(user, action.institution_ids)
+
+
+def aggregate_scope_filter(user: User, institution_column):
+    """Reports and dashboard figures: viewers see aggregates of the whole pool (never a person); the other roles
+    see aggregates of their scope."""
+    if user.role == Role.VIEWER:
+        return true()
+    return scope_filter(user, institution_column)
+
+
+def institutions_for_aggregates(user: User) -> list[Institution]:
+    """Institutions a user may pick in a report's filter (viewers: all)."""
+    if user.role == Role.VIEWER:
+        return list(db.session.scalars(select(Institution).order_by(Institution.code)))
+    return institutions_in_scope(user)

@@ -11,10 +11,12 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def dashboard():
-    from seconding.main.dashboard import cards, deployed_by_mission
+    from seconding.main.dashboard import cards, deadlines_this_week, deployed_by_mission, overdue_actions
     from seconding.missions.deadlines import today_in_warsaw
 
-    return render_template("main/dashboard.html", cards=cards(current_user, today_in_warsaw()),
+    today = today_in_warsaw()
+    return render_template("main/dashboard.html", cards=cards(current_user, today),
+                           deadlines=deadlines_this_week(today), overdue=overdue_actions(current_user, today),
                            deployed=deployed_by_mission())
 
 

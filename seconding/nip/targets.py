@@ -20,6 +20,7 @@ class YearFigures:
     women: int
     tours_with_position: int
     seconded_tours: int
+    men: int = 0
 
     @property
     def women_percent(self) -> float | None:
@@ -30,21 +31,27 @@ class YearFigures:
         return round(100 * self.seconded_tours / self.tours_with_position, 1) if self.tours_with_position else None
 
 
-def year_figures(year: int) -> YearFigures:
+def _sum_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def year_figures(year: int, *conditions) -> YearFigures:
     """Figures of one year, counted from tours that actually started (planned ones do not count) and overlapped
-    the year; the seconded share is over tours on a known position (tours entered by hand have none)."""
+    the year; the seconded share is over tours on a known position (tours entered by hand have none).
+    `conditions` (on Deployment and Expert) narrow it, e.g. to a mission or to institutions."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    overlapping = (Deployment.actual_start.is_not(None), Deployment.actual_start <= last, Deployment.end_date >= first)
+    overlapping = (Deployment.actual_start.is_not(None), Deployment.actual_start <= last, Deployment.end_date >= first,
+                   *conditions)
     experts = (select(Expert.id, Expert.sex).join(Deployment, Deployment.expert_id == Expert.id)
                .where(*overlapping).distinct().subquery())
-    deployed, women = db.session.execute(
-        select(func.count(experts.c.id), func.coalesce(func.sum(case((experts.c.sex == Sex.F, 1), else_=0)), 0))
+    deployed, women, men = db.session.execute(
+        select(func.count(experts.c.id), _sum_if(experts.c.sex == Sex.F), _sum_if(experts.c.sex == Sex.M))
     ).one()
     with_position, seconded = db.session.execute(
-        select(func.count(Deployment.id),
-               func.coalesce(func.sum(case((Position.regime.in_(SECONDED_REGIMES), 1), else_=0)), 0))
-        .join(Position, Deployment.position_id == Position.id).where(*overlapping)).one()
-    return YearFigures(year, deployed, women, with_position, seconded)
+        select(func.count(Deployment.id), _sum_if(Position.regime.in_(SECONDED_REGIMES)))
+        .join(Position, Deployment.position_id == Position.id).join(Expert, Deployment.expert_id == Expert.id)
+        .where(*overlapping)).one()
+    return YearFigures(year, deployed, women, with_position, seconded, men)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,154 @@
+"""The reports' aggregate queries (SPEC §10): counts only, never a person; each limited to the user's scope."""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from seconding.access import aggregate_scope_filter, descendants
+from seconding.dates import add_months
+from seconding.experts.queries import mandatory_course_ids, training_status_expression, training_summary
+from seconding.extensions import db
+from seconding.models import (
+    Cfc,
+    Deployment,
+    Expert,
+    Institution,
+    Mission,
+    Nomination,
+    NominationEvent,
+    PoolStatus,
+    Position,
+    Sex,
+    TrainingRecord,
+    TrainingStatus,
+    Unavailability,
+    User,
+)
+from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
+
+READINESS_OFFSETS = (0, 30, 60, 90)
+# A standard tour (SPEC §4: 12 months) plus the six months a passport must outlast it (SPEC §6, gap 3).
+PASSPORT_MONTHS = 12 + 6
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Filters of the report pages; None = all."""
+
+    year: int | None = None
+    mission_id: int | None = None
+    institution_id: int | None = None
+
+
+def _sum_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def expert_conditions(user: User, filters: ReportFilters) -> list:
+    """The user's scope and the institution filter (the institution and those below it), on Expert."""
+    conditions = [aggregate_scope_filter(user, Expert.institution_id)]
+    if filters.institution_id is not None:
+        conditions.append(Expert.institution_id.in_(sorted(descendants(filters.institution_id))))
+    return conditions
+
+
+def deployed_now(user: User, filters: ReportFilters, by) -> list[tuple[str, int, int]]:
+    """(label, experts deployed now, of whom women) grouped by `by` (Mission.acronym or Institution.code)."""
+    query = (select(by, func.count(Deployment.id), _sum_if(Expert.sex == Sex.F))
+             .join(Expert, Deployment.expert_id == Expert.id)
+             .join(Mission, Deployment.mission_id == Mission.id)
+             .join(Institution, Expert.institution_id == Institution.id)
+             .where(Deployment.status == DeploymentStatus.DEPLOYED, *expert_conditions(user, filters))
+             .group_by(by).order_by(func.count(Deployment.id).desc(), by))
+    if filters.mission_id is not None:
+        query = query.where(Deployment.mission_id == filters.mission_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def year_conditions(user: User, filters: ReportFilters) -> list:
+    """Conditions for nip.targets.year_figures: scope, institution and mission."""
+    conditions = expert_conditions(user, filters)
+    if filters.mission_id is not None:
+        conditions.append(Deployment.mission_id == filters.mission_id)
+    return conditions
+
+
+FUNNEL_COLUMNS = ("nominated", "forwarded", "selected", "reserve", "not_selected")
+
+
+def funnel(user: User, filters: ReportFilters, by) -> list[tuple]:
+    """Per `by` (Cfc.reference or Institution.code): nominations submitted at least once, forwarded, selected,
+    on the reserve list and not selected."""
+    submitted_once = or_(Nomination.status != NominationStatus.DRAFT, exists().where(
+        NominationEvent.nomination_id == Nomination.id, NominationEvent.to_status == NominationStatus.SUBMITTED))
+    query = (select(by, func.count(Nomination.id), _sum_if(Nomination.forwarded_on.is_not(None)),
+                    _sum_if(Nomination.status == NominationStatus.SELECTED),
+                    _sum_if(Nomination.status == NominationStatus.RESERVE),
+                    _sum_if(Nomination.status == NominationStatus.NOT_SELECTED))
+             .join(Expert, Nomination.expert_id == Expert.id)
+             .join(Institution, Expert.institution_id == Institution.id)
+             .join(Position, Nomination.position_id == Position.id)
+             .join(Cfc, Position.cfc_id == Cfc.id)
+             .where(submitted_once, *expert_conditions(user, filters))
+             .group_by(by).order_by(by))
+    if filters.mission_id is not None:
+        query = query.where(Cfc.mission_id == filters.mission_id)
+    if filters.year is not None:  # calls whose national deadline falls in the year
+        query = query.where(Cfc.national_deadline >= datetime(filters.year, 1, 1, tzinfo=UTC),
+                            Cfc.national_deadline < datetime(filters.year + 1, 1, 1, tzinfo=UTC))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+READINESS_REASONS = ("busy", "unavailable", "course", "passport")
+
+
+def _readiness_conditions(day: date, course_ids: list[int]) -> dict[str, object]:
+    """Why an active expert could not start a standard tour on `day` (SPEC §6 rule codes)."""
+    all_valid = and_(*[exists().where(TrainingRecord.expert_id == Expert.id,
+                                      TrainingRecord.course_id == course_id,
+                                      or_(TrainingRecord.expires_on.is_(None),
+                                          TrainingRecord.expires_on >= day))
+                       for course_id in course_ids]) if course_ids else None
+    return {
+        "busy": exists().where(Deployment.expert_id == Expert.id, Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES),
+                               Deployment.end_date > day),
+        # Spelled without NULL comparisons: NOT (NULL OR false) is NULL in SQL, and the expert would vanish.
+        "unavailable": or_(and_(Expert.available_from.is_not(None), Expert.available_from > day), exists().where(
+            Unavailability.expert_id == Expert.id, Unavailability.start <= day, Unavailability.end >= day)),
+        "course": ~all_valid if all_valid is not None else None,
+        "passport": or_(Expert.passport_expires.is_(None),
+                        Expert.passport_expires < add_months(day, PASSPORT_MONTHS)),
+    }
+
+
+def readiness(user: User, filters: ReportFilters, today: date) -> dict[int, dict[str, int]]:
+    """Per offset in days (0, 30, 60, 90): active experts, how many could start a standard tour that day, and how
+    many are held back by each reason (an expert may have several)."""
+    course_ids = mandatory_course_ids()
+    result = {}
+    for offset in READINESS_OFFSETS:
+        reasons = {k: v for k, v in _readiness_conditions(today + timedelta(days=offset), course_ids).items()
+                   if v is not None}
+        columns = [func.count(Expert.id), _sum_if(~or_(*reasons.values()))] + [_sum_if(c) for c in reasons.values()]
+        row = db.session.execute(select(*columns).where(
+            Expert.pool_status == PoolStatus.ACTIVE, *expert_conditions(user, filters))).one()
+        counts = dict(zip(["active", "deployable", *reasons], row))
+        result[offset] = {"active": counts["active"], "deployable": counts["deployable"],
+                          **{reason: counts.get(reason, 0) for reason in READINESS_REASONS}}
+    return result
+
+
+def training_compliance(user: User, filters: ReportFilters, today: date, horizon_days: int) -> list[tuple]:
+    """Per institution: active experts, with every mandatory course valid beyond the horizon, expiring within it,
+    and expired or missing."""
+    course_ids = mandatory_course_ids()
+    summary = training_summary(course_ids, today, horizon_days)
+    status = training_status_expression(summary, len(course_ids))
+    query = (select(Institution.code, func.count(Expert.id), _sum_if(status == TrainingStatus.VALID.value),
+                    _sum_if(status == TrainingStatus.EXPIRING.value), _sum_if(status == TrainingStatus.EXPIRED.value))
+             .join(Institution, Expert.institution_id == Institution.id)
+             .outerjoin(summary, summary.c.expert_id == Expert.id)
+             .where(Expert.pool_status == PoolStatus.ACTIVE, *expert_conditions(user, filters))
+             .group_by(Institution.code).order_by(Institution.code))
+    return [tuple(row) for row in db.session.execute(query)]
+

@@ -1,0 +1,75 @@
+"""A report table: one structure rendered as the page's table, its chart, CSV and XLSX, so all hold the same numbers."""
+import csv
+from dataclasses import dataclass, field
+from io import BytesIO, StringIO
+
+from seconding.register.parse import escape
+
+
+@dataclass
+class Table:
+    """Rows of figures under a header; `chart` names the numeric columns drawn as bars (by index)."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: tuple[int, ...] = ()
+    # Or one row drawn across the columns (e.g. readiness now, in 30, 60, 90 days).
+    chart_row: int | None = None
+    # Columns holding percentages (shown with a % sign on the page; plain numbers in the files).
+    percent: tuple[int, ...] = ()
+    note: str = ""
+
+    def series(self) -> list[tuple[str, list[tuple[str, float]]]]:
+        """For the chart: per charted column, its (row label, value) pairs; empty cells are left out."""
+        if self.chart_row is not None:
+            row = self.rows[self.chart_row]
+            return [(str(row[0]), [(self.headers[i], v) for i, v in enumerate(row) if i and _number(v)])]
+        return [(self.headers[i], [(str(row[0]), row[i]) for row in self.rows if _number(row[i])])
+                for i in self.chart]
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _cell(value):
+    return escape(value) if isinstance(value, str) else value
+
+
+def to_csv(table: Table) -> str:
+    """The table as CSV (UTF-8 with a byte-order mark, so spreadsheets read Polish letters), formulas neutralised."""
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow(["" if v is None else _cell(v) for v in row])
+    return "\ufeff" + out.getvalue()
+
+
+def to_xlsx(table: Table) -> bytes:
+    """The table as a one-sheet workbook with a bold header row."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.key[:31])
+    bold = Font(bold=True)
+    header = []
+    for h in table.headers:
+        cell = WriteOnlyCell(sheet, value=_cell(h))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append([_cell(v) for v in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A share in per cent with one decimal; None when there is nothing to divide."""
+    return round(100 * part / whole, 1) if whole else None
