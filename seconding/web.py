@@ -66,6 +66,7 @@ BLUEPRINTS = (
     "seconding.missions.views",
     "seconding.matches.views",
     "seconding.nominations.views",
+    "seconding.packages.views",
     "seconding.deployments.views",
     "seconding.nip.views",
     "seconding.digest.views",

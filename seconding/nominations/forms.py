@@ -45,7 +45,8 @@ class MultiCheckbox(SelectMultipleField):
 
 class BulkForm(FlaskForm):
     ids = MultiCheckbox(_l("Nominations"), coerce=int, validate_choice=False)
-    action = SelectField(_l("Action"), choices=[("endorse", _l("Endorse")), ("forward", _l("Forward to the EEAS"))])
+    action = SelectField(_l("Action"), choices=[("endorse", _l("Endorse")), ("forward", _l("Forward to the EEAS")),
+                                                ("package", _l("Package for Goalkeeper (ZIP)"))])
     forwarded_on = DateField(_l("Forwarded on"), validators=[Optional(), Plausible()])
     goalkeeper_ref = StringField(_l("Goalkeeper reference"), validators=[Optional(), Length(max=60)])
     confirm_warnings = BooleanField(_l("Forward anyway"))

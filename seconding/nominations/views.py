@@ -40,6 +40,7 @@ from seconding.nominations.services import (
     nominations_from_plan,
 )
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
+from seconding.packages.content import build_packages
 from seconding.pagination import page_number
 from seconding.web import MAX_ID
 
@@ -88,6 +89,8 @@ def bulk():
         abort(404)
     for nomination in nominations:
         require_scope(nomination.expert.institution_id)
+    if form.action.data == "package":  # changes nothing: the batch page lists what is missing, then downloads
+        return redirect(url_for("packages.batch", ids=[n.id for n in nominations]))
     if form.action.data == "forward":
         warnings = queries.forwarding_warnings(nominations)
         if warnings and not form.confirm_warnings.data:
@@ -104,6 +107,8 @@ def bulk():
         db.session.commit()
         flash(_("%(n)d nominations: %(action)s.", n=len(nominations), action=ACTION_LABELS[form.action.data]),
               "success")
+        if form.action.data == "forward":  # next: the batch's package for Goalkeeper
+            return redirect(url_for("packages.batch", ids=[n.id for n in nominations]))
     return redirect(url_for("nominations.board"))
 
 
@@ -113,7 +118,8 @@ def detail(nomination_id: int):
     nomination = get_nomination(nomination_id)
     actions = allowed_actions(nomination.status, current_user.role)
     forms = {a: ActionForm(action=a, version=str(nomination.version), prefix=a) for a in actions}
-    return render_template("nominations/detail.html", nomination=nomination, forms=forms,
+    package = build_packages([nomination], current_user)[0]  # what its Goalkeeper package is missing
+    return render_template("nominations/detail.html", nomination=nomination, forms=forms, package=package,
                            action_labels=ACTION_LABELS, status_labels=STATUS_LABELS)
 
 

@@ -1,0 +1,181 @@
+"""The nomination package for Goalkeeper: content of the PDF and the DOCX, what each role gets, scope, audit."""
+import io
+import zipfile
+from datetime import date
+
+import docx
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from seconding.deployments.services import record_deployment
+from seconding.experts.services import History, Period
+from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, Mission, Role
+from seconding.models.enums import DeploymentStatus, NominationStatus
+from seconding.nominations.services import create_nomination
+from seconding.packages.services import ascii_slug
+from tests.fixtures_missions import *  # noqa: F403
+
+INTERNAL = ("NOTATKA-WEWNĘTRZNA", "leczenie szpitalne", "PO-77123")  # notes, unavailability reason, personnel no.
+PRIVATE = ("1984-05-17", "+48 600 100 200")  # date of birth, phone: coordinators' packages only
+
+
+@pytest.fixture
+def nomination(db, make_expert, make_cfc, make_position, make_user, add_training):
+    """A forwarded nomination of a Police officer with languages, courses, tours and internal data."""
+    cfc = make_cfc("EUMM Georgia", reference="EUMM Georgia 3-2030")
+    position = make_position(cfc, "GEO ZM 12", title="Monitor (Gori)", location="Gori",
+                             available_on=date(2030, 6, 1), languages_essential="en:B2")
+    expert = make_expert(
+        "POLICE", external_id="PO-77123", given_name="Łucja", family_name="Żółtowska-Gęślak", sex="F",
+        rank="nadkomisarz", experience_years=12, expertise=["border_management", "human_rights"],
+        languages="en:C1;ru:B2;pl:native", clearance_level=ClearanceLevel.SECRET,
+        clearance_expires=date(2032, 1, 31), driving_licence=DrivingLicence.B_4X4, date_of_birth=date(1984, 5, 17),
+        phone="+48 600 100 200", email="l.zoltowska@policja.example", consent_on=date(2026, 1, 10),
+        notes="NOTATKA-WEWNĘTRZNA: rozmowa z przełożonym",
+        unavailability=[Period(date(2029, 1, 1), date(2029, 2, 1), "leczenie szpitalne")],
+        history=[History("EUPM Bosnia", "Bosnia and Herzegovina", "Police adviser", date(2008, 3, 1),
+                         date(2009, 2, 28))])
+    add_training(expert, "PDT", date(2027, 4, 20))
+    record_deployment(expert=expert, mission=db.session.scalars(select(Mission).filter_by(acronym="EULEX Kosovo"))
+                      .one(), start=date(2021, 1, 15), end=date(2022, 1, 14), status=DeploymentStatus.COMPLETED,
+                      role="Border police monitor w Prisztinie")
+    admin = make_user(Role.ADMIN)
+    made = create_nomination(position, expert, admin)
+    made.status, made.goalkeeper_ref, made.forwarded_on = NominationStatus.FORWARDED, "GK-2030-0042", date(2030, 2, 25)
+    db.session.commit()
+    return made
+
+
+def _download(client, url: str) -> dict[str, bytes]:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _texts(files: dict[str, bytes]) -> tuple[str, str]:
+    """The text of the one PDF and the one DOCX (paragraphs and table cells)."""
+    (pdf,) = [v for k, v in files.items() if k.endswith(".pdf")]
+    (word,) = [v for k, v in files.items() if k.endswith(".docx")]
+    pdf_text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    document = docx.Document(io.BytesIO(word))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return pdf_text, "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_a_coordinators_package_holds_the_cv_and_the_sheet_in_both_formats(client, login, make_user, nomination):
+    login(make_user(Role.COORDINATOR))
+    files = _download(client, f"/packages/nominations/{nomination.id}.zip")
+    assert sorted(files) == [f"EUMM-Georgia-3-2030_GEO-ZM-12_Zoltowska-Geslak_Lucja_{nomination.id}.{ext}"
+                             for ext in ("docx", "pdf")]
+    for text in _texts(files):
+        flat = " ".join(text.split())
+        for expected in ("Łucja Żółtowska-Gęślak", "nadkomisarz", "Institution Police", "Border management",
+                         "Human rights",
+                         # languages with levels, as the CEFR grid
+                         "English (en)", "C1", "Russian (ru)", "B2", "Polish (pl)", "mother tongue",
+                         # courses with dates and validity; the missing mandatory one named
+                         "PDT — ESDC CSDP Pre-Deployment Training", "2027-04-20",
+                         "Mandatory courses not recorded: HEAT",
+                         # earlier tours: a deployment of the app and a history record
+                         "EULEX Kosovo", "Border police monitor w Prisztinie", "2021-01-15", "EUPM Bosnia",
+                         # clearance, licence, the position and the sheet
+                         "SECRET UE / EU SECRET", "2032-01-31", "category B, with 4x4 experience",
+                         "GEO ZM 12 — Monitor (Gori)", "EUMM Georgia 3-2030", "GK-2030-0042", "2030-02-25",
+                         "checked as of 2030-02-25", "Gap (course): HEAT",
+                         *PRIVATE):
+            assert expected in flat, expected
+        for absent in INTERNAL:
+            assert absent not in flat
+
+
+def test_an_hr_officers_package_leaves_out_date_of_birth_and_phone(client, login, make_user, nomination):
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    for text in _texts(_download(client, f"/packages/nominations/{nomination.id}.zip")):
+        assert "Łucja Żółtowska-Gęślak" in text and "EULEX Kosovo" in text
+        for absent in (*PRIVATE, *INTERNAL):
+            assert absent not in text
+        assert "not included" in text
+
+
+def test_missing_data_is_listed_on_the_page_and_marked_in_the_documents(client, login, make_user, make_expert,
+                                                                        make_cfc, make_position, db):
+    expert = make_expert("BORDER_GUARD", given_name="Jan", family_name="Bez", languages="", rank=None)
+    nomination = create_nomination(make_position(make_cfc(), "X 1"), expert, make_user(Role.ADMIN))
+    db.session.commit()
+    login(make_user(Role.COORDINATOR))
+    page = client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
+    for item in ("date of birth", "phone number", "rank or grade", "primary expertise area", "languages",
+                 "national endorsement (not endorsed yet)", "Goalkeeper reference (not known yet)",
+                 "mandatory course HEAT", "mandatory course PDT"):
+        assert f"<li>{item}</li>" in page, item
+    pdf_text, word_text = _texts(_download(client, f"/packages/nominations/{nomination.id}.zip"))
+    for text in (pdf_text, word_text):
+        flat = " ".join(text.split())
+        assert "Rank or grade missing (not recorded)" in flat.replace(":", "")
+        assert "not endorsed yet" in flat and "not known yet" in flat
+
+
+def test_every_download_is_audited_with_its_nominations(client, login, make_user, nomination, db):
+    user = make_user(Role.COORDINATOR)
+    login(user)
+    _download(client, f"/packages/batch.zip?ids={nomination.id}")
+    (event,) = db.session.scalars(select(AuditEvent).filter_by(action="nomination_package_downloaded")).all()
+    assert (event.object_type, event.object_id, event.actor_id) == ("nomination", str(nomination.id), user.id)
+    assert event.institution_id == nomination.expert.institution_id
+
+
+def test_a_batch_zip_holds_a_pdf_and_a_docx_per_nomination(client, login, make_user, make_expert, make_position,
+                                                            nomination, db):
+    other = create_nomination(make_position(nomination.position.cfc, "GEO ZM 13"),
+                              make_expert("BORDER_GUARD", given_name="Zdzisław", family_name="Łoś"),
+                              make_user(Role.ADMIN))
+    db.session.commit()
+    login(make_user(Role.COORDINATOR))
+    page = client.get(f"/packages/batch?ids={nomination.id}&ids={other.id}").get_data(as_text=True)
+    assert "Łucja Żółtowska-Gęślak" in page and "Zdzisław Łoś" in page
+    files = _download(client, f"/packages/batch.zip?ids={nomination.id}&ids={other.id}")
+    assert sorted(name.rsplit(".", 1)[1] for name in files) == ["docx", "docx", "pdf", "pdf"]
+    assert any(name.startswith("EUMM-Georgia-3-2030_GEO-ZM-13_Los_Zdzislaw") for name in files)
+    assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded",
+                                                             object_id=str(other.id))) is not None
+
+
+def test_out_of_scope_nominations_are_not_found_and_nothing_is_audited(client, login, make_user, nomination, db):
+    login(make_user(Role.COORDINATOR, "BORDER_GUARD"))
+    assert client.get(f"/packages/nominations/{nomination.id}.zip").status_code == 404
+    assert client.get(f"/packages/batch.zip?ids={nomination.id}").status_code == 404
+    assert client.get(f"/packages/batch?ids={nomination.id}").status_code == 404
+    assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded")) is None
+
+
+@pytest.mark.parametrize("query", ["", "ids=abc", "ids=0", "ids=99999999999999999999", "ids=1%00",
+                                   "&".join(["ids=1"] * 101)])
+def test_bad_batch_lists_get_a_message_and_no_download(client, login, make_user, query, db):
+    login(make_user(Role.COORDINATOR))
+    for path in ("/packages/batch", "/packages/batch.zip"):
+        response = client.get(f"{path}?{query}", follow_redirects=True)
+        assert response.status_code in (200, 400)
+        assert response.mimetype == "text/html"
+    assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded")) is None
+
+
+def test_bulk_forward_leads_to_the_batch_package(client, login, make_user, make_expert, make_position, nomination,
+                                                 db):
+    endorsed = create_nomination(make_position(nomination.position.cfc, "GEO ZM 14"),
+                                 make_expert("BORDER_GUARD", sex="M"), make_user(Role.ADMIN))
+    endorsed.status = NominationStatus.ENDORSED
+    db.session.commit()
+    login(make_user(Role.COORDINATOR))
+    response = client.post_form("/nominations/bulk", {"ids": [str(endorsed.id)], "action": "forward",
+                                                      "forwarded_on": "2030-02-26", "goalkeeper_ref": "GK-B"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/packages/batch?ids={endorsed.id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 nominations: Forward to the EEAS." in page and "Download package (ZIP)" in page
+
+
+def test_file_names_fold_polish_letters():
+    assert ascii_slug("Łódź / Żółć — GEO ZM 12") == "Lodz-Zolc-GEO-ZM-12"
