@@ -22,6 +22,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users)
+    app.cli.add_command(backup_command)
     for name in AREA_COMMANDS:
         for command in import_module(name).commands:
             app.cli.add_command(command)
@@ -49,6 +50,24 @@ def seed_demo_command() -> None:
     click.echo("Demo users (passwords are new on every run):")
     for email, role, institution, password in report.users:
         click.echo(f"  {role:<12} {email:<34} {institution:<13} password: {password}")
+
+
+@click.command("backup")
+@click.option("--to", "folder", type=click.Path(file_okay=False), default=None,
+              help="Folder for the copy (default: backups/ in the instance folder)")
+def backup_command(folder: str | None) -> None:
+    """Copy the SQLite database to a timestamped file, safely while the app runs."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from seconding.backup import BackupError, backup_sqlite
+
+    try:
+        target = backup_sqlite(db.engine, Path(folder) if folder else Path(current_app.instance_path) / "backups")
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {target} ({target.stat().st_size // 1024} KB).")
 
 
 @click.group()
