@@ -73,6 +73,7 @@ def from_environment(instance_path: str) -> dict:
         "NIP_AT_RISK_DAYS": _int("NIP_AT_RISK_DAYS", 60),
         "NIP_AT_RISK_PROGRESS": _int("NIP_AT_RISK_PROGRESS", 75),
         "NIP_STALE_DAYS": _int("NIP_STALE_DAYS", 90),
+        "PROFILE_CONFIRM_MONTHS": _int("PROFILE_CONFIRM_MONTHS", 6),
     }
 
 

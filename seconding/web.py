@@ -61,6 +61,7 @@ BLUEPRINTS = (
     "seconding.admin.views",
     "seconding.audit.views",
     "seconding.experts.views",
+    "seconding.profiles.views",
     "seconding.training.views",
     "seconding.register.views",
     "seconding.missions.views",

@@ -32,6 +32,9 @@ from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
 from seconding.nip.compliance import AT_RISK, OVERDUE, STALE
 from seconding.nip.queries import action_rows
 from seconding.nip.targets import Snapshot, deployed_on, target_of
+from seconding.profiles.forms import FIELD_LABELS
+from seconding.profiles.queries import Counts, overview
+from seconding.profiles.rules import confirmation_cutoff
 
 TOURS_DAYS = 60
 DEADLINE_DAYS = 30
@@ -63,12 +66,20 @@ class Content:
     figures: Snapshot | None = None
     previous: Snapshot | None = None
     target: object = None
+    profiles: Counts = field(default_factory=Counts)  # completeness of the active pool in scope (counts only)
+    profile_months: int = 6
 
     @property
     def nothing_to_report(self) -> bool:
         listings = (self.clearances, self.passports, self.courses, self.tours, self.submitted, self.forwarded)
         return (not any(self.nip.values()) and not any(x.count for x in listings)
-                and not any(d["open"] for d in self.deadlines))
+                and not any(d["open"] for d in self.deadlines)
+                and not self.profiles.incomplete and not self.profiles.not_confirmed)
+
+    def most_common_missing(self) -> tuple[str, int] | None:
+        """The field missing most often in scope, labelled in the language being rendered, with its count."""
+        top = self.profiles.most_common(1)
+        return (str(FIELD_LABELS[top[0][0]]), top[0][1]) if top else None
 
 
 def _listing(query, count_query, personal: bool, limit: int = LIST_LIMIT) -> Listing:
@@ -177,6 +188,9 @@ def build(user: User, as_of: date) -> Content:
     rows = action_rows(as_of, user=user)
     content.nip = {flag: [r.action for r in rows if flag in r.flags] for flag in (OVERDUE, AT_RISK, STALE)}
     content.clearances, content.passports, content.courses = _expiry(user, as_of, personal)
+    content.profile_months = current_app.config["PROFILE_CONFIRM_MONTHS"]
+    _rows, content.profiles = overview(user, as_of, confirmation_cutoff(as_of, content.profile_months),
+                                       personal=False)
     content.tours = _tours(user, as_of, personal)
     content.deadlines = _deadlines(user, as_of)
     content.submitted, content.forwarded = _waiting(user, as_of, personal)

@@ -31,7 +31,7 @@ def insert_experts(rows: list[dict], batch: int = 5000) -> int:
             "clearance_expires": r["clearance_expires"], "passport_expires": r["passport_expires"],
             "driving_licence": r["driving_licence"], "available_from": r["available_from"],
             "short_notice": r["short_notice"], "pool_status": r["pool_status"], "consent_on": r["consent_on"],
-            "notes": "", "created_at": now, "updated_at": now, "version": 1,
+            "confirmed_at": r.get("confirmed_at"), "notes": "", "created_at": now, "updated_at": now, "version": 1,
             "search_text": Expert.search_key(r["family_name"], r["given_name"], r["external_id"]),
         } for r in chunk]
         ids = list(db.session.scalars(insert(Expert).returning(Expert.id, sort_by_parameter_order=True),

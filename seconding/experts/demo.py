@@ -1,6 +1,6 @@
 """A fictional pool for the demo (`seed-demo`) and the benchmark (bench/generate.py): realistic distributions."""
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -110,7 +110,19 @@ def fictional_expert(rng: random.Random, n: int, today: date) -> dict:
         "trainings": trainings,
         "unavailability": unavailability,
         "history": history,
+        "confirmed_at": _confirmed_at(n, today),
     }
+
+
+def _confirmed_at(n: int, today: date) -> datetime | None:
+    """When the profile was last confirmed as current: three in four were, some of them long ago.
+
+    A generator of its own (seeded by the number), so the rest of the pool stays as it was generated before."""
+    rng = random.Random(f"confirmed-{n}")
+    if rng.random() < 0.25:
+        return None
+    day = today - timedelta(days=rng.randint(0, 420))
+    return datetime.combine(day, time(rng.randint(6, 15), rng.randint(0, 59)), tzinfo=UTC)
 
 
 def seed_demo_data(count: int = 300, seed: int = 2026) -> list[str]:

@@ -113,7 +113,9 @@ class ExpertForm(FlaskForm):
     passport_expires = _date_field(_l("Passport valid until"))
     driving_licence = SelectField(_l("Driving licence"),
                                   choices=[(d.value, label) for d, label in LICENCE_LABELS.items()])
-    available_from = _date_field(_l("Available from"), description=_l("Leave empty when available now."))
+    available_from = _date_field(_l("Available from"), description=_l(
+        "Today's date when available now. An empty date also counts as available now, but leaves the profile "
+        "incomplete."))
     short_notice = BooleanField(_l("Deployable at short notice (within 30 days)"))
     pool_status = SelectField(_l("Pool status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     consent_on = _date_field(_l("Consent to processing recorded on"))
@@ -171,4 +173,10 @@ class FilterForm(FlaskForm):
     training = SelectField(_l("Mandatory training"), choices=[
         ("", _l("any")), ("valid", _l("all valid")), ("expiring", _l("expiring within the warning period")),
         ("expired", _l("expired or missing"))])
+    missing = SelectField(_l("Profile"), choices=[
+        ("", _l("any")), ("any", _l("incomplete (any field missing)")),
+        ("languages", _l("missing: languages")), ("clearance", _l("missing: security clearance")),
+        ("passport", _l("missing: passport")), ("courses", _l("missing: mandatory courses")),
+        ("availability", _l("missing: availability")), ("consent", _l("missing: consent to processing"))])
+    confirmation = SelectField(_l("Confirmed as current"))  # choices name the configured months (views)
     sort = HiddenField(default="name")

@@ -39,6 +39,8 @@ class ExpertFilters:
     status: str = ""
     available_on: date | None = None
     training: str = ""
+    missing: str = ""  # "any" or a profile field (seconding/profiles/rules.py FIELDS)
+    confirmation: str = ""  # "outdated" (not confirmed for PROFILE_CONFIRM_MONTHS) or "recent"
     sort: str = "name"
 
     def as_args(self) -> dict[str, str]:
@@ -181,6 +183,8 @@ def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: i
     conditions = filter_conditions(user, filters, today)
     if filters.training in TRAINING_FILTERS:
         conditions.append(training_condition(filters.training, mandatory_course_ids(), today, horizon_days))
+    if filters.missing or filters.confirmation:
+        conditions.extend(_profile_conditions(filters, today))
     rows = (
         select(Expert, Institution.code)
         .join(Institution, Institution.id == Expert.institution_id)
@@ -189,6 +193,25 @@ def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: i
     )
     count = select(func.count()).select_from(Expert).where(*conditions)
     return rows, count
+
+
+def _profile_conditions(filters: ExpertFilters, today: date) -> list:
+    """The completeness and confirmation filters (the rules live with the completeness overview)."""
+    from flask import current_app
+
+    # Imported here: the profiles package builds on this module's training conditions.
+    from seconding.profiles.queries import incomplete_condition, missing_condition, not_confirmed_condition
+    from seconding.profiles.rules import FIELDS, confirmation_cutoff
+
+    conditions = []
+    if filters.missing == "any":
+        conditions.append(incomplete_condition(today, mandatory_course_ids()))
+    elif filters.missing in FIELDS:
+        conditions.append(missing_condition(filters.missing, today, mandatory_course_ids()))
+    if filters.confirmation in ("outdated", "recent"):
+        outdated = not_confirmed_condition(confirmation_cutoff(today, current_app.config["PROFILE_CONFIRM_MONTHS"]))
+        conditions.append(outdated if filters.confirmation == "outdated" else ~outdated)
+    return conditions
 
 
 CHUNK = 2000  # ids per IN (...) list, well under the database's bound-parameter limits

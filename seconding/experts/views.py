@@ -22,6 +22,8 @@ from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
 from seconding.nominations import queries as nomination_queries
 from seconding.nominations.forms import STATUS_LABELS as NOMINATION_LABELS
 from seconding.pagination import Page, page_number
+from seconding.profiles.forms import ConfirmForm
+from seconding.profiles.summary import profile_summary
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 personal = roles_required(*PERSONAL_DATA_ROLES)
@@ -43,13 +45,16 @@ def filter_form() -> tuple[FilterForm, ExpertFilters]:
     form.language.choices = [("", _("any"))] + list(language_names(locale).items())
     form.expertise.choices = [("", _("any"))] + [
         (a.code, a.name(locale)) for a in db.session.scalars(select(ExpertiseArea).order_by(ExpertiseArea.code))]
+    months = current_app.config["PROFILE_CONFIRM_MONTHS"]
+    form.confirmation.choices = [("", _("any")), ("outdated", _("not within %(n)d months", n=months)),
+                                 ("recent", _("within %(n)d months", n=months))]
     form.validate()
     for field in form:
         if not request.args.get(field.name):  # an absent or empty filter is not an error
             field.errors = []
     filters = ExpertFilters()
     for name in ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
-                 "training"):
+                 "training", "missing", "confirmation"):
         field = getattr(form, name)
         if not field.errors and field.data:
             setattr(filters, name, field.data.strip() if isinstance(field.data, str) else field.data)
@@ -128,7 +133,9 @@ def detail(expert_id: int):
                            passport_status=profile.expiry(expert.passport_expires, today, horizon),
                            history=history, status_form=status_form, locale=str(get_locale() or "en"),
                            nominations=nominations, deployments=deployments,
-                           nomination_labels=NOMINATION_LABELS, deployment_labels=DEPLOYMENT_LABELS)
+                           nomination_labels=NOMINATION_LABELS, deployment_labels=DEPLOYMENT_LABELS,
+                           completeness=profile_summary(expert, today, current_app.config["PROFILE_CONFIRM_MONTHS"]),
+                           confirm_form=ConfirmForm(version=expert.version))
 
 
 @bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])

@@ -29,6 +29,7 @@ from seconding.models import (
     TrainingRecord,
     User,
 )
+from seconding.profiles.rules import FIELDS
 from seconding.register.columns import NAMES
 from seconding.register.parse import escape
 
@@ -36,7 +37,8 @@ FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FILTER_FIELDS = ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
-                 "training", "sort")
+                 "training", "missing", "confirmation", "sort")
+PROFILE_FILTERS = {"missing": ("any", *FIELDS), "confirmation": ("outdated", "recent")}
 
 
 def filters_from_args(args: Mapping[str, str]) -> ExpertFilters:
@@ -58,6 +60,8 @@ def filters_from_args(args: Mapping[str, str]) -> ExpertFilters:
         elif name == "status" and value not in PoolStatus.values():
             continue
         elif name == "training" and value not in TRAINING_FILTERS:
+            continue
+        elif name in PROFILE_FILTERS and value not in PROFILE_FILTERS[name]:
             continue
         else:
             setattr(filters, name, value)
@@ -129,7 +133,8 @@ def write_csv(rows: Iterable[list], header: Iterable[str] = NAMES) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanation: list[list] | None = None) -> bytes:
+def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanation: list[list] | None = None,
+               title: str = "register") -> bytes:
     """One sheet with the header and rows (every text cell stored as text, never as a formula)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -137,7 +142,7 @@ def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanati
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("register")
+    sheet = workbook.create_sheet(title[:31])  # the longest sheet name a workbook allows
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
