@@ -82,7 +82,7 @@ def test_checklist_shows_the_gaps_at_the_start(make_cfc, make_position, make_exp
     act(nomination, "select", coordinator, Decision(), version=None)
     db.session.commit()
     tour = db.session.scalars(select(Deployment)).one()
-    items = {(rule, outcome) for rule, outcome, _detail in services.checklist(tour)}
+    items = {(f.rule, f.outcome) for f in services.checklist(tour)}
     assert ("course", "gap") in items  # HEAT expired and EHEST missing on 2030-06-01
     assert ("clearance_expiry", "gap") in items  # expires before the end of the tour
     assert ("passport", "gap") in items  # not valid 6 months after the end

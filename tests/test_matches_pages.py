@@ -53,7 +53,7 @@ def test_ineligible_experts_on_request_and_institution_filter(client, login, mak
     html = client.get(f"/matches/positions/{monitor.id}?as_of=2030-01-15&show=all").get_data(as_text=True)
     rows = _rows(html)
     assert len(rows) == 4 and "Slaba" in rows[2] and "Zawieszony" in rows[3]
-    assert ">blocker</span> <span class=\"text-bold\">Language:</span> en A2, needs B2" in rows[2].replace(
+    assert ">blocker</span> <span class=\"text-bold\">Language:</span> English A2, needs B2" in rows[2].replace(
         "\n      ", " ")
     assert "pool status is suspended" in rows[3]
     assert "2 ineligible." in html
@@ -68,7 +68,7 @@ def test_the_expert_page_lists_open_positions(client, login, make_user, setting)
     eligible = client.get(f"/matches/experts/{ready.id}?as_of=2030-01-15").get_data(as_text=True)
     assert "GEO ZM 12" in eligible and "GEO HQ 07" not in eligible
     every = client.get(f"/matches/experts/{ready.id}?as_of=2030-01-15&show=all").get_data(as_text=True)
-    assert "GEO HQ 07" in every and "NONE, needs SECRET" in every
+    assert "GEO HQ 07" in every and "None, needs SECRET (tajne)" in every
 
 
 def test_as_of_moves_an_asap_start(client, login, make_user, make_expert, make_cfc, make_position):
@@ -88,5 +88,5 @@ def test_the_staffing_plan_shows_assignments_and_unfilled_reasons(client, login,
     assert "2 / 3" in html
     proposed, unfilled = html.split("Unfilled posts", 1)
     assert "Gotowa" in proposed and "Luka" in proposed
-    assert "GEO HQ 07" in unfilled and "no active expert with SECRET clearance valid on 2030-03-01" in unfilled
+    assert "GEO HQ 07" in unfilled and "no active expert with clearance SECRET (tajne) valid on 2030-03-01" in unfilled
     assert "Turn this plan into draft nominations" in html

@@ -116,9 +116,9 @@ def test_weights_are_configuration():
 
 
 def ev(expert_id, status, score, gaps=0):
-    findings = tuple(Finding("course", "gap", "X missing") for _ in range(gaps))
+    findings = tuple(Finding("course", "gap", "course.missing", (("course", "X"),)) for _ in range(gaps))
     if status == "ineligible":
-        findings += (Finding("experience", "blocker", "1 years, needs 5"),)
+        findings += (Finding("experience", "blocker", "experience.years", (("years", 1), ("needed_years", 5))),)
     return Evaluation(expert_id, 10, status, score, findings)
 
 

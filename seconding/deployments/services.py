@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from seconding.audit.services import record
 from seconding.dates import add_months, asap_start
 from seconding.extensions import db
+from seconding.matching.findings import Finding
 from seconding.models import Expert
 from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.enums import DeploymentStatus as D
@@ -126,9 +127,9 @@ def extend(deployment: Deployment, *, new_end: date, decided_on: date, note: str
     return deployment
 
 
-def checklist(deployment: Deployment) -> list[tuple[str, str, str]]:
-    """Pre-deployment checklist: every gap rule of SPEC §6 evaluated at the tour's start, as
-    (rule, "met" or "gap", detail). Empty for a tour without a position (entered by hand)."""
+def checklist(deployment: Deployment) -> list[Finding]:
+    """Pre-deployment checklist: every gap rule of SPEC §6 evaluated at the tour's start, each finding "met" or
+    "gap" (pages render its sentence per locale). Empty for a tour without a position (entered by hand)."""
     if deployment.position is None or not deployment.status.active:
         return []
     from seconding.matches.facts import load_experts, mandatory_courses, position_facts
@@ -143,4 +144,4 @@ def checklist(deployment: Deployment) -> list[tuple[str, str, str]]:
     position = replace(position, available_on=deployment.start)
     evaluation = evaluate(facts[0], position, as_of=deployment.start, mandatory_courses=mandatory_courses(),
                           weights=weights())
-    return [(f.rule, f.outcome, f.detail) for f in evaluation.findings if f.rule in GAP_RULES]
+    return [f for f in evaluation.findings if f.rule in GAP_RULES]

@@ -2,12 +2,13 @@
 from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required, scope_filter
 from seconding.extensions import db
-from seconding.matches import results
+from seconding.matches import results, sentences
 from seconding.matches.forms import ExpertMatchFilters, PlanFilters, PositionMatchFilters
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, Expert, Position
@@ -16,6 +17,9 @@ from seconding.pagination import Page, page_number
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 READERS = tuple(PERSONAL_DATA_ROLES)
 PER_PAGE = 25
+# The findings and unfilled reasons in the reader's language, on every page that shows them.
+bp.add_app_template_filter(sentences.finding_text, "finding_text")
+bp.add_app_template_filter(sentences.reason_text, "reason_text")
 
 
 @bp.app_template_global()
@@ -38,7 +42,9 @@ def position(position_id: int):
     item = db.get_or_404(Position, position_id)
     form = PositionMatchFilters(formdata=request.args)
     scope = institutions_in_scope(current_user)
-    form.institution.choices = [("", _("All in your scope"))] + [(i.code, f"{i.code} — {i.name_en}") for i in scope]
+    locale = str(get_locale() or "en")
+    form.institution.choices = [("", _("All in your scope"))] + [(i.code, f"{i.code} — {i.name(locale)}")
+                                                               for i in scope]
     form.validate()
     include = form.show.data == "all" and not form.show.errors
     institution = next((i for i in scope if i.code == form.institution.data and not form.institution.errors), None)

@@ -11,6 +11,7 @@ from seconding.matching.facts import (
     clearance_rank,
     licence_rank,
 )
+from seconding.matching.findings import FINDINGS_EN, NEEDS_EN, REASONS_EN, Need, Reason
 from seconding.matching.planning import (
     Assignment,
     Plan,
@@ -43,15 +44,20 @@ __all__ = [
     "GAPS",
     "GAP_RULES",
     "INELIGIBLE",
+    "NEEDS_EN",
+    "REASONS_EN",
     "STATUS_NAMES",
     "Assignment",
     "Evaluation",
     "ExpertFacts",
     "ExpertTable",
+    "FINDINGS_EN",
     "Finding",
+    "Need",
     "Plan",
     "Pool",
     "PositionFacts",
+    "Reason",
     "Unfilled",
     "Weights",
     "cefr_rank",

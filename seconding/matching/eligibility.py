@@ -15,13 +15,13 @@ from seconding.matching.facts import (
     DEFAULT_WEIGHTS,
     Evaluation,
     ExpertFacts,
-    Finding,
     PositionFacts,
     Weights,
     cefr_rank,
     clearance_rank,
     licence_rank,
 )
+from seconding.matching.findings import Finding, Need, Outcome, Param, params
 from seconding.matching.scoring import score_components, total_score
 
 __all__ = ["cefr_rank", "clearance_rank", "evaluate", "licence_rank", "position_window", "required_courses"]
@@ -41,43 +41,39 @@ def required_courses(position: PositionFacts, mandatory_courses: Sequence[str]) 
     return tuple(dict.fromkeys([*mandatory_courses, *position.courses_required]))
 
 
-def _show(level: str) -> str:
-    return "native" if cefr_rank(level) == 7 else level.strip().upper()
+# --- what each blocker asks for, for "no active expert with ..." (shared with screen.py) --------------
 
 
-def _level(code: str, level: str | None) -> str:
-    return f"{code} {_show(level)}" if level else f"{code} missing"
+NEED_FREE = Need("free")
 
 
-# --- what each blocker asks for, phrased for "no active expert with ..." (shared with screen.py) -------
+def need_availability(start: date) -> Need:
+    """Requirement of the `unavailable` rule."""
+    return Need("available", params(start=start))
 
 
-NEED_FREE = "no clashing deployment or selection"
+def need_language(code: str, level: str) -> Need:
+    """Requirement of the `language` rule for one language."""
+    return Need("language", params(language=code, needed_level=level))
 
 
-def need_availability(start: date) -> str:
-    """Requirement phrase of the `unavailable` rule."""
-    return f"availability on {start}"
+def need_clearance(level: str, start: date) -> Need:
+    """Requirement of the `clearance` rule."""
+    return Need("clearance", params(needed_clearance=level, start=start))
 
 
-def need_language(code: str, level: str) -> str:
-    """Requirement phrase of the `language` rule for one language."""
-    return _level(code, level)
+def need_experience(years: int) -> Need:
+    """Requirement of the `experience` rule."""
+    return Need("experience", params(needed_years=years))
 
 
-def need_clearance(level: str, start: date) -> str:
-    """Requirement phrase of the `clearance` rule."""
-    return f"{level} clearance valid on {start}"
+def need_licence(licence: str) -> Need:
+    """Requirement of the `driving_licence` rule."""
+    return Need("driving_licence", params(needed_licence=licence))
 
 
-def need_experience(years: int) -> str:
-    """Requirement phrase of the `experience` rule."""
-    return f"{years} years of experience"
-
-
-def need_licence(licence: str) -> str:
-    """Requirement phrase of the `driving_licence` rule."""
-    return f"a {licence} driving licence"
+def _found(rule: str, outcome: Outcome, sentence: str, need: Need | None = None, **values: Param) -> Finding:
+    return Finding(rule, outcome, f"{rule}.{sentence}", params(**values), need)
 
 
 # --- blockers -------------------------------------------------------------------------------------
@@ -86,27 +82,26 @@ def need_licence(licence: str) -> str:
 def rule_pool_status(expert: ExpertFacts) -> list[Finding]:
     """Blocker 1: the pool status is not active."""
     if expert.pool_status == "active":
-        return [Finding("pool_status", "met", "active", "active")]
-    return [Finding("pool_status", "blocker", f"pool status is {expert.pool_status}", "active")]
+        return [_found("pool_status", "met", "active")]
+    return [_found("pool_status", "blocker", "other", pool_status=expert.pool_status)]
 
 
 def rule_busy(expert: ExpertFacts, position: PositionFacts, window: Window) -> list[Finding]:
     """Blocker 2: an active deployment ending after S, or a selection for another position overlapping."""
     start, end = window
-    need = NEED_FREE
     found = [
-        Finding("busy", "blocker", f"active deployment until {until}", need)
+        _found("busy", "blocker", "deployment", NEED_FREE, until=until)
         for until in sorted(expert.active_deployment_ends)
         if until > start
     ]
     # Periods touch without overlapping when one ends on the day the other starts, as a deployment
     # ending on S does not block: so the overlap test is strict at both ends.
     found += [
-        Finding("busy", "blocker", f"selected for position {pid} from {s} to {e}", need)
+        _found("busy", "blocker", "selection", NEED_FREE, position=pid, start=s, end=e)
         for pid, s, e in expert.selections
         if pid != position.id and s < end and e > start
     ]
-    return found or [Finding("busy", "met", f"free from {start} to {end}", need)]
+    return found or [_found("busy", "met", "free", NEED_FREE, start=start, end=end)]
 
 
 def rule_unavailable(expert: ExpertFacts, window: Window) -> list[Finding]:
@@ -115,13 +110,13 @@ def rule_unavailable(expert: ExpertFacts, window: Window) -> list[Finding]:
     need = need_availability(start)
     found = []
     if expert.available_from is not None and expert.available_from > start:
-        found.append(Finding("unavailable", "blocker", f"available from {expert.available_from}", need))
+        found.append(_found("unavailable", "blocker", "from", need, available_from=expert.available_from))
     found += [
-        Finding("unavailable", "blocker", f"unavailable {s} to {e} ({reason})", need)
+        _found("unavailable", "blocker", "period", need, start=s, end=e, reason=reason)
         for s, e, reason in expert.unavailability
         if s <= start <= e
     ]
-    return found or [Finding("unavailable", "met", f"available on {start}", need)]
+    return found or [_found("unavailable", "met", "available", need, start=start)]
 
 
 def rule_language(expert: ExpertFacts, position: PositionFacts) -> list[Finding]:
@@ -129,43 +124,47 @@ def rule_language(expert: ExpertFacts, position: PositionFacts) -> list[Finding]
     found = []
     for code, needed in position.languages_essential.items():
         held = expert.languages.get(code)
-        ok = cefr_rank(held) >= cefr_rank(needed)
-        detail = f"{_level(code, held)}, needs {_show(needed)}"
-        found.append(Finding("language", "met" if ok else "blocker", detail, need_language(code, needed)))
-    return found or [Finding("language", "met", "no essential language")]
+        outcome = "met" if cefr_rank(held) >= cefr_rank(needed) else "blocker"
+        need = need_language(code, needed)
+        if held:
+            found.append(_found("language", outcome, "level", need, language=code, held_level=held,
+                                needed_level=needed))
+        else:
+            found.append(_found("language", outcome, "missing", need, language=code, needed_level=needed))
+    return found or [_found("language", "met", "none")]
 
 
 def rule_clearance(expert: ExpertFacts, position: PositionFacts, window: Window) -> list[Finding]:
     """Blocker 5: clearance below the required level, or a required clearance expired before S."""
     needed = clearance_rank(position.clearance_level)
     if needed == 0:
-        return [Finding("clearance", "met", "no clearance required")]
+        return [_found("clearance", "met", "none")]
     start, level = window[0], expert.clearance_level
     need = need_clearance(position.clearance_level, start)
     if clearance_rank(level) < needed:
-        return [Finding("clearance", "blocker", f"{level}, needs {position.clearance_level}", need)]
+        return [_found("clearance", "blocker", "below", need, held_clearance=level,
+                       needed_clearance=position.clearance_level)]
     if not valid_on(expert.clearance_expires, start):
-        detail = f"{level} expired {expert.clearance_expires}, needs valid on {start}"
-        return [Finding("clearance", "blocker", detail, need)]
-    return [Finding("clearance", "met", f"{level} valid on {start}, needs {position.clearance_level}", need)]
+        return [_found("clearance", "blocker", "expired", need, held_clearance=level,
+                       expires=expert.clearance_expires, start=start)]
+    return [_found("clearance", "met", "valid", need, held_clearance=level, start=start,
+                   needed_clearance=position.clearance_level)]
 
 
 def rule_experience(expert: ExpertFacts, position: PositionFacts) -> list[Finding]:
     """Blocker 6: fewer years of experience than the minimum."""
     years, needed = expert.experience_years, position.min_experience_years
-    ok = years >= needed
-    detail = f"{years} years, needs {needed}"
-    return [Finding("experience", "met" if ok else "blocker", detail, need_experience(needed))]
+    outcome = "met" if years >= needed else "blocker"
+    return [_found("experience", outcome, "years", need_experience(needed), years=years, needed_years=needed)]
 
 
 def rule_driving_licence(expert: ExpertFacts, position: PositionFacts) -> list[Finding]:
     """Blocker 7: a licence is required and the expert has none, or only B where 4x4 is needed."""
     if licence_rank(position.driving_licence) == 0:
-        return [Finding("driving_licence", "met", "no driving licence required")]
+        return [_found("driving_licence", "met", "none")]
     ok = licence_rank(expert.driving_licence) >= licence_rank(position.driving_licence)
-    detail = f"{expert.driving_licence}, needs {position.driving_licence}"
-    need = need_licence(position.driving_licence)
-    return [Finding("driving_licence", "met" if ok else "blocker", detail, need)]
+    return [_found("driving_licence", "met" if ok else "blocker", "level", need_licence(position.driving_licence),
+                   held_licence=expert.driving_licence, needed_licence=position.driving_licence)]
 
 
 # --- gaps -----------------------------------------------------------------------------------------
@@ -176,34 +175,35 @@ def rule_course(expert: ExpertFacts, courses: Sequence[str], window: Window, as_
     start = window[0]
     found = []
     for code in courses:
+        need = Need("course", params(course=code))
         expiries = expert.trainings.get(code, ())
         if any(e is None for e in expiries):
-            found.append(Finding("course", "met", f"{code} held", code))
+            found.append(_found("course", "met", "held", need, course=code))
             continue
         last = max(expiries, default=None)  # every record has an expiry here
         if last is None:
-            found.append(Finding("course", "gap", f"{code} missing", code))
+            found.append(_found("course", "gap", "missing", need, course=code))
         elif last >= start:
-            found.append(Finding("course", "met", f"{code} valid to {last}", code))
+            found.append(_found("course", "met", "valid", need, course=code, expires=last))
         elif last < as_of:
-            found.append(Finding("course", "gap", f"{code} expired {last}", code))
+            found.append(_found("course", "gap", "expired", need, course=code, expires=last))
         else:
-            found.append(Finding("course", "gap", f"{code} expires {last}, needs valid on {start}", code))
-    return found or [Finding("course", "met", "no course required")]
+            found.append(_found("course", "gap", "expires", need, course=code, expires=last, start=start))
+    return found or [_found("course", "met", "none")]
 
 
 def rule_clearance_expiry(expert: ExpertFacts, position: PositionFacts, window: Window) -> list[Finding]:
     """Gap 2: the position requires a clearance and the expert's expires before E."""
     if clearance_rank(position.clearance_level) == 0:
-        return [Finding("clearance_expiry", "met", "no clearance required")]
+        return [_found("clearance_expiry", "met", "none")]
     expires, end = expert.clearance_expires, window[1]
     if expires is None:
         # Without an expiry date the clearance does not run out (the register requires one for any level).
-        return [Finding("clearance_expiry", "met", "no expiry date recorded")]
+        return [_found("clearance_expiry", "met", "no_date")]
     if expires < end:
-        detail = f"clearance expires {expires}, needs {end}"
-        return [Finding("clearance_expiry", "gap", detail, f"clearance valid to {end}")]
-    return [Finding("clearance_expiry", "met", f"clearance valid to {expires}")]
+        need = Need("clearance_expiry", params(end=end))
+        return [_found("clearance_expiry", "gap", "expires", need, expires=expires, end=end)]
+    return [_found("clearance_expiry", "met", "valid", expires=expires)]
 
 
 def rule_passport(expert: ExpertFacts, window: Window) -> list[Finding]:
@@ -211,10 +211,10 @@ def rule_passport(expert: ExpertFacts, window: Window) -> list[Finding]:
     needed = add_months(window[1], PASSPORT_MARGIN_MONTHS)
     expires = expert.passport_expires
     if expires is None:
-        return [Finding("passport", "gap", f"no passport recorded, needs {needed}")]
+        return [_found("passport", "gap", "missing", needed_date=needed)]
     if expires < needed:
-        return [Finding("passport", "gap", f"passport expires {expires}, needs {needed}")]
-    return [Finding("passport", "met", f"passport valid to {expires}")]
+        return [_found("passport", "gap", "expires", expires=expires, needed_date=needed)]
+    return [_found("passport", "met", "valid", expires=expires)]
 
 
 def evaluate(

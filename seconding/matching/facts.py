@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-Outcome = Literal["met", "gap", "blocker"]
+from seconding.matching.findings import Finding
+
 Status = Literal["eligible", "gaps", "ineligible"]
 
 # CEFR levels; native counts as above C2 (SPEC §6 blocker 4). 0 = the language is not held.
@@ -208,16 +209,6 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One rule checked for one expert and position; `requirement` phrases what the rule asks for."""
-
-    rule: str
-    outcome: Outcome
-    detail: str
-    requirement: str = ""
 
 
 @dataclass(frozen=True)

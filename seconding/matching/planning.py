@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from seconding.matching.eligibility import position_window
 from seconding.matching.facts import DEFAULT_WEIGHTS, Evaluation, PositionFacts, Weights
+from seconding.matching.findings import NO_ELIGIBLE, Need, Reason, params
 from seconding.matching.screen import (
     INELIGIBLE,
     ExpertTable,
@@ -37,7 +38,12 @@ class Unfilled:
 
     position_id: int
     missing: int
-    reason: str
+    why: Reason
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (command line, JSON)."""
+        return self.why.text
 
 
 @dataclass(frozen=True)
@@ -61,10 +67,10 @@ class Pool:
     expert_ids: np.ndarray
     scores: np.ndarray
     gaps: np.ndarray
-    no_eligible_reason: str = "no eligible expert"
+    no_eligible_reason: Reason = NO_ELIGIBLE
 
     @classmethod
-    def of(cls, rows: Iterable[tuple[int, int, int]], no_eligible_reason: str = "no eligible expert") -> Pool:
+    def of(cls, rows: Iterable[tuple[int, int, int]], no_eligible_reason: Reason = NO_ELIGIBLE) -> Pool:
         """Pool from (expert_id, score, gaps) rows, one row per expert."""
         table = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
         if len(np.unique(table[:, 0])) != len(table):
@@ -75,26 +81,25 @@ class Pool:
         return len(self.expert_ids)
 
 
-def eliminating_reason(constraints: Sequence[tuple[str, np.ndarray]], active: int) -> str:
+def eliminating_reason(constraints: Sequence[tuple[Need, np.ndarray]], active: int) -> Reason:
     """Name the requirements that together eliminate every active expert, most eliminating first.
 
-    `constraints` are (requirement phrase, mask over the active experts of those it blocks).
+    `constraints` are (requirement, mask over the active experts of those it blocks).
     """
     if active == 0:
-        return "no active expert in the pool"
+        return Reason("nobody_active")
     left = np.ones(active, dtype=bool)
-    parts: list[str] = []
+    parts: list[Need] = []
     # Greedy set cover: each step names the requirement that rules out most of those still left.
     while left.any() and len(parts) < MAX_REASON_PARTS:
-        phrase, mask = max(constraints, key=lambda c: int((c[1] & left).sum()), default=("", left & False))
-        if not (mask & left).any():
+        need, mask = max(constraints, key=lambda c: int((c[1] & left).sum()), default=(None, left & False))
+        if need is None or not (mask & left).any():
             break
-        parts.append(phrase)
+        parts.append(need)
         left &= ~mask
     if not parts:
-        return "no eligible expert"
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"no active expert with {text}" + (" (and other requirements)" if left.any() else "")
+        return NO_ELIGIBLE
+    return Reason("eliminated_and_more" if left.any() else "eliminated", needs=tuple(parts))
 
 
 def _top(pool: Pool, k: int) -> np.ndarray:
@@ -146,18 +151,15 @@ def _solve(positions: Sequence[PositionFacts], kept: Mapping[int, tuple[Pool, np
     return chosen
 
 
-def _why_short(pool: Pool, posts: int, here: int, elsewhere: int) -> str:
+def _why_short(pool: Pool, posts: int, here: int, elsewhere: int) -> Reason:
     n = len(pool)
     if n == 0:
         return pool.no_eligible_reason
-    noun = "eligible expert" if n == 1 else "eligible experts"
     if here == 0 and elsewhere == n:
-        if n == 1:
-            return "1 eligible expert, assigned to another position"
-        return f"{n} {noun}, all assigned to other positions"
+        return Reason("one_elsewhere") if n == 1 else Reason("all_elsewhere", params(eligible=n))
     if elsewhere == 0:
-        return f"only {n} {noun} for {posts} posts"
-    return f"{n} {noun}: {here} assigned here, {elsewhere} to other positions"
+        return Reason("too_few", params(eligible=n, posts=posts))
+    return Reason("split", params(eligible=n, here=here, elsewhere=elsewhere))
 
 
 def plan(positions: Sequence[PositionFacts], pools: Mapping[int, Pool]) -> Plan:
@@ -195,17 +197,17 @@ def plan_evaluations(positions: Sequence[PositionFacts], evaluations: Iterable[E
         evs = by_position.get(p.id, [])
         rows = [(ev.expert_id, ev.score, len(ev.gaps)) for ev in evs if ev.status != "ineligible"]
         active = [ev for ev in evs if not any(f.rule == "pool_status" for f in ev.blockers)]
-        needs = dict.fromkeys(f.requirement for ev in active for f in ev.blockers)
+        needs = dict.fromkeys(f.need for ev in active for f in ev.blockers)
         constraints = [
-            (need, np.array([any(f.requirement == need for f in ev.blockers) for ev in active], dtype=bool))
+            (need, np.array([any(f.need == need for f in ev.blockers) for ev in active], dtype=bool))
             for need in needs
         ]
         pools[p.id] = Pool.of(rows, eliminating_reason(constraints, len(active)))
     return plan(positions, pools)
 
 
-def explain_no_eligible(table: ExpertTable, position: PositionFacts, *, as_of: date) -> str:
-    """Readable reason why no active expert of `table` is eligible for `position`."""
+def explain_no_eligible(table: ExpertTable, position: PositionFacts, *, as_of: date) -> Reason:
+    """The reason why no active expert of `table` is eligible for `position`."""
     start, end = position_window(position, as_of)
     active = table.active
     constraints = [(need, mask[active]) for _, need, mask in blocker_masks(table, position, start, end)]
@@ -226,6 +228,6 @@ def plan_cfc(
         status, score, gaps = screen_detail(table, p, as_of=as_of, mandatory_courses=mandatory_courses,
                                             weights=weights)
         rows = np.flatnonzero(status != INELIGIBLE)
-        reason = explain_no_eligible(table, p, as_of=as_of) if len(rows) == 0 else ""
+        reason = explain_no_eligible(table, p, as_of=as_of) if len(rows) == 0 else NO_ELIGIBLE
         pools[p.id] = Pool(table.ids[rows], score[rows], gaps[rows], reason)
     return plan(positions, pools)

@@ -39,6 +39,7 @@ from seconding.matching.facts import (
     clearance_rank,
     licence_rank,
 )
+from seconding.matching.findings import Need
 
 ELIGIBLE, GAPS, INELIGIBLE = 0, 1, 2
 STATUS_NAMES = ("eligible", "gaps", "ineligible")
@@ -176,7 +177,7 @@ class ExpertTable:
 
 def blocker_masks(
     table: ExpertTable, position: PositionFacts, start: date, end: date
-) -> list[tuple[str, str, np.ndarray]]:
+) -> list[tuple[str, Need, np.ndarray]]:
     """(rule, requirement, experts it blocks) for every blocker of SPEC §6 except pool status."""
     s, e = start.toordinal(), end.toordinal()
     t = table

@@ -98,6 +98,7 @@ def submission_problems(nomination: Nomination, actor: User, now: datetime, as_o
     """Why the nomination may not be submitted now (empty when it may)."""
     from seconding.matches.facts import load_experts, mandatory_courses, position_facts
     from seconding.matches.results import weights
+    from seconding.matches.sentences import finding_text
     from seconding.matching import evaluate
 
     problems = []
@@ -112,7 +113,7 @@ def submission_problems(nomination: Nomination, actor: User, now: datetime, as_o
     else:
         evaluation = evaluate(facts[0], position_facts([position])[0], as_of=as_of,
                               mandatory_courses=mandatory_courses(), weights=weights())
-        problems += [_("Not eligible (%(rule)s): %(detail)s", rule=b.rule, detail=b.detail)
+        problems += [_("Not eligible (%(rule)s): %(detail)s", rule=b.rule, detail=finding_text(b))
                      for b in evaluation.blockers]
     return problems
 

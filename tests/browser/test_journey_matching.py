@@ -78,7 +78,7 @@ def test_coordinator_imports_an_annex_and_matches_experts(browser_page, make_use
     page.get_by_label("Show").select_option("all")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("table tbody tr")).to_have_count(3)
-    expect(page.locator("table tbody tr").nth(2)).to_contain_text("Language: en A2, needs B2")
+    expect(page.locator("table tbody tr").nth(2)).to_contain_text("Language: English A2, needs B2")
 
     page.get_by_role("link", name="Staffing plan for EUMM Georgia 5-2030").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Staffing plan for EUMM Georgia 5-2030")
