@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from seconding.api.errors import from_http_error, is_api_path
 from seconding.extensions import babel, csrf, db, login_manager, migrate
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; ids beyond it cannot exist
@@ -71,6 +72,7 @@ BLUEPRINTS = (
     "seconding.deployments.views",
     "seconding.nip.views",
     "seconding.digest.views",
+    "seconding.api.views",
 )
 
 
@@ -101,11 +103,13 @@ def register_errors(app: Flask) -> None:
         500: lambda: _("Something went wrong on our side. Nothing was changed; please try again."),
     }
 
-    def render(code: int):
+    def render(code: int, exc: Exception | None = None):
+        if is_api_path():  # the API answers JSON everywhere under /api/, unknown paths included
+            return from_http_error(code, exc)
         return render_template("error.html", code=code, message=messages[code]()), code
 
     for code in messages:
-        app.register_error_handler(code, lambda exc, code=code: render(code))
+        app.register_error_handler(code, lambda exc, code=code: render(code, exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -119,7 +123,7 @@ def register_errors(app: Flask) -> None:
         from werkzeug.exceptions import HTTPException
 
         if isinstance(exc, HTTPException):
-            return exc
+            return from_http_error(exc.code or 500, exc) if is_api_path() else exc
         db.session.rollback()
         app.logger.exception("unhandled error")
         return render(500)
@@ -151,7 +155,8 @@ def register_hooks(app: Flask) -> None:
     @app.before_request
     def keep_session_alive():
         # A permanent session expires after SESSION_IDLE_MINUTES without a request (idle timeout).
-        session.permanent = True
+        if not is_api_path():  # the API has no session: it sets no cookie
+            session.permanent = True
 
     @app.after_request
     def security_headers(response):

@@ -1,8 +1,8 @@
 """Sign-in and account forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 
 class SignInForm(FlaskForm):
@@ -25,3 +25,19 @@ class PasswordForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("en", "English"), ("pl", "Polski")])
     digest_opt_in = BooleanField(_l("Send me the monthly compliance digest"))
+
+
+TOKEN_EXPIRY_CHOICES = [("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("1 year")),
+                        ("never", _l("Never"))]
+
+
+class TokenForm(FlaskForm):
+    """A new personal API token: a name to tell it apart, and how long it lives."""
+
+    name = StringField(_l("Token name"), description=_l("What it is for, e.g. “Police HR system”."),
+                       validators=[DataRequired(), Length(max=100)])
+    expires = SelectField(_l("Expires after"), choices=TOKEN_EXPIRY_CHOICES, default="90")
+
+
+class RevokeTokenForm(FlaskForm):
+    token_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])

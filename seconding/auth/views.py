@@ -5,9 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from seconding.api import tokens
 from seconding.audit.services import record
 from seconding.auth import services
-from seconding.auth.forms import PasswordForm, PreferencesForm, SignInForm
+from seconding.auth.forms import PasswordForm, PreferencesForm, RevokeTokenForm, SignInForm, TokenForm
+from seconding.db import utcnow
 from seconding.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -68,4 +70,39 @@ def account():
         db.session.commit()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form, prefs_form=prefs_form)
+    return _account_page(password_form=password_form, prefs_form=prefs_form)
+
+
+def _account_page(**forms):
+    """The account page with its forms (fresh ones unless given) and the user's API tokens."""
+    forms.setdefault("password_form", PasswordForm(prefix="pw", formdata=None))
+    forms.setdefault("prefs_form", PreferencesForm(prefix="pref", formdata=None, obj=current_user))
+    forms.setdefault("token_form", TokenForm(prefix="token", formdata=None))
+    return render_template("auth/account.html", tokens=db.session.scalars(tokens.user_tokens(current_user)).all(),
+                           revoke_form=RevokeTokenForm(formdata=None), now=utcnow(), **forms)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """Create a personal API token; its secret is on this response only (never stored, never in a cookie)."""
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return _account_page(token_form=form)
+    days = None if form.expires.data == "never" else int(form.expires.data)
+    token, secret = tokens.create_token(current_user, form.name.data, days)
+    db.session.commit()
+    return _account_page(new_token=token, new_secret=secret)
+
+
+@bp.route("/account/tokens/revoke", methods=["POST"])
+@login_required
+def revoke_token():
+    form = RevokeTokenForm()
+    token = tokens.revoke_token(current_user, form.token_id.data) if form.validate_on_submit() else None
+    if token is None:
+        flash(_("There is no such live token of yours. Nothing was changed."), "error")
+    else:
+        db.session.commit()
+        flash(_("The token “%(name)s” is revoked: it no longer opens the API.", name=token.name), "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,32 @@
+"""/nip/actions: the NIP holds no personal data, so every role reads it, as on the pages."""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from seconding.api.base import ApiError, bp, choice_arg, get_or_404, query_args
+from seconding.api.serializers import nip_action_json
+from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
+from seconding.models import Institution, NipAction, NipStatus
+from seconding.nip import queries
+from seconding.nip.compliance import FLAGS, flags
+
+
+@bp.get("/nip/actions")
+def list_nip_actions():
+    args = query_args()
+    status = choice_arg(args, "status", NipStatus.values())
+    flag = choice_arg(args, "flag", FLAGS)
+    lead_id = None
+    if args.get("lead", "").strip():
+        lead_id = db.session.scalar(select(Institution.id).where(Institution.code == args["lead"].strip().upper()))
+        if lead_id is None:
+            raise ApiError(422, fields={"lead": _("Unknown institution code.")})
+    rows = queries.action_rows(today_in_warsaw(), status=status, lead_id=lead_id, flag=flag)
+    return {"items": [nip_action_json(row.action, row.flags) for row in rows]}
+
+
+@bp.get("/nip/actions/<int:action_id>")
+def get_nip_action(action_id: int):
+    query_args()
+    action = get_or_404(NipAction, action_id)
+    return nip_action_json(action, flags(action, today_in_warsaw(), queries.thresholds()), updates=True)
