@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from seconding.experts.forms import CLEARANCE_LABELS
 from seconding.matches.sentences import FINDINGS, NEEDS, REASONS, finding_text, need_text, reason_text
@@ -25,6 +26,9 @@ from seconding.matching import (
     plan,
 )
 from seconding.models import ClearanceLevel, Role
+from seconding.models.deployments import Deployment
+from seconding.models.enums import NominationStatus
+from seconding.nominations.services import Decision, act, create_nomination
 from tests.fixtures_missions import *  # noqa: F403  (the make_cfc and make_position fixtures)
 from tests.test_translations import compiled  # noqa: F401  (the fixture: the catalogue as the app reads it)
 
@@ -184,3 +188,20 @@ def test_a_polish_coordinator_reads_the_findings_and_reasons_in_polish(compiled,
     assert "żaden aktywny ekspert nie spełnia wymagań: poświadczenie TAJNE (SECRET) ważne w dniu 2030-03-01" \
         in plan_page
     assert "no active expert" not in plan_page
+
+
+def test_the_pre_deployment_checklist_is_in_polish(compiled, client, login, make_user, make_cfc,  # noqa: F811
+                                                  make_position, make_expert, add_training, db):
+    position = make_position(make_cfc("EUMM Georgia"), "GEO 5", available_on=date(2030, 6, 1),
+                             courses_required=["EHEST"])
+    expert = make_expert("POLICE", consent_on=date(2026, 1, 1), passport_expires=date(2031, 1, 1))
+    add_training(expert, "PDT", date(2025, 1, 1))
+    coordinator = make_user(Role.COORDINATOR, locale="pl")
+    nomination = create_nomination(position, expert, coordinator)
+    nomination.status = NominationStatus.INTERVIEWED
+    act(nomination, "select", coordinator, Decision(), version=None)
+    db.session.commit()
+    login(coordinator)
+    page = client.get(f"/deployments/{db.session.scalars(select(Deployment)).one().id}").get_data(as_text=True)
+    assert "EHEST: brak" in page and "paszport traci ważność 2031-01-01, wymagany ważny do 2031-12-01" in page
+    assert "EHEST missing" not in page and "passport expires" not in page
