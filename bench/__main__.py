@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.digest")
+SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.digest", "bench.packages")
 OUT = Path(__file__).resolve().parent / "out"
 
 
