@@ -1,7 +1,7 @@
 """The nomination package for Goalkeeper: content of the PDF and the DOCX, what each role gets, scope, audit."""
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import docx
 import pypdf
@@ -12,11 +12,13 @@ from seconding.deployments.services import record_deployment
 from seconding.experts.services import History, Period
 from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, Mission, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
+from seconding.models.nominations import NominationEvent
 from seconding.nominations.services import create_nomination
 from seconding.packages.services import ascii_slug
 from tests.fixtures_missions import *  # noqa: F403
 
-INTERNAL = ("NOTATKA-WEWNĘTRZNA", "leczenie szpitalne", "PO-77123")  # notes, unavailability reason, personnel no.
+# Never in a package: notes, unavailability reason, personnel number, comments of the nomination and its endorsement.
+INTERNAL = ("NOTATKA-WEWNĘTRZNA", "leczenie szpitalne", "PO-77123", "UWAGA-DO-NOMINACJI", "KOMENTARZ-AKCEPTACJI")
 PRIVATE = ("1984-05-17", "+48 600 100 200")  # date of birth, phone: coordinators' packages only
 
 
@@ -40,9 +42,14 @@ def nomination(db, make_expert, make_cfc, make_position, make_user, add_training
     record_deployment(expert=expert, mission=db.session.scalars(select(Mission).filter_by(acronym="EULEX Kosovo"))
                       .one(), start=date(2021, 1, 15), end=date(2022, 1, 14), status=DeploymentStatus.COMPLETED,
                       role="Border police monitor w Prisztinie")
+    record_deployment(expert=expert, mission=db.session.scalars(select(Mission).filter_by(acronym="EUAM Ukraine"))
+                      .one(), start=date(2031, 8, 1), end=date(2032, 7, 31), status=DeploymentStatus.PLANNED)
     admin = make_user(Role.ADMIN)
-    made = create_nomination(position, expert, admin)
+    made = create_nomination(position, expert, admin, comment="UWAGA-DO-NOMINACJI")
     made.status, made.goalkeeper_ref, made.forwarded_on = NominationStatus.FORWARDED, "GK-2030-0042", date(2030, 2, 25)
+    made.history.append(NominationEvent(from_status=NominationStatus.SUBMITTED, to_status=NominationStatus.ENDORSED,
+                                        actor_label="koordynator@msz.example", comment="KOMENTARZ-AKCEPTACJI",
+                                        at=datetime(2030, 2, 20, 23, 30, tzinfo=UTC)))
     db.session.commit()
     return made
 
@@ -85,10 +92,13 @@ def test_a_coordinators_package_holds_the_cv_and_the_sheet_in_both_formats(clien
                          "SECRET UE / EU SECRET", "2032-01-31", "category B, with 4x4 experience",
                          "GEO ZM 12 — Monitor (Gori)", "EUMM Georgia 3-2030", "GK-2030-0042", "2030-02-25",
                          "checked as of 2030-02-25", "Gap (course): HEAT",
+                         # the national endorsement, on its Warsaw day
+                         "Endorsed by koordynator@msz.example", "Endorsed on 2030-02-21",
                          *PRIVATE):
             assert expected in flat, expected
         for absent in INTERNAL:
             assert absent not in flat
+        assert "EUAM Ukraine" not in flat  # a planned tour has not happened: not in the CV
 
 
 def test_an_hr_officers_package_leaves_out_date_of_birth_and_phone(client, login, make_user, nomination):

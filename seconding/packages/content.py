@@ -39,6 +39,8 @@ from seconding.packages.wording import CLEARANCE_NAMES, LICENCE_NAMES, REGIME_NA
 # fill in the application in Goalkeeper. HR officers check the CV they prepared; a file that leaves the app
 # carries no more personal details than its reader needs (see docs/decisions.md).
 PERSONAL_DETAIL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Tours a CV lists: under way or ended; planned and pre-deployment ones have not happened yet.
+TOUR_STATES = (DeploymentStatus.DEPLOYED, DeploymentStatus.COMPLETED, DeploymentStatus.CURTAILED)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,6 @@ class Package:
     national_deadline: datetime
     endorsed_by: str | None
     endorsed_on: date | None
-    endorsement_comment: str
     goalkeeper_ref: str | None
     forwarded_on: date | None
     findings_as_of: date
@@ -166,10 +167,10 @@ def _latest_records(expert_ids: list[int]) -> dict[int, list[TrainingRecord]]:
 
 
 def _tours(expert_ids: list[int]) -> dict[int, list[TourLine]]:
-    """Tours tracked in the app (not those only planned) and history records, oldest first."""
+    """Tours tracked in the app that started (under way or ended), by expert."""
     tours: dict[int, list[TourLine]] = {}
     for d in db.session.scalars(select(Deployment).where(Deployment.expert_id.in_(expert_ids),
-                                                         Deployment.status != DeploymentStatus.PLANNED)
+                                                         Deployment.status.in_(TOUR_STATES))
                                 .options(joinedload(Deployment.mission), joinedload(Deployment.position))):
         role = d.role or (d.position.title if d.position else "")
         tours.setdefault(d.expert_id, []).append(TourLine(d.mission.acronym, d.mission.host_country, role, d.start,
@@ -204,12 +205,12 @@ def _positions_with_requirements(position_ids: set[int]) -> list[Position]:
         selectinload(Position.courses).joinedload(PositionCourse.course), joinedload(Position.expertise_area))))
 
 
-def _endorsement(nomination: Nomination) -> tuple[str | None, date | None, str]:
-    """Who endorsed the nomination, on which Warsaw day, with what comment (the latest endorsement)."""
+def _endorsement(nomination: Nomination) -> tuple[str | None, date | None]:
+    """Who endorsed the nomination and on which Warsaw day (the latest endorsement; its comment stays internal)."""
     event = next((e for e in reversed(nomination.history) if e.to_status == NominationStatus.ENDORSED), None)
     if event is None:
-        return None, None, ""
-    return event.actor_label, event.at.astimezone(WARSAW).date(), event.comment
+        return None, None
+    return event.actor_label, event.at.astimezone(WARSAW).date()
 
 
 def build_packages(nominations: list[Nomination], reader: User, *, today: date | None = None) -> list[Package]:
@@ -224,7 +225,7 @@ def build_packages(nominations: list[Nomination], reader: User, *, today: date |
     packages = []
     for n in nominations:
         e, p = n.expert, n.position
-        endorsed_by, endorsed_on, comment = _endorsement(n)
+        endorsed_by, endorsed_on = _endorsement(n)
         as_of, status, found = findings[n.id]
         history = [TourLine(h.mission, h.host_country, h.role, h.start, h.end, h.csdp, "")
                    for h in e.mission_history]
@@ -232,7 +233,7 @@ def build_packages(nominations: list[Nomination], reader: User, *, today: date |
             nomination_id=n.id, status=n.status.value, cfc_ref=p.cfc.reference, mission=p.cfc.mission.acronym,
             position_ref=p.reference, position_title=p.title, location=p.location, regime=REGIME_NAMES[p.regime],
             available_on=p.available_on, tour_months=p.tour_months, national_deadline=p.cfc.national_deadline,
-            endorsed_by=endorsed_by, endorsed_on=endorsed_on, endorsement_comment=comment,
+            endorsed_by=endorsed_by, endorsed_on=endorsed_on,
             goalkeeper_ref=n.goalkeeper_ref or None, forwarded_on=n.forwarded_on,
             findings_as_of=as_of, findings_status=status, findings=found,
             given_name=e.given_name, family_name=e.family_name, sex=SEX_NAMES[e.sex], personal_details=personal,

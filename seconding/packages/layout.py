@@ -90,7 +90,6 @@ def sheet(p: Package) -> list[Block]:
             ("Candidate", f"{p.name}, {p.institution}"),
             ("Endorsed by", text(p.endorsed_by, absent="not endorsed yet")),
             ("Endorsed on", day(p.endorsed_on, absent="not endorsed yet")),
-            ("Comment", text(p.endorsement_comment, absent="—")),
             ("Nomination status", p.status.replace("_", " ")),
             ("Goalkeeper reference", text(p.goalkeeper_ref, absent="not known yet")),
             ("Forwarded on", day(p.forwarded_on, absent="not forwarded yet")),
