@@ -85,5 +85,5 @@ def test_coordinator_imports_an_annex_and_matches_experts(browser_page, make_use
     expect(page.get_by_text("2 / 3")).to_be_visible()
     unfilled = page.locator("table").nth(1)
     expect(unfilled).to_contain_text("GEO HQ 07")
-    expect(unfilled).to_contain_text("no active expert with ro C1")
+    expect(unfilled).to_contain_text("no active expert with Romanian C1")
     check_accessibility(page, "staffing-plan")
