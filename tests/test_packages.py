@@ -189,3 +189,25 @@ def test_bulk_forward_leads_to_the_batch_package(client, login, make_user, make_
 
 def test_file_names_fold_polish_letters():
     assert ascii_slug("Łódź / Żółć — GEO ZM 12") == "Lodz-Zolc-GEO-ZM-12"
+
+
+def test_the_queries_do_not_grow_with_the_batch(make_user, make_expert, make_cfc, make_position, add_training,
+                                                 count_queries, db):
+    from seconding.packages.content import build_packages, load_nominations
+
+    cfc, admin = make_cfc(), make_user(Role.ADMIN)
+    made = []
+    for i in range(6):
+        expert = make_expert("POLICE", languages="en:B2;fr:A2", expertise=["monitoring"],
+                             history=[History(f"Mission {i}")])
+        add_training(expert, "HEAT", date(2026, 1, 1))
+        made.append(create_nomination(make_position(cfc, f"P {i}"), expert, admin).id)
+    db.session.commit()
+    counts = []
+    for ids in (made[:2], made):
+        db.session.expire_all()
+        with count_queries() as statements:
+            packages = build_packages(load_nominations(ids), admin)
+            assert [p.tours[0].mission for p in packages] == [f"Mission {i}" for i in range(len(ids))]
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
