@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.digest", "bench.packages")
+SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.digest", "bench.completeness", "bench.packages")
 OUT = Path(__file__).resolve().parent / "out"
 
 

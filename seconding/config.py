@@ -80,6 +80,8 @@ def from_environment(instance_path: str) -> dict:
 def finish(config: dict) -> None:
     """Derive settings that depend on others (after test or environment overrides)."""
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    if config.get("PROFILE_CONFIRM_MONTHS", 6) < 1:
+        raise ConfigError("PROFILE_CONFIRM_MONTHS must be a whole number of months, at least 1")
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")

@@ -14,7 +14,7 @@ from seconding.digest.content import build
 from seconding.digest.render import render
 from seconding.experts.demo import fictional_expert
 from seconding.missions.deadlines import today_in_warsaw
-from seconding.models import AuditEvent, ClearanceLevel, Expert, PoolStatus, Role
+from seconding.models import AuditEvent, ClearanceLevel, PoolStatus, Role
 
 HEADER = ["Institution", "Name", "Active experts", "Complete profiles", "Complete (%)", "Confirmed within 6 months",
           "Confirmed (%)", "Missing: Languages", "Missing: Security clearance", "Missing: Passport",
@@ -194,3 +194,15 @@ def test_the_demo_pool_has_confirmations_old_and_recent():
     assert moments.count(None) > 20 and len(recent) > 40 and len([m for m in moments if m]) - len(recent) > 40
     # The same number gives the same moment, whatever else the generator draws.
     assert fictional_expert(random.Random(2), 7, today)["confirmed_at"] == moments[6]
+
+
+def test_the_months_come_from_the_configuration(client, login, make_user, pool, app, monkeypatch):
+    from seconding.config import ConfigError, finish
+
+    monkeypatch.setitem(app.config, "PROFILE_CONFIRM_MONTHS", 12)
+    login(make_user(Role.COORDINATOR, "MFA"))
+    rows = csv_rows(client.get("/experts/completeness.csv"))
+    assert rows[0][5] == "Confirmed within 12 months" and rows[2][5] == "2"  # Bezpaszportu, 250 days ago, counts
+    assert "Bezpaszportu" in _listed(client, "confirmation=recent")
+    with pytest.raises(ConfigError, match="PROFILE_CONFIRM_MONTHS"):
+        finish({"SESSION_IDLE_MINUTES": 30, "MAX_UPLOAD_MB": 1, "PROFILE_CONFIRM_MONTHS": 0})
