@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from seconding.api import tokens
 from seconding.api.openapi import OPERATIONS, document
 from seconding.api.schema import DOCUMENT_URI, registry
-from seconding.models import Mission, Role
+from seconding.models import Mission, Role, User
 
 __all__ = ["api_as", "world", "ApiClient", "check_against_document"]
 
@@ -76,13 +76,21 @@ class ApiClient:
 
 
 @pytest.fixture
-def api_as(app, db, make_user):
-    """Factory: an ApiClient for a new user of a role and institution (or for a given user; None = no token)."""
+def api_as(app, db, institutions):
+    """Factory: an ApiClient for a new user of a role and institution (or for a given user; None = no token).
+
+    These users never sign in, so they get no password (hashing one costs more than the test's requests)."""
+    counter = iter(range(1, 10_000))
 
     def make(role: Role | str | None = Role.COORDINATOR, institution: str = "MFA", *, user=None, days=None):
         if role is None and user is None:
             return ApiClient(app, app.test_client(), None)
-        user = user or make_user(role, institution)
+        if user is None:
+            role = Role(role)
+            user = User(email=f"api-{role.value}{next(counter)}@example.org", name=f"API {role.value}", role=role,
+                        institution=institutions[institution], active=True, locale="en", digest_opt_in=False,
+                        failed_logins=0, password_hash="!")
+            db.session.add(user)
         _token, secret = tokens.create_token(user, "test", days)
         db.session.commit()
         client = ApiClient(app, app.test_client(), secret)
@@ -93,7 +101,7 @@ def api_as(app, db, make_user):
 
 
 @pytest.fixture
-def world(db, make_expert, make_cfc, make_position, make_user, make_action):
+def world(db, make_expert, make_cfc, make_position, api_as, make_action):
     """One object of each kind for the Police and for the Border Guard, and a call with one position."""
     from seconding.deployments.services import record_deployment
     from seconding.models.enums import DeploymentStatus
@@ -107,7 +115,7 @@ def world(db, make_expert, make_cfc, make_position, make_user, make_action):
     guard_away = make_expert("BORDER_GUARD", external_id="B-2", family_name="Lewandowski")
     cfc = make_cfc()
     position = make_position(cfc, "GEO 1", languages_essential="en:B2")
-    coordinator = make_user(Role.COORDINATOR, "MFA")
+    coordinator = api_as(Role.COORDINATOR, "MFA").user
     nominations = {code: create_nomination(position, expert, coordinator)
                    for code, expert in (("POLICE", police), ("BORDER_GUARD", guard))}
     mission = db.session.query(Mission).filter_by(acronym="EULEX Kosovo").one()

@@ -43,7 +43,10 @@ def list_experts():
     problems = {name: " ".join(map(str, field.errors)) for name, field in form._fields.items() if field.errors}
     if args.get("sort") and args["sort"] not in SORT_VALUES:
         problems["sort"] = _("Choose one of: %(values)s.", values=", ".join(SORT_VALUES))
-    page, per_page = page_args(args, current_app.config["EXPERTS_PER_PAGE"])
+    try:
+        page, per_page = page_args(args, current_app.config["EXPERTS_PER_PAGE"])
+    except ApiError as exc:  # reported with the filters' problems, all at once
+        problems.update(exc.fields)
     if problems:
         raise ApiError(422, fields=problems)
     today, horizon = today_in_warsaw(), current_app.config["TRAINING_EXPIRING_DAYS"]
