@@ -220,17 +220,18 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
     _raise_first(check(data))
     if _external_id_taken(data.institution_id, data.external_id, except_id=expert.id):
         raise ExpertError(str(DUPLICATE), "external_id")
-    changed = _apply(expert, data)
-    if changed:
-        # Touch the row even when only lists changed, so the version moves and concurrent edits are caught.
-        expert.updated_at = utcnow()
-        try:
+    try:  # a writer that saved first makes our UPDATE match no row: the flush says so
+        with db.session.no_autoflush:  # loading the lists must not flush early: one UPDATE, one version step
+            changed = _apply(expert, data)
+        if changed:
+            # Touch the row even when only lists changed, so the version moves and concurrent edits are caught.
+            expert.updated_at = utcnow()
             db.session.flush()
-        except StaleDataError as exc:
-            raise StaleEdit(_("Someone else changed this expert at the same moment. Nothing was saved.")) from exc
-        if audit:
-            record("expert_updated", object_type="expert", object_id=expert.id,
-                   institution_id=expert.institution_id, summary="changed: " + ", ".join(changed))
+    except StaleDataError as exc:
+        raise StaleEdit(_("Someone else changed this expert at the same moment. Nothing was saved.")) from exc
+    if changed and audit:
+        record("expert_updated", object_type="expert", object_id=expert.id,
+               institution_id=expert.institution_id, summary="changed: " + ", ".join(changed))
     return changed
 
 
