@@ -8,13 +8,13 @@ from tests.fixtures_api import *  # noqa: F403
 from tests.fixtures_nip import *  # noqa: F403
 
 
-def test_the_expert_list_filters_sorts_and_pages_like_the_page(api_as, make_expert, app):
+def test_the_expert_list_filters_sorts_and_pages_like_the_page(api_as, make_expert, make_user, app):
     for n, (languages, status) in enumerate([("en:C1", "active"), ("en:B1", "active"), ("ru:C2", "suspended"),
                                              ("en:C2", "active")]):
         make_expert("POLICE", external_id=f"P-{n}", family_name=f"Nazwisko{n}", languages=languages,
                     pool_status=PoolStatus(status))
     make_expert("BORDER_GUARD", external_id="B-9", languages="en:C2")
-    api = api_as(Role.HR_OFFICER, "POLICE")
+    api = api_as(user=make_user(Role.HR_OFFICER, "POLICE"))  # signs in to the page below too
     everyone = api.get("/experts").get_json()
     assert everyone["total"] == 4 and {e["institution"] for e in everyone["items"]} == {"POLICE"}
     english = api.get("/experts", query={"language": "en", "min_level": "C1", "sort": "-name"}).get_json()

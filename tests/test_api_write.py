@@ -187,3 +187,26 @@ def test_forwarding_asks_to_confirm_the_warnings(api_as, world, db):
     assert db.session.scalar(select(func.count(Nomination.id)).where(
         Nomination.status == NominationStatus.FORWARDED)) == 2
     assert db.session.get(Nomination, second["id"]).forwarded_on == date(2026, 1, 5)
+
+
+def test_odd_input_gets_a_clear_answer_never_a_500(api_as, make_expert):
+    """Hostile or careless input: deep nesting, odd digits, huge numbers, NUL in the query, wrong types."""
+    expert = make_expert("POLICE")
+    api = api_as(Role.COORDINATOR)
+    before = snapshot()
+    answers = [
+        api.request("POST", "/experts", data="[" * 100_000 + "]" * 100_000,
+                    headers={"Content-Type": "application/json"}),
+        api.request("POST", "/experts", data='{"experience_years": ' + "9" * 5000 + "}",
+                    headers={"Content-Type": "application/json"}),
+        api.get("/experts", query={"page": "²"}),
+        api.get("/experts", query={"q": "a\x00b"}),
+        api.get("/positions", query={"cfc_id": "99999999999"}),
+        api.get(f"/experts/{expert.id}/matches", query={"as_of": "9999-12-31"}),
+        api.put(f"/experts/{expert.id}", json={"version": "1"}),
+        api.post("/nominations", json={"position_id": 2**40, "expert_id": expert.id}),
+        api.post("/nominations/1/transitions", json={"action": "teleport", "version": 1}),
+        api.request("OPTIONS", "/experts", headers={"Authorization": ""}),
+    ]
+    assert [a.status_code for a in answers] == [400, 400, 422, 400, 422, 422, 422, 422, 404, 401]
+    assert snapshot() == before

@@ -1,6 +1,7 @@
 """The API blueprint: bearer-token authentication (never the session cookie), one commit per request, JSON errors,
 and the helpers every resource uses (request body and query checked against the OpenAPI document, paging,
 read audit)."""
+import re
 from datetime import date, timedelta
 
 from flask import Blueprint, g, request
@@ -108,7 +109,7 @@ def int_arg(args: dict[str, str], name: str, default: int | None, low: int, high
     value = args.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not re.fullmatch(r"[0-9]{1,10}", value) or not low <= int(value) <= high:
         raise ApiError(422, fields={name: _("Give a whole number from %(low)d to %(high)d.", low=low, high=high)})
     return int(value)
 
@@ -144,10 +145,14 @@ def json_body(schema_name: str) -> dict:
     """The request body as JSON, checked against the document's schema (400 unreadable, 422 not as described)."""
     if not request.is_json:
         raise ApiError(400, _("Send JSON with the header Content-Type: application/json."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+        nul = _has_nul(data)
+    except RecursionError:  # nested deeper than any document of ours: not worth reading
+        data, nul = None, False
     if data is None:
         raise ApiError(400, _("The body is not valid JSON."))
-    if _has_nul(data):
+    if nul:
         raise ApiError(400, _("The body holds a NUL character, which no field accepts."))
     problems = schema.body_problems(schema_name, data)
     if problems:

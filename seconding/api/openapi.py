@@ -265,7 +265,10 @@ OPERATIONS = [
      [_path("action_id")], None, {200: "NipAction", 401: None, 404: None}),
 ]
 
-DESCRIPTIONS = {200: "OK", 201: "Created", 400: "Unreadable request (not JSON, bad JSON)",
+for _operation in OPERATIONS:  # any request can be unreadable: a NUL character, a body that is not JSON
+    _operation[6].setdefault(400, None)
+
+DESCRIPTIONS = {200: "OK", 201: "Created", 400: "Unreadable request (a NUL character, a body that is not JSON)",
                 401: "No token, or an unknown, revoked or expired one, or an inactive account",
                 403: "Your role may not do this (viewers see no personal data)",
                 404: "Not found, or not in your scope", 409: "Stale version: someone changed it since you read it",
@@ -287,7 +290,7 @@ def document() -> dict:
                      "responses": {}}
         if body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
-        for status, schema in responses.items():
+        for status, schema in sorted(responses.items()):
             operation["responses"][str(status)] = {
                 "description": DESCRIPTIONS[status],
                 "content": {"application/json": {"schema": _ref(schema or "Error")}}}
