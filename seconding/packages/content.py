@@ -16,12 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from seconding.extensions import db
 from seconding.languages import language_names
+from seconding.matches.facts import load_experts, mandatory_courses, position_facts
+from seconding.matches.results import weights
 from seconding.matching import evaluate
 from seconding.missions.deadlines import WARSAW, today_in_warsaw
 from seconding.models import (
     Cfc,
     ClearanceLevel,
-    Course,
     Deployment,
     Expert,
     ExpertExpertise,
@@ -180,9 +181,6 @@ def _tours(expert_ids: list[int]) -> dict[int, list[TourLine]]:
 
 def _findings(nominations: list[Nomination]) -> dict[int, tuple[date, str, list[FindingLine]]]:
     """§6 status and blockers/gaps per nomination, as of its forwarding date (today when not forwarded)."""
-    from seconding.matches.facts import load_experts, mandatory_courses, position_facts
-    from seconding.matches.results import weights
-
     experts = {f.id: f for f in load_experts([Expert.id.in_(sorted({n.expert_id for n in nominations}))])}
     positions = {f.id: f for f in position_facts(_positions_with_requirements({n.position_id for n in nominations}))}
     courses, w = mandatory_courses(), weights()
@@ -221,7 +219,7 @@ def build_packages(nominations: list[Nomination], reader: User, *, today: date |
     records, tours, findings = _latest_records(expert_ids), _tours(expert_ids), _findings(nominations)
     names = language_names("en")
     personal = reader.role in PERSONAL_DETAIL_ROLES
-    mandatory = _mandatory_codes()
+    mandatory = mandatory_courses()
     packages = []
     for n in nominations:
         e, p = n.expert, n.position
@@ -254,10 +252,6 @@ def build_packages(nominations: list[Nomination], reader: User, *, today: date |
         package.missing = missing_items(package, mandatory=mandatory)
         packages.append(package)
     return packages
-
-
-def _mandatory_codes() -> tuple[str, ...]:
-    return tuple(db.session.scalars(select(Course.code).where(Course.mandatory).order_by(Course.code)))
 
 
 def missing_items(package: Package, *, mandatory: Sequence[str]) -> list[str]:
