@@ -29,6 +29,12 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 
 EXTENSIONS = ("csv", "xlsx")
+# Bounds on what an upload may hold: the national pool is tens of thousands of rows with some twenty columns, so
+# anything far beyond is a mistake or an attack, refused before it costs memory or minutes.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML an XLSX may inflate to
+MAX_XLSX_RATIO = 200  # an XLSX member compressed beyond this is a "zip bomb"
 
 
 class TableError(Exception):
@@ -99,11 +105,31 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
                             row=number + 1, reason=str(exc))) from exc
 
 
+def _check_zip(stream: IO[bytes]) -> None:
+    """Refuse an XLSX that would inflate far beyond any real register, before openpyxl reads it."""
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        members = ZipFile(stream).infolist()
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
+    finally:
+        stream.seek(0)
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED or any(
+            m.file_size > 1024 * 1024 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1) for m in members):
+        raise TableError(_l("The XLSX file is compressed far beyond any real register (it would inflate to "
+                            "%(mb)d MB); it was not read.", mb=total // (1024 * 1024)))
+
+
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
+    if not stream.seekable():
+        stream = io.BytesIO(stream.read())
+    _check_zip(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -141,6 +167,9 @@ def _to_table(raw: Iterator[tuple[int, list[str]]]) -> Table:
     header: list[str] | None = None
     table = Table(header=[])
     for number, values in raw:
+        if len(values) > MAX_COLUMNS and any(v.strip() for v in values[MAX_COLUMNS:]):
+            raise TableError(_l("Row %(row)d has more than %(max)d columns; a register or annex has about twenty. "
+                                "Nothing was read.", row=number, max=MAX_COLUMNS))
         if header is None:
             if not any(v.strip() for v in values):
                 continue  # blank lines above the header are forgiven
@@ -163,6 +192,9 @@ def _to_table(raw: Iterator[tuple[int, list[str]]]) -> Table:
         if extra:
             row[""] = ";".join(extra)  # values beyond the header: the caller reports them
         table.rows.append((number, row))
+        if len(table.rows) > MAX_ROWS:
+            raise TableError(_l("The file has more than %(max)s rows; split it into smaller files. Nothing was "
+                                "read.", max=f"{MAX_ROWS:,}"))
     if header is None:
         raise TableError(_l("The file is empty: the first row must name the columns."))
     return table
