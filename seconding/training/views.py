@@ -16,6 +16,7 @@ from seconding.extensions import db
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
+from seconding.register.parse import escape
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
 from seconding.training.services import TrainingError, add_training_record, delete_training_record, record_session
 from seconding.training.status import status_of
@@ -74,8 +75,8 @@ def matrix_csv():
         cells = []
         for status, latest in statuses:
             cells += [status.value, latest.isoformat() if latest else ""]
-        writer.writerow([row.institution_code, e.external_id, e.family_name, e.given_name, row.training_status]
-                        + cells)
+        writer.writerow([escape(v) for v in (row.institution_code, e.external_id, e.family_name, e.given_name)]
+                        + [row.training_status] + cells)
     record("training_matrix_exported", object_type="expert", summary=f"{len(rows)} experts",
            institution_id=current_user.institution_id)
     db.session.commit()
