@@ -53,3 +53,28 @@ def test_deadline_card_counts_only_deadlines_still_ahead(client, make_user, logi
     make_cfc("EUMA", national_deadline=now + timedelta(days=5), eeas_deadline=now + timedelta(days=9))
     login(make_user(Role.VIEWER))
     assert card(client.get("/").get_data(as_text=True), "open calls with a national deadline within 30 days") == 1
+
+
+def test_this_weeks_deadlines_and_overdue_actions_are_listed_as_links(client, make_user, login, make_cfc,
+                                                                       make_action, db):
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    soon = make_cfc("EUMA", reference="EUMA 3-2026", national_deadline=now + timedelta(days=3),
+                    eeas_deadline=now + timedelta(days=9))
+    make_cfc("EUMA", reference="EUMA 4-2026", national_deadline=now + timedelta(days=12),
+             eeas_deadline=now + timedelta(days=20))
+    police_late = make_action("POLICE", due=-5, code="NIP-LATE-P")
+    make_action("PRISON", due=-5, code="NIP-LATE-J")
+    make_action("POLICE", due=30, code="NIP-ON-TIME")
+
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    html = client.get("/").get_data(as_text=True)
+    assert "<title>Dashboard · seconding</title>" in html
+    assert f'href="/missions/cfcs/{soon.id}">EUMA 3-2026</a>' in html and "EUMA 4-2026" not in html
+    assert f'href="/nip/actions/{police_late.id}">NIP-LATE-P' in html
+    assert "NIP-LATE-J" not in html and "NIP-ON-TIME" not in html  # another service's, and one not overdue
+    client.post_form("/sign-out")
+    login(make_user(Role.COORDINATOR))
+    html = client.get("/").get_data(as_text=True)
+    assert "NIP-LATE-P" in html and "NIP-LATE-J" in html and "NIP-ON-TIME" not in html
