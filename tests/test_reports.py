@@ -255,3 +255,15 @@ def test_bad_filters_are_reported_and_not_applied(db, client, login, make_user, 
     assert "between 2000 and 2100" in client.get("/reports/years?year=1999").get_data(as_text=True)
     for url in ("/reports/nothing", "/reports/deployed/nothing.csv", "/reports/deployed/by_mission.pdf"):
         assert client.get(url).status_code == 404
+
+
+def test_charts_leave_out_the_total_row_and_draw_every_other():
+    from seconding.reports.charts import bar_chart
+    from seconding.reports.tables import Table
+
+    table = Table("t", "T", ["Mission", "Deployed"], [["A", 3], ["B", 1], ["Total", 4]], chart=(1,), total_row=True)
+    chart = bar_chart(table)
+    assert [label for label, _y in chart.labels] == ["A", "B"]
+    assert [bar.value for bar in chart.bars] == [3, 1]
+    assert chart.bars[0].width > chart.bars[1].width > 0
+    assert bar_chart(Table("e", "E", ["Mission", "Deployed"], [], chart=(1,))) is None

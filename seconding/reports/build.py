@@ -27,7 +27,7 @@ def deployed(user: User, filters: ReportFilters, today: date) -> list[Table]:
             total, women = sum(r[1] for r in rows), sum(r[2] for r in rows)
             rows.append([_("Total"), total, women, percent(women, total)])
         tables.append(Table(key, title, [label, _("Experts deployed"), _("Women"), _("Share of women (%)")], rows,
-                            chart=(1,), percent=(3,)))
+                            chart=(1,), percent=(3,), total_row=bool(rows)))
     return tables
 
 
@@ -63,7 +63,7 @@ def funnel(user: User, filters: ReportFilters, today: date) -> list[Table]:
         if rows:
             totals = [sum(r[i] for r in rows) for i in range(1, 6)]
             rows.append([_("Total"), *totals, percent(totals[2], totals[1])])
-        tables.append(Table(key, title, [label, *headers], rows, chart=(1, 2, 3), percent=(6,),
+        tables.append(Table(key, title, [label, *headers], rows, chart=(1, 2, 3), percent=(6,), total_row=bool(rows),
                             note=_("Nominated: submitted at least once. Success rate: selected out of forwarded.")))
     return tables
 
@@ -106,7 +106,7 @@ def training(user: User, filters: ReportFilters, today: date) -> list[Table]:
                _("Valid, one expiring within %(days)d days", days=horizon), _("Expired or missing"),
                _("Compliant now (%)")]
     return [Table("training", _("Mandatory training compliance per institution"), headers, rows, chart=(5,),
-                  percent=(5,), note=_("Compliant now: every mandatory course valid today."))]
+                  percent=(5,), total_row=bool(rows), note=_("Compliant now: every mandatory course valid today."))]
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,16 @@ class Table:
     # Columns holding percentages (shown with a % sign on the page; plain numbers in the files).
     percent: tuple[int, ...] = ()
     note: str = ""
+    # The last row sums the others: shown in the table, left out of the chart (it would dwarf the bars).
+    total_row: bool = False
 
     def series(self) -> list[tuple[str, list[tuple[str, float]]]]:
         """For the chart: per charted column, its (row label, value) pairs; empty cells are left out."""
         if self.chart_row is not None:
             row = self.rows[self.chart_row]
             return [(str(row[0]), [(self.headers[i], v) for i, v in enumerate(row) if i and _number(v)])]
-        return [(self.headers[i], [(str(row[0]), row[i]) for row in self.rows if _number(row[i])])
+        rows = self.rows[:-1] if self.total_row else self.rows
+        return [(self.headers[i], [(str(row[0]), row[i]) for row in rows if _number(row[i])])
                 for i in self.chart]
 
 
