@@ -62,6 +62,18 @@ def _download(client, url: str) -> dict[str, bytes]:
     return {name: archive.read(name) for name in archive.namelist()}
 
 
+def _embedded_fonts(pdf: bytes) -> set[str]:
+    """Base names of the fonts whose program is embedded in the PDF (Type0 fonts and their descendants)."""
+    names = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            for descendant in font.get_object().get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                if "/FontFile2" in descriptor:
+                    names.add(str(descriptor["/FontName"]).split("+", 1)[-1])
+    return names
+
+
 def _texts(files: dict[str, bytes]) -> tuple[str, str]:
     """The text of the one PDF and the one DOCX (paragraphs and table cells)."""
     (pdf,) = [v for k, v in files.items() if k.endswith(".pdf")]
@@ -77,6 +89,8 @@ def test_a_coordinators_package_holds_the_cv_and_the_sheet_in_both_formats(clien
     files = _download(client, f"/packages/nominations/{nomination.id}.zip")
     assert sorted(files) == [f"EUMM-Georgia-3-2030_GEO-ZM-12_Zoltowska-Geslak_Lucja_{nomination.id}.{ext}"
                              for ext in ("docx", "pdf")]
+    (pdf,) = [v for k, v in files.items() if k.endswith(".pdf")]
+    assert _embedded_fonts(pdf) == {"LiberationSans", "LiberationSansBold"}  # Polish letters need no system font
     for text in _texts(files):
         flat = " ".join(text.split())
         for expected in ("Łucja Żółtowska-Gęślak", "nadkomisarz", "Institution Police", "Border management",

@@ -99,7 +99,7 @@ def sheet(p: Package) -> list[Block]:
     ]
     blocks += [Paragraph(line) for line in findings] or [Paragraph("No blocker and no gap.")]
     if p.missing:
-        blocks.append(Paragraph(f"Data not recorded: {len(p.missing)} item(s), shown as “{MISSING}” below.",
+        blocks.append(Paragraph(f"Data not recorded: {len(p.missing)} item(s), marked as such in this document.",
                                 small=True))
     blocks.append(Paragraph(f"Prepared on {p.made_on.isoformat()} from the national register.", small=True))
     return blocks

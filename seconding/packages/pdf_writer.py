@@ -1,4 +1,4 @@
-"""The package as a PDF (fpdf2), with DejaVu Sans embedded so Polish letters render on any machine."""
+"""The package as a PDF (fpdf2), with Liberation Sans embedded so Polish letters render on any machine."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +8,8 @@ from fpdf.enums import XPos, YPos
 
 from seconding.packages.layout import Block, Fields, Heading, PageBreak, Paragraph, Table, Title
 
-FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts" / "dejavu"
-FAMILY = "DejaVu"
+FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts" / "liberation"
+FAMILY = "Liberation Sans"
 LABEL_SHARE = 0.32  # of the line, for the labels of label / value rows
 INK, MUTED, RULE = (27, 27, 27), (90, 90, 90), (200, 200, 200)
 
@@ -32,8 +32,8 @@ def write_pdf(blocks: list[Block], *, title: str) -> bytes:
     pdf.set_title(title)
     pdf.set_creator("seconding")
     pdf.footer_text = title
-    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FAMILY, "", str(FONTS / "LiberationSans-Regular.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONTS / "LiberationSans-Bold.ttf"))
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()

@@ -69,7 +69,7 @@ def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, m
         for text in (pdf_text, word_text):
             assert f"{given} {family}" in text and "GK-2030-0099" in text and "Georgian (ka)" in text
 
-    # One page as a picture, for a person to look at (the PDF draws with the embedded DejaVu Sans).
+    # One page as a picture, for a person to look at (the PDF draws with the embedded Liberation Sans).
     first = sorted(n for n in names if n.endswith(".pdf"))[0]
     (ARTIFACTS / "package.pdf").write_bytes(archive.read(first))
     if shutil.which("pdftoppm"):
