@@ -1,0 +1,37 @@
+"""The streamed XLSX of the register export, read back by openpyxl as a spreadsheet program would."""
+import io
+
+from openpyxl import load_workbook
+
+from seconding.register.xlsxstream import stream_xlsx
+
+
+def _book(content: bytes):
+    return load_workbook(io.BytesIO(content))
+
+
+def test_values_come_back_with_their_types_and_text_is_never_a_formula():
+    rows = [["Kowalski & <Syn>", 12, "=HYPERLINK(\"http://x\")", "", "  spaces kept  ", "@SUM(A1)", 2.5, True]]
+    sheet = _book(stream_xlsx([("register", rows, ["a", "b", "c", "d", "e", "f", "g", "h"])]))["register"]
+    values = [c.value for c in sheet[2]]
+    assert values == ["Kowalski & <Syn>", 12, "=HYPERLINK(\"http://x\")", None, "  spaces kept  ", "@SUM(A1)", 2.5,
+                      True]
+    assert sheet["C2"].data_type == "s" and sheet["B2"].data_type == "n"
+
+
+def test_the_header_is_bold_and_frozen_and_rows_follow_in_order():
+    rows = ([f"row {i}", i] for i in range(1, 1201))  # more than one batch of rows
+    sheet = _book(stream_xlsx([("register", rows, ["name", "number"])]))["register"]
+    assert [c.value for c in sheet[1]] == ["name", "number"] and sheet["A1"].font.b
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == 1201 and [c.value for c in sheet[1201]] == ["row 1200", 1200]
+
+
+def test_characters_xml_cannot_carry_are_left_out_instead_of_breaking_the_file():
+    sheet = _book(stream_xlsx([("register", [["Zażółć\x0bgęślą\x00"]], None)]))["register"]
+    assert sheet["A1"].value == "Zażółćgęślą"
+
+
+def test_several_sheets_keep_their_names_cut_to_31_characters():
+    book = _book(stream_xlsx([("Kompletność & <profile> danych ekspertów", [["x"]], None), ("columns", [], None)]))
+    assert book.sheetnames == ["Kompletność & <profile> danych e"[:31], "columns"]
