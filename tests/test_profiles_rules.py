@@ -170,3 +170,21 @@ def test_confirmation_condition_matches_the_pure_rule(db, make_expert):
     outdated = set(db.session.scalars(select(Expert.id).where(not_confirmed_condition(cutoff))))
     assert outdated == {e.id for e, m in zip(experts, moments) if not confirmed_recently(m, cutoff)}
     assert len(outdated) == 2
+
+
+def test_the_overview_reads_in_a_fixed_number_of_queries(db, make_expert, make_user, count_queries):
+    from seconding.models import Role
+
+    admin = make_user(Role.ADMIN, "MFA")
+    cutoff = confirmation_cutoff(TODAY, 6)
+
+    def queries() -> int:
+        with count_queries() as statements:
+            overview(admin, TODAY, cutoff)
+        return len(statements)
+
+    make_expert("POLICE")
+    few = queries()
+    for institution in ("POLICE", "BORDER_GUARD", "NRA", "PRISON") * 3:
+        make_expert(institution, languages=[])
+    assert queries() == few <= 4  # course ids, the aggregate, the institutions (and the expired user)
