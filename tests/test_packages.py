@@ -175,14 +175,19 @@ def test_out_of_scope_nominations_are_not_found_and_nothing_is_audited(client, l
     assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded")) is None
 
 
-@pytest.mark.parametrize("query", ["", "ids=abc", "ids=0", "ids=99999999999999999999", "ids=1%00",
-                                   "&".join(["ids=1"] * 101)])
-def test_bad_batch_lists_get_a_message_and_no_download(client, login, make_user, query, db):
+@pytest.mark.parametrize(("query", "message"), [
+    ("", "Choose at least one nomination"), ("ids=abc", "not valid"), ("ids=0", "not valid"),
+    ("ids=99999999999999999999", "not valid"), ("&".join(["ids=1"] * 101), "at most 100 nominations"),
+    ("ids=1%00", None)])  # a NUL is refused for every page (400)
+def test_bad_batch_lists_get_a_message_and_no_download(client, login, make_user, query, message, db):
     login(make_user(Role.COORDINATOR))
     for path in ("/packages/batch", "/packages/batch.zip"):
         response = client.get(f"{path}?{query}", follow_redirects=True)
-        assert response.status_code in (200, 400)
         assert response.mimetype == "text/html"
+        if message is None:
+            assert response.status_code == 400
+        else:
+            assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded")) is None
 
 
