@@ -58,12 +58,14 @@ def finish(response):
 
 @bp.errorhandler(ApiError)
 def api_error(exc: ApiError):
+    """A refusal of ours, as JSON."""
     db.session.rollback()
     return from_api_error(exc)
 
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
+    """An HTTP error raised in a view (abort), as JSON."""
     db.session.rollback()
     return from_http_error(exc.code or 500, exc)
 
@@ -84,6 +86,7 @@ def require_in_scope(institution_id: int | None) -> None:
 
 
 def get_or_404(model, object_id: int):
+    """The object by id, or 404."""
     found = db.session.get(model, object_id)
     if found is None:
         raise ApiError(404, _("Not found, or not in your scope."))
@@ -106,6 +109,7 @@ def query_args() -> dict[str, str]:
 
 
 def int_arg(args: dict[str, str], name: str, default: int | None, low: int, high: int) -> int | None:
+    """A whole-number query parameter within bounds (422 otherwise)."""
     value = args.get(name, "").strip()
     if not value:
         return default
@@ -115,6 +119,7 @@ def int_arg(args: dict[str, str], name: str, default: int | None, low: int, high
 
 
 def date_arg(args: dict[str, str], name: str) -> date | None:
+    """A date query parameter (422 when unreadable or implausible)."""
     value = args.get(name, "").strip()
     if not value:
         return None
@@ -128,6 +133,7 @@ def date_arg(args: dict[str, str], name: str) -> date | None:
 
 
 def choice_arg(args: dict[str, str], name: str, choices) -> str:
+    """A query parameter that must be one of the choices (empty = not given)."""
     value = args.get(name, "").strip()
     if value and value not in choices:
         raise ApiError(422, fields={name: _("Choose one of: %(values)s.", values=", ".join(choices))})
@@ -135,6 +141,7 @@ def choice_arg(args: dict[str, str], name: str, choices) -> str:
 
 
 def bool_arg(args: dict[str, str], name: str) -> bool:
+    """A true/false query parameter."""
     value = args.get(name, "").strip().lower()
     if value not in ("", "true", "false"):
         raise ApiError(422, fields={name: _("Give true or false.")})
@@ -171,6 +178,7 @@ def _has_nul(value) -> bool:
 
 
 def page_args(args: dict[str, str], default_per_page: int) -> tuple[int, int]:
+    """(page, per_page) from the query string."""
     page = int_arg(args, "page", 1, 1, 1_000_000)
     per_page = int_arg(args, "per_page", default_per_page, 1, MAX_PER_PAGE)
     return page, per_page

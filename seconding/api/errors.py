@@ -58,6 +58,7 @@ def error_response(status: int, message: str | None = None, *, code: str | None 
 
 
 def from_api_error(exc: ApiError) -> Response:
+    """The JSON answer of an ApiError."""
     return error_response(exc.status, exc.message, code=exc.code, fields=exc.fields)
 
 

@@ -37,6 +37,7 @@ FIELD_NAMES = {"institution_id": "institution", "primary_expertise": "expertise"
 
 @bp.get("/experts")
 def list_experts():
+    """The experts in scope, filtered, sorted and paged as on the list page."""
     require_personal()
     args = query_args()
     form, filters = filter_form()
@@ -59,6 +60,7 @@ def list_experts():
 
 @bp.get("/experts/<int:expert_id>", endpoint="get_expert")
 def get_expert_json(expert_id: int):
+    """One expert in scope, with everything the form holds."""
     require_personal()
     query_args()
     expert = get_expert(expert_id)
@@ -133,6 +135,7 @@ def _refused(exc: ExpertError) -> ApiError:
 
 @bp.post("/experts", endpoint="create_expert")
 def create_expert_json():
+    """Create an expert through the expert form's validation."""
     require_personal()
     query_args()
     data = _validated(json_body("ExpertInput"))
@@ -146,6 +149,7 @@ def create_expert_json():
 
 @bp.put("/experts/<int:expert_id>", endpoint="update_expert")
 def update_expert_json(expert_id: int):
+    """Replace an expert's data, if `version` is still the current one."""
     require_personal()
     query_args()
     expert = get_expert(expert_id)
@@ -161,6 +165,7 @@ def update_expert_json(expert_id: int):
 
 @bp.get("/experts/<int:expert_id>/matches")
 def expert_matches(expert_id: int):
+    """Open positions for one expert in scope (SPEC §6 JSON)."""
     require_personal()
     args = query_args()
     expert = get_expert(expert_id)

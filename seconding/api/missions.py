@@ -37,6 +37,7 @@ def _position_query():
 
 @bp.get("/cfcs")
 def list_cfcs():
+    """Every call for contributions, soonest national deadline first."""
     args = query_args()
     status = choice_arg(args, "status", CfcStatus.values())
     rows = db.session.execute(queries.cfcs(status=status)).all()
@@ -45,6 +46,7 @@ def list_cfcs():
 
 @bp.get("/cfcs/<int:cfc_id>")
 def get_cfc(cfc_id: int):
+    """A call with its positions."""
     query_args()
     cfc = get_or_404(Cfc, cfc_id)
     positions = db.session.scalars(_position_query().where(Position.cfc_id == cfc.id)
@@ -55,6 +57,7 @@ def get_cfc(cfc_id: int):
 
 @bp.get("/positions")
 def list_positions():
+    """Positions of the open calls, or of one call."""
     args = query_args()
     cfc_id = int_arg(args, "cfc_id", None, 1, MAX_ID)
     page, per_page = page_args(args, 100)
@@ -67,12 +70,14 @@ def list_positions():
 
 @bp.get("/positions/<int:position_id>")
 def get_position(position_id: int):
+    """One position with its requirements."""
     query_args()
     return position_json(get_or_404(Position, position_id))
 
 
 @bp.get("/positions/<int:position_id>/matches")
 def position_matches(position_id: int):
+    """Experts in the reader's scope ranked for a position (SPEC §6 JSON)."""
     require_personal()
     args = query_args()
     position = get_or_404(Position, position_id)

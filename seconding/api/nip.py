@@ -13,6 +13,7 @@ from seconding.nip.compliance import FLAGS, flags
 
 @bp.get("/nip/actions")
 def list_nip_actions():
+    """NIP actions with their compliance flags, filtered."""
     args = query_args()
     status = choice_arg(args, "status", NipStatus.values())
     flag = choice_arg(args, "flag", FLAGS)
@@ -27,6 +28,7 @@ def list_nip_actions():
 
 @bp.get("/nip/actions/<int:action_id>")
 def get_nip_action(action_id: int):
+    """One NIP action with its progress updates."""
     query_args()
     action = get_or_404(NipAction, action_id)
     return nip_action_json(action, flags(action, today_in_warsaw(), queries.thresholds()), updates=True)

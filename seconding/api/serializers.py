@@ -9,6 +9,7 @@ from seconding.models.nominations import Nomination
 
 
 def day(value: date | None) -> str | None:
+    """A date as YYYY-MM-DD."""
     return value.isoformat() if value else None
 
 
@@ -24,7 +25,8 @@ def _languages(pairs) -> list[dict]:
 def expert_summary(row: ListRow) -> dict:
     """One row of the expert list (the list page's columns)."""
     e = row.expert
-    languages = [dict(zip(("code", "level"), item.split(" ", 1))) for item in row.languages.split(", ") if item]
+    languages = [dict(zip(("code", "level"), item.split(" ", 1)))
+                 for item in sorted(row.languages.split(", ")) if item]
     return {"id": e.id, "institution": row.institution_code, "external_id": e.external_id,
             "given_name": e.given_name, "family_name": e.family_name, "sex": e.sex.value,
             "pool_status": e.pool_status.value, "experience_years": e.experience_years, "languages": languages,
@@ -54,6 +56,7 @@ def expert_detail(e: Expert) -> dict:
 
 
 def cfc_json(cfc: Cfc, positions: int, posts: int) -> dict:
+    """A call with its counts of positions and posts."""
     return {"id": cfc.id, "reference": cfc.reference, "mission": cfc.mission.acronym, "kind": cfc.kind.value,
             "published_on": day(cfc.published_on), "eeas_deadline": moment(cfc.eeas_deadline),
             "national_deadline": moment(cfc.national_deadline), "status": cfc.status.value,
@@ -61,6 +64,7 @@ def cfc_json(cfc: Cfc, positions: int, posts: int) -> dict:
 
 
 def position_json(p: Position) -> dict:
+    """A position with its requirements."""
     return {
         "id": p.id, "cfc_id": p.cfc_id, "cfc_ref": p.cfc.reference, "mission": p.cfc.mission.acronym,
         "reference": p.reference, "title": p.title, "location": p.location, "regime": p.regime.value,
@@ -78,6 +82,7 @@ def _expert_ref(e: Expert) -> dict:
 
 
 def nomination_json(n: Nomination, allowed: list[str], *, history: bool = False) -> dict:
+    """A nomination, the actions the reader may take, and optionally its history."""
     body = {
         "id": n.id, "status": n.status.value, "expert": _expert_ref(n.expert),
         "position": {"id": n.position.id, "reference": n.position.reference, "cfc_ref": n.position.cfc.reference,
@@ -93,6 +98,7 @@ def nomination_json(n: Nomination, allowed: list[str], *, history: bool = False)
 
 
 def deployment_json(d: Deployment) -> dict:
+    """A tour with its extensions."""
     position = d.position
     return {
         "id": d.id, "status": d.status.value, "expert": _expert_ref(d.expert), "mission": d.mission.acronym,
@@ -107,6 +113,7 @@ def deployment_json(d: Deployment) -> dict:
 
 
 def nip_action_json(a: NipAction, flags: tuple[str, ...], *, updates: bool = False) -> dict:
+    """An NIP action with its flags, and optionally its progress updates."""
     body = {
         "id": a.id, "code": a.code, "title": a.title, "description": a.description, "lead": a.lead.code,
         "partners": [p.code for p in a.partners], "commitments": [c.label for c in a.commitments],

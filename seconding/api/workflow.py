@@ -49,6 +49,7 @@ def _json(nomination: Nomination, *, history: bool = True) -> dict:
 
 @bp.get("/nominations")
 def list_nominations():
+    """Nominations in scope, as on the board."""
     require_personal()
     args = query_args()
     status = choice_arg(args, "status", NominationStatus.values())
@@ -63,6 +64,7 @@ def list_nominations():
 
 @bp.get("/nominations/<int:nomination_id>")
 def get_nomination(nomination_id: int):
+    """One nomination in scope, with its history."""
     require_personal()
     query_args()
     nomination = _nomination(nomination_id)
@@ -82,6 +84,7 @@ def _day(body: dict, name: str) -> date | None:
 
 @bp.post("/nominations")
 def create_nomination():
+    """A draft nomination of an expert in scope."""
     require_personal()
     query_args()
     body = json_body("NominationInput")
@@ -105,6 +108,7 @@ def create_nomination():
 
 @bp.post("/nominations/<int:nomination_id>/transitions")
 def transition_nomination(nomination_id: int):
+    """One action of the workflow table on a nomination."""
     require_personal()
     query_args()
     nomination = _nomination(nomination_id)
@@ -132,6 +136,7 @@ def transition_nomination(nomination_id: int):
 
 @bp.get("/deployments")
 def list_deployments():
+    """Tours in scope, latest end first."""
     require_personal()
     args = query_args()
     status = choice_arg(args, "status", DeploymentStatus.values())
@@ -155,6 +160,7 @@ def list_deployments():
 
 @bp.get("/deployments/<int:deployment_id>")
 def get_deployment(deployment_id: int):
+    """One tour in scope, with its extensions."""
     require_personal()
     query_args()
     deployment = get_or_404(Deployment, deployment_id)
