@@ -13,6 +13,20 @@ from seconding.models.api_tokens import ApiToken
 from tests.fixtures_api import *  # noqa: F403
 
 SECRET = re.compile(r'<code id="new-token" class="app-token">(sec_[A-Za-z0-9_-]+)</code>')
+ONCE = re.compile(r'name="token-once" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="token-csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _token_form(client, name: str, expires: str = "90") -> dict:
+    """The token form as the account page serves it: its CSRF token and one-time mark (a page view renews it)."""
+    page = client.get("/account").get_data(as_text=True)
+    return {"token-name": name, "token-expires": expires, "token-once": ONCE.search(page).group(1),
+            "csrf_token": CSRF.search(page).group(1)}
+
+
+def _create(client, name: str, expires: str = "90"):
+    # Not post_form: it fetches a CSRF token from the account page, which would renew the one-time mark.
+    return client.post("/account/tokens", data=_token_form(client, name, expires))
 
 
 def _events(db, action: str) -> list[AuditEvent]:
@@ -21,7 +35,7 @@ def _events(db, action: str) -> list[AuditEvent]:
 
 def test_a_token_made_on_the_account_page_is_shown_once_and_stored_hashed(client, login, make_user, db, api_as):
     user = login(make_user(Role.HR_OFFICER, "POLICE"))
-    page = client.post_form("/account/tokens", {"token-name": "Police HR system", "token-expires": "90"})
+    page = _create(client, "Police HR system")
     assert page.status_code == 200
     secret = SECRET.search(page.get_data(as_text=True)).group(1)
     stored = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
@@ -42,10 +56,20 @@ def test_a_token_made_on_the_account_page_is_shown_once_and_stored_hashed(client
 
 def test_a_token_without_a_name_is_refused_with_a_message(client, login, make_user, db):
     login(make_user(Role.COORDINATOR))
-    page = client.post_form("/account/tokens", {"token-name": "  ", "token-expires": "30"})
+    page = _create(client, "  ", "30")
     assert page.status_code == 200
     assert "There is a problem" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
+
+
+def test_sending_the_token_form_again_makes_no_second_token(client, login, make_user, db):
+    """A reload of the answer page sends the same form again: no second token, and the user is told."""
+    login(make_user(Role.COORDINATOR))
+    form = _token_form(client, "Ministry tool", "30")
+    assert SECRET.search(client.post("/account/tokens", data=form).get_data(as_text=True))
+    again = client.post("/account/tokens", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "This form was sent already" in again and not SECRET.search(again)
+    assert db.session.scalar(select(func.count(ApiToken.id))) == 1
 
 
 def test_revoked_expired_and_inactive_tokens_answer_401(client, login, make_user, api_as, db):

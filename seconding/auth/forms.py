@@ -1,7 +1,7 @@
 """Sign-in and account forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 
@@ -37,6 +37,7 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), description=_l("What it is for, e.g. “Police HR system”."),
                        validators=[DataRequired(), Length(max=100)])
     expires = SelectField(_l("Expires after"), choices=TOKEN_EXPIRY_CHOICES, default="90")
+    once = HiddenField()
 
 
 class RevokeTokenForm(FlaskForm):

@@ -1,4 +1,5 @@
 """Sign-in, sign-out and the user's own account."""
+import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,6 +14,7 @@ from seconding.db import utcnow
 from seconding.extensions import db
 
 bp = Blueprint("auth", __name__)
+TOKEN_FORM_MARK = "api_token_form"
 
 
 def _safe_next(target: str | None) -> str:
@@ -78,6 +80,8 @@ def _account_page(**forms):
     forms.setdefault("password_form", PasswordForm(prefix="pw", formdata=None))
     forms.setdefault("prefs_form", PreferencesForm(prefix="pref", formdata=None, obj=current_user))
     forms.setdefault("token_form", TokenForm(prefix="token", formdata=None))
+    # A one-time mark of this page's token form: sending the same form again (a reload) makes no second token.
+    forms["token_form"].once.data = session[TOKEN_FORM_MARK] = secrets.token_urlsafe(16)
     return render_template("auth/account.html", tokens=db.session.scalars(tokens.user_tokens(current_user)).all(),
                            revoke_form=RevokeTokenForm(formdata=None), now=utcnow(), **forms)
 
@@ -89,6 +93,10 @@ def create_token():
     form = TokenForm(prefix="token")
     if not form.validate_on_submit():
         return _account_page(token_form=form)
+    if not form.once.data or form.once.data != session.pop(TOKEN_FORM_MARK, None):
+        flash(_("This form was sent already, or comes from an older page: no token was made. Your tokens are "
+                "listed below."), "warning")
+        return redirect(url_for("auth.account"))
     days = None if form.expires.data == "never" else int(form.expires.data)
     token, secret = tokens.create_token(current_user, form.name.data, days)
     db.session.commit()
