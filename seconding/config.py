@@ -64,6 +64,10 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
+        "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 20),
+        "LOGIN_ADDRESS_WINDOW_MINUTES": _int("LOGIN_ADDRESS_WINDOW_MINUTES", 15),
+        "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 12),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "TRAINING_EXPIRING_DAYS": _int("TRAINING_EXPIRING_DAYS", 90),
         "HEAT_VALIDITY_MONTHS": _int("HEAT_VALIDITY_MONTHS", 36),
         "MAX_ACTIVE_NOMINATIONS_PER_CFC": _int("MAX_ACTIVE_NOMINATIONS_PER_CFC", 3),
@@ -83,8 +87,9 @@ def finish(config: dict) -> None:
     if config.get("PROFILE_CONFIRM_MONTHS", 6) < 1:
         raise ConfigError("PROFILE_CONFIRM_MONTHS must be a whole number of months, at least 1")
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's own defaults are already in the config (SameSite None): set ours unless a caller chose one.
+    config["SESSION_COOKIE_HTTPONLY"] = config.get("SESSION_COOKIE_HTTPONLY") is not False
+    config["SESSION_COOKIE_SAMESITE"] = config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw")

@@ -49,10 +49,13 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(session_id: str):
+        # "<id>.<epoch>": a session of an earlier epoch (before a sign-out or password change) is over.
+        user_id, _dot, epoch = session_id.partition(".")
+        if not (user_id.isdigit() and epoch.isdigit()) or int(user_id) > MAX_ID:
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_epoch == int(epoch) else None
 
 
 # One blueprint per area, each in `<module>.bp`.
@@ -72,6 +75,7 @@ BLUEPRINTS = (
     "seconding.deployments.views",
     "seconding.nip.views",
     "seconding.digest.views",
+    "seconding.reports.views",
     "seconding.api.views",
 )
 
@@ -82,6 +86,16 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their X-Forwarded-*
+    headers (sign-in throttling per address, HSTS and secure cookies need the real ones)."""
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -135,12 +149,20 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _format_number(value) -> str:
+    """A count or a share in the user's locale (Polish: 1 234,5)."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="#,##0.#")
+
+
 def register_hooks(app: Flask) -> None:
     from seconding.admin.forms import ROLE_LABELS
     from seconding.labels import STATUS_LABELS
 
     app.jinja_env.globals["STATUS_LABELS"] = STATUS_LABELS
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.filters["number"] = _format_number
 
     @app.before_request
     def refuse_nul_characters():
@@ -164,6 +186,8 @@ def register_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:  # behind TLS (directly, or through a trusted proxy's X-Forwarded-Proto)
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

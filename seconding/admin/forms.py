@@ -1,7 +1,7 @@
 """Forms for users (admin)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from seconding.models import Role
@@ -20,6 +20,7 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     institution_id = SelectField(_l("Institution"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
+    version = HiddenField()
     password = PasswordField(
         _l("Password"),
         description=_l("At least 12 characters. Leave empty to keep the current one."),

@@ -13,6 +13,14 @@ class UserError(ValueError):
     """A user cannot be created or changed as asked; the message says why."""
 
 
+class PasswordError(UserError):
+    """The new password does not meet the password policy."""
+
+
+class StaleUserError(UserError):
+    """The form was opened before someone else changed the user."""
+
+
 def create_user(*, email: str, name: str, role: str, institution: Institution, password: str | None = None,
                 active: bool = True) -> tuple[User, str]:
     """Create a user; returns the user and the password (generated when not given)."""
@@ -24,6 +32,8 @@ def create_user(*, email: str, name: str, role: str, institution: Institution, p
     except ValueError as exc:
         raise UserError(_("Unknown role “%(role)s”; use one of %(roles)s.", role=role,
                           roles=", ".join(Role.values()))) from exc
+    if password:
+        _check_password(password, address, name)
     password = password or secrets.token_urlsafe(12)
     user = User(email=address, name=name.strip(), role=role_value, institution=institution, active=active,
                 locale="en", digest_opt_in=True, failed_logins=0)
@@ -35,9 +45,21 @@ def create_user(*, email: str, name: str, role: str, institution: Institution, p
     return user, password
 
 
+def _check_password(password: str, email: str, name: str) -> None:
+    from seconding.auth.services import password_problem
+
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise PasswordError(problem)
+
+
 def update_user(user: User, *, email: str, name: str, role: str, institution: Institution, active: bool,
-                password: str | None) -> None:
-    """Change a user's details; a new password is set only when given."""
+                password: str | None, version: int | None = None) -> None:
+    """Change a user's details; a new password is set only when given. A form opened at another version (someone
+    changed the user meanwhile) changes nothing. A new password or deactivation ends the user's sessions."""
+    if version is not None and version != user.version:
+        raise StaleUserError(_("Someone else changed this user in the meantime. Nothing was changed; the form shows "
+                          "the current details."))
     address = User.normalise_email(email)
     other = db.session.scalar(select(User.id).where(User.email == address, User.id != user.id))
     if other is not None:
@@ -49,8 +71,11 @@ def update_user(user: User, *, email: str, name: str, role: str, institution: In
             changes.append(field)
             setattr(user, field, value)
     if password:
+        _check_password(password, address, name)
         user.set_password(password)
         changes.append("password")
+    if "password" in changes or "active" in changes and not active:
+        user.end_sessions()
     db.session.flush()
     if changes:
         record("user_updated", object_type="user", object_id=user.id, institution_id=institution.id,

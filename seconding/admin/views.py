@@ -6,8 +6,9 @@ from sqlalchemy.orm import joinedload
 
 from seconding.access import roles_required
 from seconding.admin.forms import ROLE_LABELS, UserForm
-from seconding.admin.services import UserError, create_user, update_user
+from seconding.admin.services import PasswordError, StaleUserError, UserError, create_user, update_user
 from seconding.extensions import db
+from seconding.formtools import form_version
 from seconding.models import Institution, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -38,6 +39,9 @@ def new_user():
                 create_user(email=form.email.data, name=form.name.data, role=form.role.data,
                             institution=db.session.get(Institution, form.institution_id.data),
                             password=form.password.data, active=form.active.data)
+            except PasswordError as exc:
+                db.session.rollback()
+                form.password.errors.append(str(exc))
             except UserError as exc:
                 db.session.rollback()
                 form.email.errors.append(str(exc))
@@ -58,7 +62,16 @@ def edit_user(user_id: int):
         try:
             update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
                         institution=db.session.get(Institution, form.institution_id.data),
-                        active=form.active.data, password=form.password.data or None)
+                        active=form.active.data, password=form.password.data or None,
+                        version=form_version(form.version.data))
+        except StaleUserError as exc:
+            db.session.rollback()
+            form = UserForm(obj=user, formdata=None)  # the current details, to redo the change on
+            form.institution_id.choices = _institution_choices()
+            form.email.errors = [str(exc)]
+        except PasswordError as exc:
+            db.session.rollback()
+            form.password.errors.append(str(exc))
         except UserError as exc:
             db.session.rollback()
             form.email.errors.append(str(exc))

@@ -1,4 +1,5 @@
 """Writing the audit log; every service that changes state calls `record`."""
+from flask import has_request_context, request
 from flask_login import current_user
 
 from seconding.extensions import db
@@ -26,6 +27,7 @@ def record(
         object_id="" if object_id is None else str(object_id),
         summary=summary,
         institution_id=institution_id,
+        address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
     db.session.flush()

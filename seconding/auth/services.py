@@ -2,17 +2,33 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.extensions import db
-from seconding.models import User
+from seconding.models import AuditEvent, User
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user if the e-mail and password are right and the account may sign in; audits failures."""
+def address_throttled(client_address: str | None) -> bool:
+    """Whether too many sign-ins failed from this network address lately (guessing across many accounts)."""
+    if not client_address:
+        return False
+    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"])
+    failures = db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "sign_in_failed", AuditEvent.address == client_address, AuditEvent.at >= since))
+    return failures >= current_app.config["LOGIN_ADDRESS_MAX_FAILURES"]
+
+
+def authenticate(email: str, password: str, client_address: str | None = None) -> User | None:
+    """The user if the e-mail and password are right and the account may sign in; audits failures. An address
+    with too many recent failures is refused without the password being tried."""
     address = User.normalise_email(email)
+    if address_throttled(client_address):
+        record("sign_in_throttled", object_type="user", summary="too many failures from this address",
+               actor_label=address)
+        return None
     user = db.session.scalar(select(User).where(User.email == address))
     now = utcnow()
     if user is None:
@@ -44,10 +60,24 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def password_problem(password: str, *, email: str, name: str = "") -> str | None:
+    """Why a new password is refused (length, or built from the person's e-mail or name), or None."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return _("The password must have at least %(n)d characters.", n=minimum)
+    folded = password.casefold()
+    local_part = email.split("@")[0].casefold()
+    words = [email.casefold(), local_part, *[w for w in name.casefold().split() if len(w) >= 4]]
+    if any(word and word in folded for word in words) or len(set(folded)) < 4:
+        return _("The password must not contain your e-mail address or name, nor repeat a few characters.")
+    return None
+
+
 def change_password(user: User, current: str, new: str) -> bool:
-    """Change the password if the current one is right."""
+    """Change the password if the current one is right; every other session of the user ends."""
     if not user.check_password(current):
         return False
     user.set_password(new)
+    user.end_sessions()
     record("password_changed", object_type="user", object_id=user.id, institution_id=user.institution_id)
     return True

@@ -30,7 +30,7 @@ def sign_in():
         return redirect(url_for("main.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         db.session.commit()
         if user is not None:
             session.clear()
@@ -45,6 +45,7 @@ def sign_in():
 @login_required
 def sign_out():
     record("sign_out", object_type="user", object_id=current_user.id, institution_id=current_user.institution_id)
+    current_user.end_sessions()  # a copy of this session's cookie is worthless from now on
     db.session.commit()
     logout_user()
     session.clear()
@@ -58,11 +59,18 @@ def account():
     password_form = PasswordForm(prefix="pw")
     prefs_form = PreferencesForm(prefix="pref", obj=current_user)
     if "pw-submit" in request.form and password_form.validate_on_submit():
-        if services.change_password(current_user, password_form.current_password.data, password_form.new_password.data):
+        problem = services.password_problem(password_form.new_password.data, email=current_user.email,
+                                            name=current_user.name)
+        if not current_user.check_password(password_form.current_password.data):
+            password_form.current_password.errors.append(_("The current password is wrong."))
+        elif problem:
+            password_form.new_password.errors.append(problem)
+        elif services.change_password(current_user, password_form.current_password.data,
+                                      password_form.new_password.data):
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on; every other one ended
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
-        password_form.current_password.errors.append(_("The current password is wrong."))
     elif "pref-submit" in request.form and prefs_form.validate_on_submit():
         current_user.locale = prefs_form.locale.data
         current_user.digest_opt_in = prefs_form.digest_opt_in.data

@@ -24,6 +24,8 @@ class AuditEvent(db.Model):
     # The institution the object belongs to: decides who may read the event (scope).
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The client's address (sign-in throttling per address reads it).
+    address: Mapped[str | None] = mapped_column(String(45), index=True)
 
     actor: Mapped[User | None] = relationship()
     institution: Mapped[Institution | None] = relationship()

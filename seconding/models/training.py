@@ -18,6 +18,9 @@ class Course(db.Model):
     provider: Mapped[str] = mapped_column(String(200), default="")
     validity_months: Mapped[int | None] = mapped_column(Integer)  # None: does not expire
     mandatory: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class TrainingRecord(db.Model):

@@ -29,8 +29,23 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Part of the id kept in the session cookie: moving it on sign-out or a password change ends every session
+    # of the user, also copies of the cookie (a signed cookie cannot be revoked otherwise).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Optimistic locking of the admin's user form.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     institution: Mapped[Institution] = relationship()
+
+    def get_id(self) -> str:
+        """The session's user id: the row id and the session epoch."""
+        return f"{self.id}.{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session of this user (sign-out, password change)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @staticmethod
     def normalise_email(email: str) -> str:

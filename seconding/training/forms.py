@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from seconding.missions.forms import Plausible
@@ -28,6 +28,7 @@ class CourseForm(FlaskForm):
     validity_months = IntegerField(_l("Validity in months"), description=_l("Leave empty when it does not expire."),
                                    validators=[Optional(), NumberRange(min=1, max=240)])
     mandatory = BooleanField(_l("Mandatory before deployment"))
+    version = HiddenField()
 
 
 class TrainingRecordForm(FlaskForm):

@@ -13,6 +13,7 @@ from seconding.audit.services import record
 from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
+from seconding.formtools import form_version
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
@@ -164,6 +165,10 @@ def course_form(course_id: int | None = None):
         clash = db.session.scalar(select(Course.id).where(Course.code == code, Course.id != (course_id or 0)))
         if clash:
             form.code.errors.append(_("A course with this code exists already."))
+        elif course is not None and form_version(form.version.data) != course.version:
+            form = CourseForm(obj=course, formdata=None)  # the current values, to redo the change on
+            form.code.errors = [_("Someone else changed this course in the meantime. Nothing was changed; the "
+                                  "form shows the current values.")]
         else:
             course = course or Course()
             db.session.add(course)

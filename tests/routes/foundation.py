@@ -16,5 +16,6 @@ ROUTES = {
                                     "password": "a long password 1"}),
     "admin.edit_user": (("GET", "POST"), ADMIN, lambda ctx: {"user_id": ctx["target"].id},
                         lambda ctx: {"email": ctx["target"].email, "name": "Renamed", "role": "admin",
-                                     "institution_id": ctx["institutions"]["MFA"].id, "active": "y"}),
+                                     "institution_id": ctx["institutions"]["MFA"].id, "active": "y",
+                                     "version": str(ctx["target"].version)}),
 }
