@@ -143,6 +143,10 @@ def test_nominations_are_made_and_moved_through_the_workflow(api_as, world, db):
     assert wrong.status_code == 422 and wrong.get_json()["error"]["code"] == "refused"
     reason = coordinator.post(url, json={"action": "reject", "version": version})
     assert reason.status_code == 422  # a rejection needs its reason
+    for day in ("2026-02-30", "1900-01-01"):
+        odd = coordinator.post(url, json={"action": "forward", "version": version, "forwarded_on": day,
+                                          "goalkeeper_ref": "GK-1"})
+        assert odd.status_code == 422 and "forwarded_on" in odd.get_json()["error"]["fields"]
     assert snapshot() == before
     endorsed = coordinator.post(url, json={"action": "endorse", "version": version})
     assert endorsed.status_code == 200 and endorsed.get_json()["status"] == "endorsed"

@@ -26,6 +26,7 @@ from seconding.api.base import (
 )
 from seconding.api.serializers import deployment_json, nomination_json
 from seconding.extensions import db
+from seconding.missions.deadlines import in_range
 from seconding.models import Expert, Position
 from seconding.models.deployments import Deployment
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
@@ -73,13 +74,17 @@ def get_nomination(nomination_id: int):
 
 
 def _day(body: dict, name: str) -> date | None:
-    """A date field of the body (its format is checked by the schema; here whether it exists)."""
+    """A date field of the body (its format is checked by the schema; here whether it exists and is plausible, as
+    the page's forms ask)."""
     if not body.get(name):
         return None
     try:
-        return date.fromisoformat(body[name])
+        day = date.fromisoformat(body[name])
     except ValueError:
         raise ApiError(422, fields={name: _("Not a valid date.")}) from None
+    if not in_range(day):
+        raise ApiError(422, fields={name: _("Give a date as YYYY-MM-DD, from 2000 to 2099.")})
+    return day
 
 
 @bp.post("/nominations")
