@@ -130,9 +130,26 @@ def date_of_birth(value: str, lookups: Lookups) -> date:
     return born
 
 
+# Plain ASCII addresses (jan.kowalski@policja.gov.pl), a subset of what email_validator accepts (a property test
+# checks it): these skip the full check (IDNA, quoting; a third of the time of importing 50,000 rows).
+PLAIN_EMAIL_RE = re.compile(r"[A-Za-z0-9_%+-]{1,64}(?:\.[A-Za-z0-9_%+-]{1,64})*@"
+                            r"(?:[A-Za-z0-9]{1,63}(?:-[A-Za-z0-9]{1,62})*\.)+([A-Za-z]{2,63})")
+SPECIAL_USE_DOMAINS = frozenset(("arpa", "invalid", "local", "localhost", "onion", "test"))
+
+
+def plain_email(value: str) -> bool:
+    """The address is a plain one that the full check would accept as it is."""
+    match = PLAIN_EMAIL_RE.fullmatch(value)
+    return (match is not None and len(value) <= 254 and len(value.partition("@")[0]) <= 64
+            and match.group(1).lower() not in
+            SPECIAL_USE_DOMAINS and all(len(label) <= 63 for label in value.rpartition("@")[2].split(".")))
+
+
 def email(value: str, lookups: Lookups) -> str:
     if len(value) > 254:
         raise CellError(_l("Too long: at most %(n)s characters (this has %(m)s).", n=254, m=len(value)))
+    if plain_email(value):
+        return value
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:
