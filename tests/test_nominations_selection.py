@@ -77,10 +77,12 @@ def test_database_allows_one_active_deployment_per_expert(make_expert, db):
     mission = db.session.scalar(select(Mission).where(Mission.acronym == "EUMA"))
     for status in (DeploymentStatus.COMPLETED, DeploymentStatus.PLANNED):  # a past tour does not count
         db.session.add(Deployment(expert=expert, mission=mission, status=status, planned_start=date(2026, 1, 1),
+                                  actual_start=date(2026, 1, 1) if status == DeploymentStatus.COMPLETED else None,
                                   end_date=date(2026, 12, 1)))
     db.session.commit()
     db.session.add(Deployment(expert=expert, mission=mission, status=DeploymentStatus.DEPLOYED,
-                              planned_start=date(2027, 1, 1), end_date=date(2027, 12, 1)))
+                              planned_start=date(2027, 1, 1), actual_start=date(2027, 1, 1),
+                              end_date=date(2027, 12, 1)))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()

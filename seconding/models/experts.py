@@ -135,6 +135,7 @@ class MissionHistory(db.Model):
     """An earlier mission entered by hand (tours tracked by the app come from deployments)."""
 
     __tablename__ = "mission_history"
+    __table_args__ = (CheckConstraint('"end" IS NULL OR start IS NULL OR "end" >= start', name="end_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)

@@ -1,7 +1,7 @@
 """Courses and training records."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seconding.db import UTCDateTime, utcnow
@@ -11,6 +11,7 @@ from seconding.models.experts import Expert
 
 class Course(db.Model):
     __tablename__ = "courses"
+    __table_args__ = (CheckConstraint("validity_months IS NULL OR validity_months >= 1", name="validity_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -29,6 +30,7 @@ class TrainingRecord(db.Model):
         UniqueConstraint("expert_id", "course_id", "completed_on"),
         # Serves the training-status filters: one index lookup per expert and course.
         Index("ix_training_records_validity", "expert_id", "course_id", "expires_on"),
+        CheckConstraint("expires_on IS NULL OR expires_on >= completed_on", name="expires_after_completion"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
