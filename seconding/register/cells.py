@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -67,16 +68,24 @@ class Lookups:
                    codes_by_id={i: c for c, i in institutions.items()})
 
 
+SEPARATORS_RE = re.compile(r"[\s\-]+")
+
+
 def _code(value: str) -> str:
     """Codes forgive case and spaces or dashes between words: 'top secret' -> 'TOP_SECRET'."""
-    return re.sub(r"[\s\-]+", "_", value.strip()).upper()
+    return SEPARATORS_RE.sub("_", value.strip()).upper()
+
+
+@cache
+def _members(enum_cls) -> dict:
+    """An enum's members by upper-case value (looked up for every cell of an import)."""
+    return {member.value.upper(): member for member in enum_cls}
 
 
 def _choice(value: str, enum_cls, label: str):
-    code = _code(value)
-    for member in enum_cls:
-        if member.value.upper() == code:
-            return member
+    member = _members(enum_cls).get(_code(value))
+    if member is not None:
+        return member
     allowed = ", ".join(m.value for m in enum_cls)
     raise CellError(_l("Unknown %(what)s %(value)s; use one of: %(allowed)s.", what=label, value=repr(value),
                        allowed=allowed))
@@ -199,9 +208,9 @@ def languages(value: str, lookups: Lookups) -> list[tuple[str, CefrLevel]]:
 
 
 def _level(value: str) -> CefrLevel:
-    for member in CefrLevel:
-        if member.value.upper() == value.upper():
-            return member
+    member = _members(CefrLevel).get(value.upper())
+    if member is not None:
+        return member
     raise CellError(_l("Unknown language level %(value)s; use A1, A2, B1, B2, C1, C2 or native.",
                        value=repr(value)))
 
