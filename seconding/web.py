@@ -1,10 +1,11 @@
 """Wiring of the web side: extensions, blueprints, error pages, security headers, locale."""
 from itertools import chain
 
-from flask import Flask, abort, has_request_context, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.routing import IntegerConverter
 
 from seconding.api.errors import from_http_error, is_api_path
@@ -16,7 +17,7 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer; ids beyond it cannot exist
 def _select_locale() -> str:
     if not has_request_context():  # commands and the scheduler speak English
         return "en"
-    if current_user and current_user.is_authenticated and current_user.locale:
+    if not g.get("database_down") and current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return request.accept_languages.best_match(["en", "pl"]) or "en"
 
@@ -115,6 +116,8 @@ def register_errors(app: Flask) -> None:
         413: lambda: _("The file is too large. The largest upload allowed is %(mb)s MB.",
                        mb=app.config["MAX_UPLOAD_MB"]),
         500: lambda: _("Something went wrong on our side. Nothing was changed; please try again."),
+        503: lambda: _("The database cannot be reached right now. Nothing was changed; please try again in a few "
+                       "minutes. If this goes on, tell the application's administrator."),
     }
 
     def render(code: int, exc: Exception | None = None):
@@ -131,6 +134,22 @@ def register_errors(app: Flask) -> None:
             "error.html", code=400,
             message=_("The form expired or was not sent from this site. Go back, reload the page and try again."),
         ), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unreachable(exc):
+        # The page must not touch the database again (no user, no menu): see the database_down checks.
+        g.database_down = True
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: nothing to roll back
+            pass
+        app.logger.error("database unreachable: %s", exc.__class__.__name__)
+        response = render(503, exc)
+        if isinstance(response, tuple):
+            response = app.make_response(response)
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc):
@@ -188,7 +207,7 @@ def register_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:  # behind TLS (directly, or through a trusted proxy's X-Forwarded-Proto)
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and getattr(current_user, "is_authenticated", False):
+        if not g.get("database_down") and current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -198,4 +217,5 @@ def register_hooks(app: Flask) -> None:
 
         from seconding.navigation import menu_for
 
-        return {"menu": menu_for(current_user), "page_lang": str(get_locale() or "en")}
+        menu = [] if g.get("database_down") else menu_for(current_user)
+        return {"menu": menu, "page_lang": str(get_locale() or "en")}

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 API_ROOT = "/api"
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "server_error"}
+         409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "server_error",
+         503: "unavailable"}
 
 
 def _messages() -> dict[int, str]:
@@ -20,6 +21,7 @@ def _messages() -> dict[int, str]:
         415: _("Send JSON with the header Content-Type: application/json."),
         422: _("The data is not valid. Nothing was changed."),
         500: _("Something went wrong on our side. Nothing was changed; please try again."),
+        503: _("The database cannot be reached right now. Nothing was changed; please try again in a few minutes."),
     }
 
 

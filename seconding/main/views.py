@@ -22,5 +22,12 @@ def dashboard():
 
 @bp.route("/healthz")
 def healthz():
-    db.session.execute(select(1))
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        db.session.execute(select(1))
+    except DBAPIError:
+        db.session.rollback()
+        return {"status": "database unreachable"}, 503
     return {"status": "ok"}

@@ -1,0 +1,58 @@
+"""Error pages: in the app's layout and the user's language, never with internals; a database that cannot be
+reached gives a clear 503 page (JSON under /api/), not a stack trace."""
+import pytest
+
+from seconding import create_app
+from seconding.models import Role
+
+
+@pytest.fixture
+def broken_app(tmp_path):
+    """The app over a database file that cannot be opened (its folder does not exist)."""
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False,
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/folder/seconding.db"})
+
+
+def test_an_unreachable_database_gives_a_clear_page_in_the_users_language(broken_app):
+    client = broken_app.test_client()
+    for language, words in (("en", "The database cannot be reached right now"),
+                            ("pl", "Baza danych jest teraz niedostępna")):
+        response = client.post("/sign-in", data={"email": "a@example.org", "password": "x" * 12},
+                               headers={"Accept-Language": language})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+        assert words in body and 'class="usa-header' in body
+        assert "Traceback" not in body and "sqlite" not in body.lower() and "OperationalError" not in body
+    assert client.get("/healthz").status_code == 503
+    from seconding.api.tokens import SECRET_MARK
+
+    api = client.get("/api/v1/experts", headers={"Authorization": f"Bearer {SECRET_MARK}{'a' * 40}"})
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "unavailable"
+
+
+def test_a_failure_gives_the_500_page_without_internals(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals: /etc/shadow")
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "pl"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Wystąpił błąd po stronie systemu" in body and "secret internals" not in body and "Traceback" not in body
+    assert 'lang="pl"' in body and 'class="usa-header' in body
+
+
+@pytest.mark.parametrize(("url", "status", "english", "polish"), [
+    ("/no/such/page", 404, "This page does not exist", "Ta strona nie istnieje"),
+    ("/admin/users", 403, "You do not have access", "Nie masz dostępu"),
+])
+def test_404_and_403_pages_in_both_languages(client, login, make_user, db, url, status, english, polish):
+    user = login(make_user(Role.VIEWER))
+    assert english in client.get(url).get_data(as_text=True)
+    user.locale = "pl"
+    db.session.commit()
+    response = client.get(url)
+    assert response.status_code == status and polish in response.get_data(as_text=True)
+    assert 'class="usa-header' in response.get_data(as_text=True)
