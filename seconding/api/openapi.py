@@ -268,13 +268,15 @@ OPERATIONS = [
 for _operation in OPERATIONS:  # any request can be unreadable (a NUL, a body that is not JSON), or meet a fault of ours
     _operation[6].setdefault(400, None)
     _operation[6].setdefault(500, None)
+    _operation[6].setdefault(503, None)
 
 DESCRIPTIONS = {200: "OK", 201: "Created", 400: "Unreadable request (a NUL character, a body that is not JSON)",
                 401: "No token, or an unknown, revoked or expired one, or an inactive account",
                 403: "Your role may not do this (viewers see no personal data)",
                 404: "Not found, or not in your scope", 409: "Stale version: someone changed it since you read it",
                 422: "Invalid parameters or data; `fields` says which",
-                500: "A fault on our side; nothing was changed"}
+                500: "A fault on our side; nothing was changed",
+                503: "The database cannot be reached; nothing was changed, try again later"}
 
 INTRO = """Read and write the national pool with a personal API token (create one on *Your account*).
 Send it as `Authorization: Bearer <token>`. A token has its user's role and scope: an HR officer's token sees
