@@ -63,6 +63,16 @@ def test_expert_matches_are_the_clis_json(api_as, runner, world):
     assert bad.status_code == 422 and "as_of" in bad.get_json()["error"]["fields"]
 
 
+def test_the_staffing_plan_is_the_clis_json_in_the_readers_scope(api_as, runner, world):
+    cfc = world["cfc"]
+    answer = api_as(Role.ADMIN).get(f"/cfcs/{cfc.id}/plan", query={"as_of": "2030-01-15"}).get_json()
+    result = runner.invoke(args=["plan", "cfc", cfc.reference, "--as-of", "2030-01-15", "--json"])
+    assert answer == json.loads(result.output)
+    assert [a["position_ref"] for a in answer["assignments"]] == ["GEO 1"]
+    own = api_as(Role.HR_OFFICER, "BORDER_GUARD").get(f"/cfcs/{cfc.id}/plan").get_json()
+    assert {a["institution"] for a in own["assignments"]} == {"BORDER_GUARD"}
+
+
 def test_nominations_and_deployments_in_scope_with_filters(api_as, world):
     api = api_as(Role.COORDINATOR, "MIA")  # the ministry: Police and Border Guard below it
     everything = api.get("/nominations").get_json()

@@ -34,6 +34,7 @@ CASES = {
     "api.expert_matches": ("GET", lambda w, c: f"/experts/{w['experts'][c].id}/matches?all=true", None, True),
     "api.list_cfcs": ("GET", lambda w, c: "/cfcs", None, False),
     "api.get_cfc": ("GET", lambda w, c: f"/cfcs/{w['cfc'].id}", None, False),
+    "api.cfc_plan": ("GET", lambda w, c: f"/cfcs/{w['cfc'].id}/plan", None, True),
     "api.list_positions": ("GET", lambda w, c: "/positions", None, False),
     "api.get_position": ("GET", lambda w, c: f"/positions/{w['position'].id}", None, False),
     "api.position_matches": ("GET", lambda w, c: f"/positions/{w['position'].id}/matches?all=true", None, True),
@@ -48,7 +49,8 @@ CASES = {
     "api.list_nip_actions": ("GET", lambda w, c: "/nip/actions", None, False),
     "api.get_nip_action": ("GET", lambda w, c: f"/nip/actions/{w['action'].id}", None, False),
 }
-LISTS = {"api.list_experts", "api.list_nominations", "api.list_deployments", "api.position_matches"}
+LISTS = {"api.list_experts", "api.list_nominations", "api.list_deployments", "api.position_matches",
+         "api.cfc_plan"}
 
 
 def test_the_table_covers_every_documented_operation():

@@ -88,3 +88,16 @@ def position_matches(position_id: int):
                                   include_ineligible=bool_arg(args, "all"), offset=offset, limit=limit)
     audit_read(request.path)
     return results.position_match_json(match)
+
+
+@bp.get("/cfcs/<int:cfc_id>/plan")
+def cfc_plan(cfc_id: int):
+    """The optimal staffing plan of a call among the experts in the reader's scope (SPEC §6 JSON)."""
+    require_personal()
+    args = query_args()
+    cfc = get_or_404(Cfc, cfc_id)
+    as_of = date_arg(args, "as_of") or today_in_warsaw()
+    plan = results.plan_for_cfc(cfc, scope=scope_filter(current_user, Expert.institution_id), as_of=as_of)
+    audit_read(request.path)
+    return results.plan_json(plan)
+

@@ -129,6 +129,13 @@ SCHEMAS = {
             "start": DATE, "end": DATE, "status": _enum(["eligible", "gaps", "ineligible"]),
             "score": {"type": "integer", "minimum": 0, "maximum": 100},
             "blockers": {"type": "array", "items": FINDING}, "gaps": {"type": "array", "items": FINDING}})}}),
+    "CfcPlan": _object({
+        "cfc_ref": {"type": "string"}, "as_of": DATE, "total_score": {"type": "integer"},
+        "assignments": {"type": "array", "items": _object({
+            "position_ref": {"type": "string"}, "institution": {"type": "string"}, "external_id": {"type": "string"},
+            "score": {"type": "integer"}})},
+        "unfilled": {"type": "array", "items": _object({
+            "position_ref": {"type": "string"}, "missing": {"type": "integer"}, "reason": {"type": "string"}})}}),
     "Nomination": _object({
         "id": ID, "status": _enum(NominationStatus), "expert": EXPERT_REF,
         "position": _object({"id": ID, "reference": {"type": "string"}, "cfc_ref": {"type": "string"},
@@ -228,6 +235,9 @@ OPERATIONS = [
      [_query("status", _enum(CfcStatus), "open or closed")], None, {200: "CfcList", 401: None, 422: None}),
     ("get", "/cfcs/{cfc_id}", "api.get_cfc", "A call with its positions",
      [_path("cfc_id")], None, {200: "CfcDetail", 401: None, 404: None}),
+    ("get", "/cfcs/{cfc_id}/plan", "api.cfc_plan",
+     "The optimal staffing plan of a call among the experts in your scope (SPEC §6)",
+     [_path("cfc_id"), AS_OF], None, {200: "CfcPlan", 401: None, 403: None, 404: None, 422: None}),
     ("get", "/positions", "api.list_positions", "Positions, of open calls unless `cfc_id` is given",
      [_query("cfc_id", ID, "positions of this call"), *PAGING], None,
      {200: "PositionPage", 401: None, 422: None}),
