@@ -78,3 +78,22 @@ def test_this_weeks_deadlines_and_overdue_actions_are_listed_as_links(client, ma
     login(make_user(Role.COORDINATOR))
     html = client.get("/").get_data(as_text=True)
     assert "NIP-LATE-P" in html and "NIP-LATE-J" in html and "NIP-ON-TIME" not in html
+
+
+def test_every_card_links_to_the_list_behind_its_figure(client, make_user, login, make_expert, db):
+    today = date.today()
+    make_expert("POLICE", family_name="Wygasa", clearance_level="SECRET", clearance_expires=today + timedelta(days=20))
+    make_expert("POLICE", family_name="Ważna", clearance_level="SECRET", clearance_expires=today + timedelta(days=400))
+    make_expert("POLICE", family_name="Paszportowa", passport_expires=today + timedelta(days=10))
+    login(make_user(Role.COORDINATOR))
+    html = client.get("/").get_data(as_text=True)
+    assert card(html, "active experts whose clearance expires within 90 days or has expired") == 1
+    cards = re.findall(r'app-card__figure">\d+</p>\s*<p>(<a href="[^"]+")?', html)
+    assert cards and all(cards), "a card without a link"
+    link = re.search(r'<a href="([^"]+)">active experts whose clearance', html).group(1).replace("&amp;", "&")
+    listed = client.get(link).get_data(as_text=True)
+    assert "Wygasa" in listed and "Ważna" not in listed and "Paszportowa" not in listed
+    passports = client.get("/experts/?expiring=passport").get_data(as_text=True)
+    assert "Paszportowa" in passports and "Wygasa" not in passports
+    exported = client.get("/register/export?format=csv&expiring=clearance").get_data(as_text=True)
+    assert "Wygasa" in exported and "Ważna" not in exported

@@ -179,4 +179,6 @@ class FilterForm(FlaskForm):
         ("passport", _l("missing: passport")), ("courses", _l("missing: mandatory courses")),
         ("availability", _l("missing: availability")), ("consent", _l("missing: consent to processing"))])
     confirmation = SelectField(_l("Confirmed as current"))  # choices name the configured months (views)
+    expiring = SelectField(_l("Expired or expiring"), choices=[
+        ("", _l("any")), ("clearance", _l("security clearance")), ("passport", _l("passport"))])
     sort = HiddenField(default="name")

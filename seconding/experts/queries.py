@@ -41,6 +41,7 @@ class ExpertFilters:
     training: str = ""
     missing: str = ""  # "any" or a profile field (seconding/profiles/rules.py FIELDS)
     confirmation: str = ""  # "outdated" (not confirmed for PROFILE_CONFIRM_MONTHS) or "recent"
+    expiring: str = ""  # "clearance" or "passport": expired, or expiring within the warning period
     sort: str = "name"
 
     def as_args(self) -> dict[str, str]:
@@ -178,6 +179,16 @@ class ListRow:
     training_status: str = TrainingStatus.MISSING.value
 
 
+EXPIRING_FILTERS = ("clearance", "passport")
+
+
+def expiring_condition(document: str, soon: date):
+    """A clearance held (or a passport) that has expired or expires by `soon` (the dashboard's cards link here)."""
+    if document == "clearance":
+        return and_(Expert.clearance_level != ClearanceLevel.NONE, Expert.clearance_expires <= soon)
+    return Expert.passport_expires <= soon
+
+
 def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: int) -> tuple[Select, Select]:
     """(rows query, count query) for the list, in the user's scope, filtered and sorted."""
     conditions = filter_conditions(user, filters, today)
@@ -185,6 +196,8 @@ def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: i
         conditions.append(training_condition(filters.training, mandatory_course_ids(), today, horizon_days))
     if filters.missing or filters.confirmation:
         conditions.extend(_profile_conditions(filters, today))
+    if filters.expiring in EXPIRING_FILTERS:
+        conditions.append(expiring_condition(filters.expiring, today + timedelta(days=horizon_days)))
     rows = (
         select(Expert, Institution.code)
         .join(Institution, Institution.id == Expert.institution_id)

@@ -54,7 +54,7 @@ def filter_form() -> tuple[FilterForm, ExpertFilters]:
             field.errors = []
     filters = ExpertFilters()
     for name in ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
-                 "training", "missing", "confirmation"):
+                 "training", "missing", "confirmation", "expiring"):
         field = getattr(form, name)
         if not field.errors and field.data:
             setattr(filters, name, field.data.strip() if isinstance(field.data, str) else field.data)

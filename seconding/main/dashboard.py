@@ -56,7 +56,8 @@ def cards(user: User, today: date) -> list[Card]:
         soon = today + timedelta(days=horizon)
         result.append(Card(_count(select(func.count()).select_from(Expert).where(
             *active, Expert.clearance_level != ClearanceLevel.NONE, Expert.clearance_expires <= soon)),
-            _l("active experts whose clearance expires within %(days)d days or has expired", days=horizon)))
+            _l("active experts whose clearance expires within %(days)d days or has expired", days=horizon),
+            url_for("experts.index", status="active", expiring="clearance")))
         if user.role == Role.HR_OFFICER:
             result.append(Card(_nominations(user, NominationStatus.DRAFT), _l("draft nominations to submit"),
                                url_for("nominations.board", status="draft")))
@@ -75,7 +76,8 @@ def cards(user: User, today: date) -> list[Card]:
         Cfc.status == CfcStatus.OPEN, Cfc.national_deadline >= utcnow(), Cfc.national_deadline <= deadline_limit)),
         _l("open calls with a national deadline within 30 days"), url_for("missions.cfcs")))
     deployed = select(func.count(Deployment.id)).where(Deployment.status == DeploymentStatus.DEPLOYED)
-    result.append(Card(_count(deployed), _l("experts deployed now (all institutions)")))
+    result.append(Card(_count(deployed), _l("experts deployed now (all institutions)"),
+                       url_for("reports.show", slug="deployed")))
     return result
 
 

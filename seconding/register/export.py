@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from seconding.audit.services import record
-from seconding.experts.queries import TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
+from seconding.experts.queries import EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
 from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
@@ -38,8 +38,9 @@ FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FILTER_FIELDS = ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
-                 "training", "missing", "confirmation", "sort")
-PROFILE_FILTERS = {"missing": ("any", *FIELDS), "confirmation": ("outdated", "recent")}
+                 "training", "missing", "confirmation", "expiring", "sort")
+PROFILE_FILTERS = {"missing": ("any", *FIELDS), "confirmation": ("outdated", "recent"),
+                   "expiring": EXPIRING_FILTERS}
 
 
 def filters_from_args(args: Mapping[str, str]) -> ExpertFilters:
