@@ -5,7 +5,6 @@ else changed the record, and nothing of the winner's change is overwritten (SPEC
 The server runs over its own fresh schema (or SQLite file), filled here; the users sign in through the real form
 with its CSRF token, open the same form, and submit it from two threads released together.
 """
-import html.parser
 import http.cookiejar
 import os
 import threading
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from bench.forms import find_form
 from bench.server import gunicorn
 from seconding import create_app
 from seconding.experts.services import ExpertData, create_expert
@@ -32,51 +32,6 @@ from seconding.reference import seed_reference
 
 PASSWORD = "concurrent writers 123"
 SECRET = "concurrency-test-secret"  # shared by every worker, so a session signed by one is read by another
-
-
-class Forms(html.parser.HTMLParser):
-    """The forms of a page as a browser would submit them: action and (name, value) pairs."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._select: str | None = None
-        self._options: list[tuple[str, bool]] = []
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "fields": []})
-        elif not self.forms:
-            return
-        fields = self.forms[-1]["fields"]
-        if tag == "input" and a.get("name") and a.get("type", "text") not in ("submit", "button", "file", "reset"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            fields.append([a["name"], a.get("value", "on" if a.get("type") == "checkbox" else "")])
-        elif tag == "select" and a.get("name"):
-            self._select, self._options = a["name"], []
-            self._multiple = "multiple" in a
-        elif tag == "option" and self._select is not None:
-            self._options.append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea" and a.get("name"):
-            self._textarea = a["name"]
-            fields.append([a["name"], ""])
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self.forms[-1]["fields"][-1][1] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select" and self._select is not None:
-            chosen = [v for v, selected in self._options if selected]
-            if not chosen and self._options and not self._multiple:
-                chosen = [self._options[0][0]]  # a single select without a selection sends its first option
-            self.forms[-1]["fields"] += [[self._select, v] for v in chosen]
-            self._select = None
 
 
 @dataclass
@@ -105,12 +60,9 @@ class Browser:
         """The action and fields of the form on the page at path holding field has[0] (with value has[1] if given)."""
         page = self.open(path)
         assert page.status == 200, (path, page.status)
-        parser = Forms()
-        parser.feed(page.text)
-        for form in parser.forms:
-            if any(n == has[0] and (not has[1] or v == has[1]) for n, v in form["fields"]):
-                return form["action"] or path, form["fields"]
-        raise AssertionError(f"no form with {has} on {path}")
+        form = find_form(page.text, *has)
+        assert form is not None, f"no form with {has} on {path}"
+        return form["action"] or path, form["fields"]
 
     def sign_in(self, email: str) -> None:
         action, fields = self.form("/sign-in", ("csrf_token", ""))
