@@ -1,9 +1,7 @@
 """A report table: one structure rendered as the page's table, its chart, CSV and XLSX, so all hold the same numbers."""
-import csv
 from dataclasses import dataclass, field
-from io import BytesIO, StringIO
 
-from seconding.register.parse import escape
+from seconding.register.export import write_csv, write_xlsx
 
 
 @dataclass
@@ -37,40 +35,14 @@ def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _cell(value):
-    return escape(value) if isinstance(value, str) else value
-
-
-def to_csv(table: Table) -> str:
-    """The table as CSV (UTF-8 with a byte-order mark, so spreadsheets read Polish letters), formulas neutralised."""
-    out = StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_cell(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(["" if v is None else _cell(v) for v in row])
-    return "\ufeff" + out.getvalue()
+def to_csv(table: Table) -> bytes:
+    """The table as the register's CSV (UTF-8 with BOM, formulas neutralised)."""
+    return write_csv(table.rows, table.headers)
 
 
 def to_xlsx(table: Table) -> bytes:
-    """The table as a one-sheet workbook with a bold header row."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.key[:31])
-    bold = Font(bold=True)
-    header = []
-    for h in table.headers:
-        cell = WriteOnlyCell(sheet, value=_cell(h))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in table.rows:
-        sheet.append([_cell(v) for v in row])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The table as a one-sheet workbook (text never stored as a formula)."""
+    return write_xlsx(table.rows, table.headers, title=table.key)
 
 
 def percent(part: int, whole: int) -> float | None:
