@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.experts} experts in {time.perf_counter() - started:.1f} s -> {db_path}")
     print(f"pool: {args.experts} experts ({db_path.name}); Python {sys.version.split()[0]}")
     wanted = {s.strip() for s in args.sections.split(",")}
+    peaks: list[float] = []
     for name in SECTIONS:
         if name.split(".")[1] not in wanted:
             continue
@@ -51,11 +52,36 @@ def main(argv: list[str] | None = None) -> int:
         except ModuleNotFoundError:
             continue
         print(f"\n[{name.split('.')[1]}]")
+        peaks.append(_peak_mb())
+        reset = _reset_peak()
         for figure in module.run(app, args.experts):
             print(figure.line(), flush=True)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if reset:
+            peaks.append(_peak_mb())
+            print(f"(peak memory during this section: {peaks[-1]:.0f} MB)", flush=True)
+    peak_mb = max(peaks + [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024])
     print(f"\npeak memory (max RSS of this process): {peak_mb:.0f} MB (target 500 MB)")
     return 0
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory so far (since the last reset), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> bool:
+    """Linux: start this process's peak resident memory afresh, so each section's own peak can be read."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.common import Figure
 from bench.listcount import dashboard_jit, measure
-from bench.loadsetup import postgres_copy, sqlite_copy, write_plan
+from bench.loadsetup import SERVER_URL, postgres_copy, postgres_reachable, sqlite_copy, write_plan
 from bench.server import ROOT, gunicorn
 
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "20"))
@@ -139,7 +139,12 @@ def run(app, n: int) -> list[Figure]:
     print(f"{USERS} users, {SECONDS} s per run, pause 0.5-2 s between a user's pages; other work may share the "
           f"machine ({os.cpu_count()} cores)", flush=True)
     counted: set[str] = set()
-    for database, workers, threads in RUNS:
+    runs = RUNS
+    if not postgres_reachable():
+        print(f"PostgreSQL is not reachable at {SERVER_URL}: its runs are skipped (start it, or set "
+              "BENCH_POSTGRES_URL)", flush=True)
+        runs = tuple(r for r in RUNS if r[0] != "postgresql")
+    for database, workers, threads in runs:
         started = time.perf_counter()
         if database == "postgresql":
             url, plan, drop = postgres_copy(USERS, n)

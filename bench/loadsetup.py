@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text, true
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bench.generate import ensure_pool
 from bench.matching import BENCH_CFC, ensure_cfc
@@ -120,6 +121,19 @@ def prepare(url: str, users: int, n: int) -> dict:
 
 def _admin_engine():
     return create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+
+
+def postgres_reachable() -> bool:
+    """The PostgreSQL server of SERVER_URL answers."""
+    engine = _admin_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
 
 
 def schema_key() -> str:
