@@ -79,3 +79,10 @@ def _string_agg_sqlite(element, compiler, **kw):
 @compiles(string_agg, "postgresql")
 def _string_agg_postgresql(element, compiler, **kw):
     return f"string_agg({compiler.process(element.clauses, **kw)})"
+
+
+def count_if(condition):
+    """SQL: how many rows of the group meet the condition (0 for an empty group)."""
+    from sqlalchemy import case, func
+
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

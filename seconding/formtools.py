@@ -1,8 +1,18 @@
 """Small helpers shared by the forms of several areas."""
+import re
+
+_WHOLE = re.compile(r"[0-9]{1,10}")
+
+
+def whole_number(value: str | int | None) -> int | None:
+    """A whole number written with the digits 0-9 (at most ten of them), or None. `str.isdigit()` is not enough:
+    it also accepts "²" and other digits that int() refuses."""
+    text = "" if value is None else str(value)
+    return int(text) if _WHOLE.fullmatch(text) else None
 
 
 def form_version(value: str | int | None) -> int:
     """The record version a form was opened at; -1 (never current) when the form does not carry a readable one,
     so a tampered or truncated form is treated as stale rather than skipping the optimistic-locking check."""
-    text = "" if value is None else str(value)
-    return int(text) if text.isdigit() else -1
+    number = whole_number(value)
+    return -1 if number is None else number

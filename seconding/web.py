@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from seconding.api.errors import from_http_error, is_api_path
 from seconding.extensions import babel, csrf, db, login_manager, migrate
+from seconding.formtools import whole_number
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; ids beyond it cannot exist
 
@@ -63,7 +64,7 @@ def init_extensions(app: Flask) -> None:
     def load_user(session_id: str):
         # "<id>.<epoch>": a session of an earlier epoch (before a sign-out or password change) is over.
         user_id, _dot, epoch = session_id.partition(".")
-        if not (user_id.isdigit() and epoch.isdigit()) or int(user_id) > MAX_ID:
+        if whole_number(user_id) is None or whole_number(epoch) is None or int(user_id) > MAX_ID:
             return None
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.session_epoch == int(epoch) else None
@@ -117,6 +118,14 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(import_module(name).bp)
 
 
+def _database_busy(exc) -> bool:
+    """A lock, deadlock or serialisation conflict (the database works, another change holds the rows), as opposed
+    to a database that cannot be reached."""
+    orig = getattr(exc, "orig", None)
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    return state[:2] == "40" or state == "55P03" or "locked" in str(orig).lower()
+
+
 def register_errors(app: Flask) -> None:
     messages = {
         400: lambda: _("The request could not be understood."),
@@ -130,10 +139,14 @@ def register_errors(app: Flask) -> None:
                        "minutes. If this goes on, tell the application's administrator."),
     }
 
-    def render(code: int, exc: Exception | None = None):
+    def busy_message() -> str:
+        return _("The database is busy with another change to the same records. Nothing was changed; please try "
+                 "again.")
+
+    def render(code: int, exc: Exception | None = None, message: str | None = None):
         if is_api_path():  # the API answers JSON everywhere under /api/, unknown paths included
             return from_http_error(code, exc)
-        return render_template("error.html", code=code, message=messages[code]()), code
+        return render_template("error.html", code=code, message=message or messages[code]()), code
 
     for code in messages:
         app.register_error_handler(code, lambda exc, code=code: render(code, exc))
@@ -154,8 +167,9 @@ def register_errors(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # the connection is gone: nothing to roll back
             pass
-        app.logger.error("database unreachable: %s", exc.__class__.__name__)
-        response = render(503, exc)
+        busy = _database_busy(exc)
+        app.logger.error("database %s: %s", "busy" if busy else "unreachable", exc.__class__.__name__)
+        response = render(503, exc, busy_message() if busy else None)
         if isinstance(response, tuple):
             response = app.make_response(response)
         response.headers["Retry-After"] = "60"

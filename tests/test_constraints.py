@@ -54,3 +54,21 @@ def test_an_earlier_mission_cannot_end_before_it_starts(db, make_expert):
     expert = make_expert("POLICE")
     _refused(db, 'INSERT INTO mission_history (expert_id, mission, host_country, csdp, role, start, "end") '
                  "VALUES (:id, 'EUPOL', '', true, '', '2020-05-01', '2020-04-01')", id=expert.id)
+
+
+def test_a_planned_tour_can_still_be_curtailed_before_it_starts(db, tour):
+    from seconding.deployments.services import curtail
+
+    curtail(tour, on=date(2025, 1, 1), reason="the mission was suspended", version=tour.version)
+    db.session.commit()
+    assert tour.status == DeploymentStatus.CURTAILED and tour.actual_start is None
+
+
+def test_the_one_tour_message_is_kept_for_the_one_tour_rule(db, tour, make_expert):
+    from seconding.deployments.services import DeploymentError, record_deployment
+
+    mission = db.session.query(Mission).filter_by(acronym="EUMA").one()
+    with pytest.raises(DeploymentError, match="already has an active deployment"):
+        record_deployment(expert=tour.expert, mission=mission, start=date(2026, 1, 1), end=date(2026, 6, 1),
+                          status=DeploymentStatus.PLANNED)
+    db.session.rollback()

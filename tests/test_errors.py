@@ -56,3 +56,19 @@ def test_404_and_403_pages_in_both_languages(client, login, make_user, db, url, 
     response = client.get(url)
     assert response.status_code == status and polish in response.get_data(as_text=True)
     assert 'class="usa-header' in response.get_data(as_text=True)
+
+
+def test_a_busy_database_is_not_called_unreachable(tmp_path):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+    @app.route("/locked")
+    def locked():
+        raise OperationalError("UPDATE experts", {}, sqlite3.OperationalError("database is locked"))
+
+    response = app.test_client().get("/locked")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 503 and "busy with another change" in body and "cannot be reached" not in body

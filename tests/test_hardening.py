@@ -91,6 +91,14 @@ def test_the_password_policy_holds_on_the_account_page(client, make_user, login,
     assert db.session.get(User, user.id).check_password(PASSWORD)
 
 
+def test_a_short_e_mail_name_does_not_ban_its_letters(app):
+    from seconding.auth.services import password_problem
+
+    with app.test_request_context():
+        assert password_problem("vistula river 12", email="v@example.org", name="Jan Vo") is None
+        assert password_problem("my name is kowal!", email="j.k@example.org", name="Jan Kowal") is not None
+
+
 def test_the_password_policy_holds_for_admins_and_the_command_line(client, runner, make_user, login, db):
     target = make_user(Role.VIEWER, email="jan.kowal@example.org", name="Jan Kowal")
     login(make_user(Role.ADMIN))
@@ -157,3 +165,17 @@ def test_a_stale_course_form_changes_nothing(client, make_user, login, db, cours
     assert "Someone else changed this course" in stale.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Course, heat.id).validity_months == 24
+
+
+def test_signing_in_does_not_make_an_open_user_form_stale(client, make_user, login, db, app):
+    target = make_user(Role.VIEWER, name="Before")
+    login(make_user(Role.ADMIN))
+    opened_at = target.version
+    other = app.test_client()
+    assert _sign_in(other, target.email, PASSWORD).status_code == 302  # the target signs in meanwhile
+    assert _sign_in(other, target.email, "wrong password").status_code in (200, 302)
+    form = {"email": target.email, "role": "viewer", "active": "y", "institution_id": target.institution_id,
+            "name": "After", "version": str(opened_at)}
+    assert client.post_form(f"/admin/users/{target.id}", form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, target.id).name == "After"

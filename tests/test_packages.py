@@ -230,3 +230,23 @@ def test_the_queries_do_not_grow_with_the_batch(make_user, make_expert, make_cfc
             assert [p.tours[0].mission for p in packages] == [f"Mission {i}" for i in range(len(ids))]
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_blockers_in_the_package_carry_no_internal_reason(client, login, make_user, make_expert, make_cfc,
+                                                          make_position, db):
+    """A leave covering the start and a suspended pool status are stated without their internal details."""
+    from seconding.models import PoolStatus
+
+    position = make_position(make_cfc(reference="EUMM Georgia 4-2030"), "GEO ZM 14", available_on=date(2030, 6, 1))
+    expert = make_expert("POLICE", consent_on=date(2026, 1, 10),
+                         unavailability=[Period(date(2030, 5, 1), date(2030, 7, 1), "leczenie szpitalne")])
+    admin = make_user(Role.ADMIN)
+    made = create_nomination(position, expert, admin)
+    made.status, made.forwarded_on = NominationStatus.FORWARDED, date(2030, 2, 25)
+    expert.pool_status = PoolStatus.SUSPENDED  # after forwarding
+    db.session.commit()
+    login(admin)
+    pdf_text, docx_text = _texts(_download(client, f"/packages/nominations/{made.id}.zip"))
+    for text in (pdf_text, docx_text):
+        assert "unavailable from 2030-05-01 to 2030-07-01" in text and "not in the active national pool" in text
+        assert "leczenie szpitalne" not in text and "suspended" not in text

@@ -125,10 +125,14 @@ def test_nomination_funnel_per_call_and_institution(db, client, login, make_user
     cfc_a, cfc_b = make_cfc(reference="EUMM Georgia 1-2030"), make_cfc("EULEX Kosovo", reference="EULEX 1-2030")
     position_a, position_b = make_position(cfc_a, "A1", posts=5), make_position(cfc_b, "B1", posts=5)
 
-    def nominate(position, institution, status, forwarded=False):
+    def nominate(position, institution, status, forwarded=False, submitted=False):
+        from seconding.models import NominationEvent
+
         nomination = create_nomination(position, make_expert(institution), admin, consent_on=date(2026, 1, 1))
         nomination.status = status
         nomination.forwarded_on = date(2026, 3, 1) if forwarded else None
+        if submitted:
+            nomination.history.append(NominationEvent(from_status=N.DRAFT, to_status=N.SUBMITTED, actor_label="hr"))
         db.session.commit()
 
     nominate(position_a, "POLICE", N.DRAFT)                          # never submitted: not in the funnel
@@ -138,12 +142,14 @@ def test_nomination_funnel_per_call_and_institution(db, client, login, make_user
     nominate(position_a, "BORDER_GUARD", N.RESERVE, forwarded=True)
     nominate(position_a, "BORDER_GUARD", N.REJECTED)
     nominate(position_b, "BORDER_GUARD", N.FORWARDED, forwarded=True)
+    nominate(position_b, "BORDER_GUARD", N.WITHDRAWN)                 # withdrawn as a draft: not in the funnel
+    nominate(position_b, "POLICE", N.WITHDRAWN, submitted=True)       # withdrawn after submission: nominated
     login(make_user(Role.COORDINATOR))
     assert all_three(client, "funnel", "by_cfc") == [
-        ["EULEX 1-2030", 1, 1, 0, 0, 0, 0.0], ["EUMM Georgia 1-2030", 5, 3, 1, 1, 1, 33.3],
-        ["Total", 6, 4, 1, 1, 1, 25.0]]
+        ["EULEX 1-2030", 2, 1, 0, 0, 0, 0.0], ["EUMM Georgia 1-2030", 5, 3, 1, 1, 1, 33.3],
+        ["Total", 7, 4, 1, 1, 1, 25.0]]
     assert all_three(client, "funnel", "by_institution") == [
-        ["BORDER_GUARD", 3, 2, 0, 1, 0, 0.0], ["POLICE", 3, 2, 1, 0, 1, 50.0], ["Total", 6, 4, 1, 1, 1, 25.0]]
+        ["BORDER_GUARD", 3, 2, 0, 1, 0, 0.0], ["POLICE", 4, 2, 1, 0, 1, 50.0], ["Total", 7, 4, 1, 1, 1, 25.0]]
     assert all_three(client, "funnel", "by_cfc", "?mission=EUMM+Georgia&institution=POLICE") == [
         ["EUMM Georgia 1-2030", 3, 2, 1, 0, 1, 50.0], ["Total", 3, 2, 1, 0, 1, 50.0]]
     assert all_three(client, "funnel", "by_cfc", "?year=2029") == []  # the calls' national deadlines are in 2030

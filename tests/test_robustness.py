@@ -69,3 +69,21 @@ def test_plan_to_nominations_refuses_absurd_dates_and_closed_calls(client, coord
     db.session.commit()
     closed = client.post_form(f"/nominations/from-plan/{cfc.id}", {"as_of": "2030-01-01"}, follow_redirects=True)
     assert "is closed" in closed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [
+    "/reports/years?year=²", "/reports/funnel?year=٢٠٢٦", "/packages/batch?ids=²", "/packages/batch.zip?ids=³",
+    "/nip/?lead=²&commitment=٣", "/digest/preview?user=²&period=2026-12", "/nominations/?cfc=²",
+    "/missions/cfcs/new?mission_id=²", "/experts/?page=²",
+])
+def test_digits_that_are_not_0_to_9_are_refused_quietly(client, coordinator, url):
+    response = client.get(url)
+    assert response.status_code in (200, 302, 404), url
+
+
+def test_a_version_in_odd_digits_is_a_stale_form_not_a_500(client, coordinator, make_expert, db):
+    expert = make_expert("POLICE")
+    response = client.post_form(f"/experts/{expert.id}/confirm", {"version": "²"})
+    assert response.status_code in (200, 302)
+    db.session.refresh(expert)
+    assert expert.confirmed_at is None

@@ -44,7 +44,7 @@ def upgrade():
         batch_op.create_check_constraint(op.f('ck_deployments_curtailed_has_reason'),
                                          "status <> 'curtailed' OR end_reason <> ''")
         batch_op.create_check_constraint(op.f('ck_deployments_started_has_actual_start'),
-                                         "status IN ('planned', 'pre_deployment') OR actual_start IS NOT NULL")
+                                         "status IN ('planned', 'pre_deployment', 'curtailed') OR actual_start IS NOT NULL")
 
 
 def downgrade():

@@ -76,6 +76,8 @@ def update_user(user: User, *, email: str, name: str, role: str, institution: In
         changes.append("password")
     if "password" in changes or "active" in changes and not active:
         user.end_sessions()
+    if changes:
+        user.version = (user.version or 1) + 1
     db.session.flush()
     if changes:
         record("user_updated", object_type="user", object_id=user.id, institution_id=institution.id,

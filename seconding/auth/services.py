@@ -67,8 +67,9 @@ def password_problem(password: str, *, email: str, name: str = "") -> str | None
         return _("The password must have at least %(n)d characters.", n=minimum)
     folded = password.casefold()
     local_part = email.split("@")[0].casefold()
-    words = [email.casefold(), local_part, *[w for w in name.casefold().split() if len(w) >= 4]]
-    if any(word and word in folded for word in words) or len(set(folded)) < 4:
+    # Short parts ("jk" of jk@...) would ban half the alphabet: only parts of four letters or more count.
+    words = [w for w in (email.casefold(), local_part, *name.casefold().split()) if len(w) >= 4]
+    if any(word in folded for word in words) or len(set(folded)) < 4:
         return _("The password must not contain your e-mail address or name, nor repeat a few characters.")
     return None
 

@@ -1,4 +1,5 @@
 """Deployments: planned on selection or entered by hand, moved through their states, extended, ended."""
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -22,12 +23,14 @@ class DeploymentError(ValueError):
 ADVANCES = {D.PLANNED: D.PRE_DEPLOYMENT, D.PRE_DEPLOYMENT: D.DEPLOYED, D.DEPLOYED: D.COMPLETED}
 
 
-
 def _flush(deployment: Deployment) -> None:
     name = deployment.expert.name  # read before the flush: after a failed one the session must roll back
     try:
         db.session.flush()
-    except IntegrityError as exc:  # the partial unique index on active deployments
+    except IntegrityError as exc:
+        # The partial unique index on active tours (PostgreSQL names it; SQLite names its column).
+        if not re.search(r"one_active_per_expert|UNIQUE constraint failed: deployments\.expert_id", str(exc.orig)):
+            raise  # another rule of the database: a defect, not a message for the user
         raise DeploymentError(_("%(name)s already has an active deployment; an expert can be on one tour at a time.",
                                 name=name)) from exc
 

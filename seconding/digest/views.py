@@ -9,6 +9,7 @@ from seconding.digest.content import build
 from seconding.digest.render import period_start, render
 from seconding.digest.sending import DigestError, current_period, delivery_counts, parse_period
 from seconding.extensions import db
+from seconding.formtools import whole_number
 from seconding.models import DeliveryStatus, DigestDelivery, Role, User
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
@@ -31,7 +32,8 @@ def _recipient() -> User | None:
     value = request.args.get("user", "")
     if not value:
         return None
-    user = db.session.get(User, int(value)) if value.isdigit() and len(value) < 10 else None
+    number = whole_number(value)
+    user = db.session.get(User, number) if number is not None and number <= 2**31 - 1 else None
     if user is None or not in_scope(current_user, user.institution_id):
         abort(404)
     return user

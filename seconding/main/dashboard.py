@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from seconding.access import scope_filter
+from seconding.access import scope_filter, scope_ids
 from seconding.db import utcnow
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
@@ -76,8 +76,10 @@ def cards(user: User, today: date) -> list[Card]:
         Cfc.status == CfcStatus.OPEN, Cfc.national_deadline >= utcnow(), Cfc.national_deadline <= deadline_limit)),
         _l("open calls with a national deadline within 30 days"), url_for("missions.cfcs")))
     deployed = select(func.count(Deployment.id)).where(Deployment.status == DeploymentStatus.DEPLOYED)
+    # The report behind the national figure is national only for those whose report figures are (root, viewers).
+    national = user.role == Role.VIEWER or scope_ids(user) is None
     result.append(Card(_count(deployed), _l("experts deployed now (all institutions)"),
-                       url_for("reports.show", slug="deployed")))
+                       url_for("reports.show", slug="deployed") if national else None))
     return result
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from seconding.access import COORDINATING_ROLES, roles_required
 from seconding.db import utcnow
 from seconding.extensions import db
+from seconding.formtools import whole_number
 from seconding.missions import forms, queries, services, uploads
 from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
@@ -140,8 +141,8 @@ def _mission_choices(current: int | None = None) -> list[tuple[int, str]]:
 def new_cfc():
     form = forms.CfcForm()
     form.mission_id.choices = _mission_choices()
-    if request.method == "GET" and request.args.get("mission_id", "").isdigit():
-        form.mission_id.data = int(request.args["mission_id"])
+    if request.method == "GET" and whole_number(request.args.get("mission_id")) is not None:
+        form.mission_id.data = whole_number(request.args["mission_id"])
     if form.validate_on_submit():
         try:
             item = services.create_cfc(forms.cfc_data(form))

@@ -20,9 +20,10 @@ class Deployment(db.Model):
         Index("uq_deployments_one_active_per_expert", "expert_id", unique=True,
               sqlite_where=text(_ACTIVE), postgresql_where=text(_ACTIVE)),
         CheckConstraint("end_date >= planned_start", name="ends_after_start"),
-        # A curtailed tour says why (SPEC §5); a tour under way or over has its actual start.
+        # A curtailed tour says why (SPEC §5); a tour under way or completed has its actual start (a curtailed one
+        # may have ended before it began).
         CheckConstraint("status <> 'curtailed' OR end_reason <> ''", name="curtailed_has_reason"),
-        CheckConstraint("status IN ('planned', 'pre_deployment') OR actual_start IS NOT NULL",
+        CheckConstraint("status IN ('planned', 'pre_deployment', 'curtailed') OR actual_start IS NOT NULL",
                         name="started_has_actual_start"),
     )
 

@@ -32,10 +32,9 @@ class User(UserMixin, db.Model):
     # Part of the id kept in the session cookie: moving it on sign-out or a password change ends every session
     # of the user, also copies of the cookie (a signed cookie cannot be revoked otherwise).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Optimistic locking of the admin's user form.
+    # Optimistic locking of the admin's user form, moved by update_user only: sign-in bookkeeping (failed logins,
+    # last login, session epoch) must neither make an open form stale nor fail two sign-ins at once.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    __mapper_args__ = {"version_id_col": version}
 
     institution: Mapped[Institution] = relationship()
 

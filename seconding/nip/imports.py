@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from seconding.audit.services import record
 from seconding.extensions import db
+from seconding.formtools import whole_number
 from seconding.models import CompactCommitment
 from seconding.nip.services import CommitmentData, check_commitment, save_commitment
 from seconding.register.parse import RowError, unescape
@@ -47,7 +48,7 @@ def import_commitments(source: str | IO[bytes], filename: str | None = None, *, 
     for number, values in table.rows:
         values = {k: unescape(v) for k, v in values.items()}
         edition_text = values.get("edition", "")
-        if not edition_text.isdigit():
+        if whole_number(edition_text) is None:
             result.errors.append(RowError(number, "edition", _l("The edition is 2018 or 2023.")))
             continue
         data = CommitmentData(edition=int(edition_text), code=values.get("code", ""), title=values.get("title", ""),

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
+from seconding.db import count_if
 from seconding.extensions import db
 from seconding.models import Deployment, Expert, NationalTarget, Position, Regime, Sex
 
@@ -31,10 +32,6 @@ class YearFigures:
         return round(100 * self.seconded_tours / self.tours_with_position, 1) if self.tours_with_position else None
 
 
-def _sum_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def year_figures(year: int, *conditions) -> YearFigures:
     """Figures of one year, counted from tours that actually started (planned ones do not count) and overlapped
     the year; the seconded share is over tours on a known position (tours entered by hand have none).
@@ -45,10 +42,10 @@ def year_figures(year: int, *conditions) -> YearFigures:
     experts = (select(Expert.id, Expert.sex).join(Deployment, Deployment.expert_id == Expert.id)
                .where(*overlapping).distinct().subquery())
     deployed, women, men = db.session.execute(
-        select(func.count(experts.c.id), _sum_if(experts.c.sex == Sex.F), _sum_if(experts.c.sex == Sex.M))
+        select(func.count(experts.c.id), count_if(experts.c.sex == Sex.F), count_if(experts.c.sex == Sex.M))
     ).one()
     with_position, seconded = db.session.execute(
-        select(func.count(Deployment.id), _sum_if(Position.regime.in_(SECONDED_REGIMES)))
+        select(func.count(Deployment.id), count_if(Position.regime.in_(SECONDED_REGIMES)))
         .join(Position, Deployment.position_id == Position.id).join(Expert, Deployment.expert_id == Expert.id)
         .where(*overlapping)).one()
     return YearFigures(year, deployed, women, with_position, seconded, men)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from seconding.access import COORDINATING_ROLES, may_edit_nip_action, roles_required
 from seconding.extensions import db
-from seconding.formtools import form_version
+from seconding.formtools import form_version, whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import CompactCommitment, NipAction, Role
 from seconding.nip import forms, queries, report, services, targets
@@ -30,7 +30,8 @@ def _locale() -> str:
 
 def _arg_int(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    number = whole_number(value)
+    return number if number is not None and number <= 2**31 - 1 else None
 
 
 @bp.route("/")

@@ -16,7 +16,7 @@ from seconding.access import (
 )
 from seconding.experts.views import get_expert
 from seconding.extensions import db
-from seconding.formtools import form_version
+from seconding.formtools import form_version, whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Position
 from seconding.models.enums import NominationStatus
@@ -65,7 +65,7 @@ def board():
         (i.code, i.code) for i in institutions_in_scope(current_user)]
     filters.validate()
     status = filters.status.data if not filters.status.errors else ""
-    cfc_id = int(filters.cfc.data) if (filters.cfc.data or "").isdigit() and not filters.cfc.errors else None
+    cfc_id = whole_number(filters.cfc.data) if not filters.cfc.errors else None
     institution = filters.institution.data if not filters.institution.errors else ""
     page = db.paginate(queries.board(current_user, status=status or "", cfc_id=cfc_id,
                                      institution=institution or ""),
@@ -168,8 +168,8 @@ def new(expert_id: int):
     form = NominationForm()
     form.position_id.choices = [(p.id, f"{p.cfc.reference} · {p.reference} — {p.title}") for p in _open_positions()]
     if request.method == "GET":
-        if (request.args.get("position_id") or "").isdigit():
-            form.position_id.data = int(request.args["position_id"])
+        if whole_number(request.args.get("position_id")) is not None:
+            form.position_id.data = whole_number(request.args["position_id"])
         form.consent_on.data = expert.consent_on
     if form.validate_on_submit():
         position = db.session.get(Position, form.position_id.data)

@@ -192,9 +192,26 @@ def _findings(nominations: list[Nomination]) -> dict[int, tuple[date, str, list[
             result[n.id] = (as_of, "unknown", [])
             continue
         evaluation = evaluate(facts, positions[n.position_id], as_of=as_of, mandatory_courses=courses, weights=w)
-        result[n.id] = (as_of, evaluation.status, [FindingLine(f.rule, f.outcome, f.detail)
+        result[n.id] = (as_of, evaluation.status, [FindingLine(f.rule, f.outcome, _package_detail(f))
                                                    for f in evaluation.findings if f.outcome != "met"])
     return result
+
+
+# Findings whose sentence would carry internal data into a file sent to the EEAS (the reason of a leave, the pool
+# status, another selection): the package states the fact without it.
+PACKAGE_WORDING = {
+    "unavailable.period": "unavailable from {start} to {end}",
+    "pool_status.other": "not in the active national pool",
+    "busy.selection": "selected for another position from {start} to {end}",
+}
+
+
+def _package_detail(finding) -> str:
+    """The English sentence of a finding as a package may show it."""
+    template = PACKAGE_WORDING.get(finding.sentence)
+    if template is None:
+        return finding.detail
+    return template.format(**{k: v.isoformat() if isinstance(v, date) else v for k, v in finding.args.items()})
 
 
 def _positions_with_requirements(position_ids: set[int]) -> list[Position]:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, require_scope, roles_required
 from seconding.extensions import db
+from seconding.formtools import whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models.nominations import Nomination
 from seconding.packages.content import build_packages, load_nominations
@@ -44,7 +45,7 @@ def _batch_ids() -> list[int] | None:
     if len(raw) > MAX_BATCH:
         flash(_("A package holds at most %(n)d nominations; choose fewer.", n=MAX_BATCH), "error")
         return None
-    if not all(value.isdigit() and 0 < int(value) <= MAX_ID for value in raw):
+    if not all((whole_number(value) or 0) > 0 and int(value) <= MAX_ID for value in raw):
         flash(_("The list of nominations is not valid; choose them again on the board."), "error")
         return None
     return list(dict.fromkeys(int(value) for value in raw))

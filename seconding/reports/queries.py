@@ -1,13 +1,15 @@
 """The reports' aggregate queries (SPEC §10): counts only, never a person; each limited to the user's scope."""
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from seconding.access import aggregate_scope_filter, descendants
 from seconding.dates import add_months
+from seconding.db import count_if
 from seconding.experts.queries import mandatory_course_ids, training_status_expression, training_summary
 from seconding.extensions import db
+from seconding.missions.deadlines import WARSAW, to_utc
 from seconding.models import (
     Cfc,
     Deployment,
@@ -40,10 +42,6 @@ class ReportFilters:
     institution_id: int | None = None
 
 
-def _sum_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def expert_conditions(user: User, filters: ReportFilters) -> list:
     """The user's scope and the institution filter (the institution and those below it), on Expert."""
     conditions = [aggregate_scope_filter(user, Expert.institution_id)]
@@ -54,7 +52,7 @@ def expert_conditions(user: User, filters: ReportFilters) -> list:
 
 def deployed_now(user: User, filters: ReportFilters, by) -> list[tuple[str, int, int]]:
     """(label, experts deployed now, of whom women) grouped by `by` (Mission.acronym or Institution.code)."""
-    query = (select(by, func.count(Deployment.id), _sum_if(Expert.sex == Sex.F))
+    query = (select(by, func.count(Deployment.id), count_if(Expert.sex == Sex.F))
              .join(Expert, Deployment.expert_id == Expert.id)
              .join(Mission, Deployment.mission_id == Mission.id)
              .join(Institution, Expert.institution_id == Institution.id)
@@ -79,12 +77,13 @@ FUNNEL_COLUMNS = ("nominated", "forwarded", "selected", "reserve", "not_selected
 def funnel(user: User, filters: ReportFilters, by) -> list[tuple]:
     """Per `by` (Cfc.reference or Institution.code): nominations submitted at least once, forwarded, selected,
     on the reserve list and not selected."""
-    submitted_once = or_(Nomination.status != NominationStatus.DRAFT, exists().where(
+    # A draft withdrawn before it was ever submitted never entered the funnel; the history says whether it was.
+    submitted_once = or_(Nomination.status.not_in([NominationStatus.DRAFT, NominationStatus.WITHDRAWN]), exists().where(
         NominationEvent.nomination_id == Nomination.id, NominationEvent.to_status == NominationStatus.SUBMITTED))
-    query = (select(by, func.count(Nomination.id), _sum_if(Nomination.forwarded_on.is_not(None)),
-                    _sum_if(Nomination.status == NominationStatus.SELECTED),
-                    _sum_if(Nomination.status == NominationStatus.RESERVE),
-                    _sum_if(Nomination.status == NominationStatus.NOT_SELECTED))
+    query = (select(by, func.count(Nomination.id), count_if(Nomination.forwarded_on.is_not(None)),
+                    count_if(Nomination.status == NominationStatus.SELECTED),
+                    count_if(Nomination.status == NominationStatus.RESERVE),
+                    count_if(Nomination.status == NominationStatus.NOT_SELECTED))
              .join(Expert, Nomination.expert_id == Expert.id)
              .join(Institution, Expert.institution_id == Institution.id)
              .join(Position, Nomination.position_id == Position.id)
@@ -93,9 +92,9 @@ def funnel(user: User, filters: ReportFilters, by) -> list[tuple]:
              .group_by(by).order_by(by))
     if filters.mission_id is not None:
         query = query.where(Cfc.mission_id == filters.mission_id)
-    if filters.year is not None:  # calls whose national deadline falls in the year
-        query = query.where(Cfc.national_deadline >= datetime(filters.year, 1, 1, tzinfo=UTC),
-                            Cfc.national_deadline < datetime(filters.year + 1, 1, 1, tzinfo=UTC))
+    if filters.year is not None:  # calls whose national deadline falls in the year, Warsaw time
+        query = query.where(Cfc.national_deadline >= to_utc(date(filters.year, 1, 1), time(0), WARSAW),
+                            Cfc.national_deadline < to_utc(date(filters.year + 1, 1, 1), time(0), WARSAW))
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -129,7 +128,7 @@ def readiness(user: User, filters: ReportFilters, today: date) -> dict[int, dict
     for offset in READINESS_OFFSETS:
         reasons = {k: v for k, v in _readiness_conditions(today + timedelta(days=offset), course_ids).items()
                    if v is not None}
-        columns = [func.count(Expert.id), _sum_if(~or_(*reasons.values()))] + [_sum_if(c) for c in reasons.values()]
+        columns = [func.count(Expert.id), count_if(~or_(*reasons.values()))] + [count_if(c) for c in reasons.values()]
         row = db.session.execute(select(*columns).where(
             Expert.pool_status == PoolStatus.ACTIVE, *expert_conditions(user, filters))).one()
         counts = dict(zip(["active", "deployable", *reasons], row))
@@ -144,8 +143,8 @@ def training_compliance(user: User, filters: ReportFilters, today: date, horizon
     course_ids = mandatory_course_ids()
     summary = training_summary(course_ids, today, horizon_days)
     status = training_status_expression(summary, len(course_ids))
-    query = (select(Institution.code, func.count(Expert.id), _sum_if(status == TrainingStatus.VALID.value),
-                    _sum_if(status == TrainingStatus.EXPIRING.value), _sum_if(status == TrainingStatus.EXPIRED.value))
+    query = (select(Institution.code, func.count(Expert.id), count_if(status == TrainingStatus.VALID.value),
+                    count_if(status == TrainingStatus.EXPIRING.value), count_if(status == TrainingStatus.EXPIRED.value))
              .join(Institution, Expert.institution_id == Institution.id)
              .outerjoin(summary, summary.c.expert_id == Expert.id)
              .where(Expert.pool_status == PoolStatus.ACTIVE, *expert_conditions(user, filters))

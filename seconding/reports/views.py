@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from seconding.access import institutions_for_aggregates
 from seconding.extensions import db
+from seconding.formtools import whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission
 from seconding.reports.build import REPORTS
@@ -25,7 +26,7 @@ def _filters(report) -> tuple[ReportFilters, list[str], dict]:
     errors, values, args = [], {}, {}
     year = request.args.get("year", "").strip()
     if year and "year" in report.filters:
-        if year.isdigit() and 2000 <= int(year) <= 2100:
+        if 2000 <= (whole_number(year) or 0) <= 2100:
             values["year"], args["year"] = int(year), year
         else:
             errors.append(_("The year must be a number between 2000 and 2100."))
