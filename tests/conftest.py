@@ -73,7 +73,9 @@ class Client(FlaskClient):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     config, drop = database_config(tmp_path_factory)
-    config.update({"TESTING": True, "SECRET_KEY": "test-secret", "SCHEDULER_ENABLED": False, "SERVER_NAME": None})
+    config.update({"TESTING": True, "SECRET_KEY": "test-secret", "SCHEDULER_ENABLED": False, "SERVER_NAME": None,
+                   # A cheap hash: the suite signs in thousands of times (production keeps scrypt).
+                   "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     os.environ.setdefault("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
     app = create_app(config)
     app.test_client_class = Client

@@ -179,3 +179,13 @@ def test_signing_in_does_not_make_an_open_user_form_stale(client, make_user, log
     assert client.post_form(f"/admin/users/{target.id}", form).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, target.id).name == "After"
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_test_suite(tmp_path):
+    from seconding import create_app
+
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    user = User(email="a@example.org", name="A")
+    with app.app_context():
+        user.set_password("a long password 1")
+    assert user.password_hash.startswith("scrypt:") and user.check_password("a long password 1")
