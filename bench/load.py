@@ -10,6 +10,7 @@ maintenance database, default postgresql+psycopg://postgres@127.0.0.1:5432/postg
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -138,41 +139,44 @@ def run(app, n: int) -> list[Figure]:
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     print(f"{USERS} users, {SECONDS} s per run, pause 0.5-2 s between a user's pages; other work may share the "
           f"machine ({os.cpu_count()} cores)", flush=True)
-    counted: set[str] = set()
-    runs = RUNS
-    if not postgres_reachable():
-        print(f"PostgreSQL is not reachable at {SERVER_URL}: its runs are skipped (start it, or set "
-              "BENCH_POSTGRES_URL)", flush=True)
-        runs = tuple(r for r in RUNS if r[0] != "postgresql")
-    for database, workers, threads in runs:
-        started = time.perf_counter()
-        if database == "postgresql":
-            url, plan, drop = postgres_copy(USERS, n)
-        else:
-            url, plan, drop = sqlite_copy(folder, work, USERS, n)
-        plan_file = write_plan(plan, work / "plan.json")
-        label = (f"{database}, {workers} workers" + (f" x {threads} threads" if threads > 1 else "")
-                 + f", {USERS} users, {SECONDS} s")
-        print(f"({label}: database ready in {time.perf_counter() - started:.0f} s)", flush=True)
-        if database not in counted:  # the list's count, on this database, before the load
-            counted.add(database)
-            _counts(url, database)
+    try:
+        counted: set[str] = set()
+        runs = RUNS
+        if not postgres_reachable():
+            print(f"PostgreSQL is not reachable at {SERVER_URL}: its runs are skipped (start it, or set "
+                  "BENCH_POSTGRES_URL)", flush=True)
+            runs = tuple(r for r in RUNS if r[0] != "postgresql")
+        for database, workers, threads in runs:
+            started = time.perf_counter()
             if database == "postgresql":
-                coordinator = next(u["email"] for u in plan["users"] if u["role"] == "coordinator")
-                for figure in dashboard_jit(url, coordinator, plan["password"]):
-                    print(figure.line(), flush=True)
-        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-load", "SECONDING_ENV": "development",
-               "SCHEDULER_ENABLED": "0", "INSTANCE_PATH": str(work / "instance")}
-        log = work / f"gunicorn-{database}-{workers}-{threads}.log"
-        try:
-            with gunicorn("app:app", env, workers=workers, threads=threads, log=log) as server:
-                memory = MemoryWatch(server.process.pid)
-                memory.start()
-                rows, extra, failures = _locust(server.url, plan_file, work, f"{database}-{workers}-{threads}")
-                memory.running = False
-            for line in _table(label, rows, extra, failures, memory, log.read_text(errors="replace")):
-                print(line, flush=True)
-        finally:
-            drop()
-        print(flush=True)
+                url, plan, drop = postgres_copy(USERS, n)
+            else:
+                url, plan, drop = sqlite_copy(folder, work, USERS, n)
+            plan_file = write_plan(plan, work / "plan.json")
+            label = (f"{database}, {workers} workers" + (f" x {threads} threads" if threads > 1 else "")
+                     + f", {USERS} users, {SECONDS} s")
+            print(f"({label}: database ready in {time.perf_counter() - started:.0f} s)", flush=True)
+            if database not in counted:  # the list's count, on this database, before the load
+                counted.add(database)
+                _counts(url, database)
+                if database == "postgresql":
+                    coordinator = next(u["email"] for u in plan["users"] if u["role"] == "coordinator")
+                    for figure in dashboard_jit(url, coordinator, plan["password"]):
+                        print(figure.line(), flush=True)
+            env = {"DATABASE_URL": url, "SECRET_KEY": "bench-load", "SECONDING_ENV": "development",
+                   "SCHEDULER_ENABLED": "0", "INSTANCE_PATH": str(work / "instance")}
+            log = work / f"gunicorn-{database}-{workers}-{threads}.log"
+            try:
+                with gunicorn("app:app", env, workers=workers, threads=threads, log=log) as server:
+                    memory = MemoryWatch(server.process.pid)
+                    memory.start()
+                    rows, extra, failures = _locust(server.url, plan_file, work, f"{database}-{workers}-{threads}")
+                    memory.running = False
+                for line in _table(label, rows, extra, failures, memory, log.read_text(errors="replace")):
+                    print(line, flush=True)
+            finally:
+                drop()
+            print(flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # copies, logs and locust's files
     return []
