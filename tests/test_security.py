@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from seconding import create_app
 from seconding.config import ConfigError
 from seconding.models import Role, User
+from tests.fixtures_missions import *  # noqa: F403
 
 
 def test_post_without_csrf_token_is_refused(client, make_user, login, institutions, db):
@@ -17,6 +18,25 @@ def test_post_without_csrf_token_is_refused(client, make_user, login, institutio
     assert missing.status_code == forged.status_code == 400
     assert "The form expired" in missing.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == before
+
+
+def test_prefixed_forms_need_their_token_too(client, make_user, login, make_expert, make_cfc, make_position, db):
+    """The nomination page's forms carry prefixed tokens ("withdraw-csrf_token"): a scanner may not see them as
+    tokens, but a POST without one, or with a forged one, is refused and changes nothing."""
+    from datetime import date
+
+    from seconding.models.enums import NominationStatus
+    from seconding.nominations.services import create_nomination
+
+    admin = login(make_user(Role.ADMIN))
+    nomination = create_nomination(make_position(make_cfc()), make_expert("POLICE"), admin, consent_on=date(2026, 1, 1))
+    db.session.commit()
+    form = {"action": "withdraw", "withdraw-action": "withdraw", "withdraw-version": str(nomination.version),
+            "withdraw-comment": "not wanted"}
+    for token in ({}, {"withdraw-csrf_token": "forged"}):
+        assert client.post(f"/nominations/{nomination.id}/act", data={**form, **token}).status_code == 400
+    db.session.refresh(nomination)
+    assert nomination.status == NominationStatus.DRAFT
 
 
 def test_sign_out_needs_csrf(client, make_user, login):
