@@ -4,31 +4,19 @@ The list runs two queries: one page of rows (LIMIT 50) and the count of every ma
 both, the count capped at 1,001 rows (the change proposed for seconding/experts/queries.py: the pager says
 "more than 1,000" past that), measured on the same database in the same run.
 """
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import parse_qsl
 
 from sqlalchemy import func, literal_column, select
 
 from bench.common import Figure, median_time
+from bench.pool import filter_sets
 from seconding.experts.queries import expert_rows
 from seconding.extensions import db
 from seconding.models import Role, User
 from seconding.register.export import filters_from_args
 
 CAP = 1001
-
-
-def filter_sets() -> dict[str, str]:
-    """The filter sets of bench/pool.py (the list figures of SPEC §13)."""
-    soon = (date.today() + timedelta(days=45)).isoformat()
-    return {
-        "no filter, by name": "",
-        "language en>=B2 + clearance>=SECRET": "language=en&min_level=B2&clearance=SECRET",
-        "search 'kowal'": "q=kowal",
-        "POLICE, training expiring": "institution=POLICE&training=expiring",
-        "available on a date + expertise + active": f"available_on={soon}&expertise=border_management&status=active",
-        "page 100 by experience desc": "sort=-experience&page=100",
-    }
 
 
 def measure(app, label: str) -> list[Figure]:

@@ -31,10 +31,10 @@ def signed_in_client(app, role: Role = Role.COORDINATOR, institution: str = "MFA
     return client
 
 
-def run(app, n: int) -> list[Figure]:
-    client = signed_in_client(app)
+def filter_sets() -> dict[str, str]:
+    """The expert list's typical filter sets (the list figures of SPEC §13; the load section counts them too)."""
     soon = (date.today() + timedelta(days=45)).isoformat()
-    queries = {
+    return {
         "no filter, by name": "",
         "language en>=B2 + clearance>=SECRET": "language=en&min_level=B2&clearance=SECRET",
         "search 'kowal'": "q=kowal",
@@ -42,6 +42,11 @@ def run(app, n: int) -> list[Figure]:
         "available on a date + expertise + active": f"available_on={soon}&expertise=border_management&status=active",
         "page 100 by experience desc": "sort=-experience&page=100",
     }
+
+
+def run(app, n: int) -> list[Figure]:
+    client = signed_in_client(app)
+    queries = filter_sets()
 
     def get(url):
         response = client.get(url)

@@ -2,7 +2,6 @@
 from flask import request
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from seconding.access import scope_filter
 from seconding.api.base import (
@@ -23,16 +22,14 @@ from seconding.extensions import db
 from seconding.matches import results
 from seconding.missions import queries
 from seconding.missions.deadlines import today_in_warsaw
-from seconding.models import Cfc, CfcStatus, Expert, Position, PositionCourse
+from seconding.models import Cfc, CfcStatus, Expert, Position
 from seconding.web import MAX_ID
 
 MATCH_LIMIT = 100
 
 
 def _position_query():
-    return (select(Position).join(Position.cfc)
-            .options(selectinload(Position.languages), selectinload(Position.courses).joinedload(PositionCourse.course),
-                     joinedload(Position.expertise_area), joinedload(Position.cfc).joinedload(Cfc.mission)))
+    return queries.with_requirements(select(Position).join(Position.cfc))
 
 
 @bp.get("/cfcs")

@@ -43,18 +43,20 @@ def cfcs(*, status: str = "", mission_id: int | None = None, sort: str = "nation
     return query.order_by(*[c.desc() if descending else c.asc() for c in columns], Cfc.id)
 
 
+def with_requirements(query: Select) -> Select:
+    """A query of positions that also loads what matching and the pages need: CfC and mission, languages,
+    courses and expertise (a few queries in all, none per position)."""
+    return query.options(selectinload(Position.languages),
+                         selectinload(Position.courses).joinedload(PositionCourse.course),
+                         selectinload(Position.expertise_area), joinedload(Position.cfc).joinedload(Cfc.mission))
+
+
 def positions_of(cfc_ids: list[int]) -> list[Position]:
-    """Positions of the CfCs with CfC, mission, languages, courses and expertise, in four queries."""
+    """Positions of the CfCs with their requirements, by CfC and reference."""
     if not cfc_ids:
         return []
-    query = (
-        select(Position)
-        .where(Position.cfc_id.in_(cfc_ids))
-        .options(selectinload(Position.languages), selectinload(Position.courses).joinedload(PositionCourse.course),
-                 selectinload(Position.expertise_area), joinedload(Position.cfc).joinedload(Cfc.mission))
-        .order_by(Position.cfc_id, Position.reference)
-    )
-    return list(db.session.scalars(query))
+    query = with_requirements(select(Position).where(Position.cfc_id.in_(cfc_ids)))
+    return list(db.session.scalars(query.order_by(Position.cfc_id, Position.reference)))
 
 
 def open_cfc_ids() -> list[int]:

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 
 from seconding.db import count_if
 from seconding.extensions import db
+from seconding.figures import percent
 from seconding.models import Deployment, Expert, NationalTarget, Position, Regime, Sex
 
 # A national nominee on a "seconded or contracted" post is seconded by Poland; contracted posts are not.
@@ -25,11 +26,11 @@ class YearFigures:
 
     @property
     def women_percent(self) -> float | None:
-        return round(100 * self.women / self.experts_deployed, 1) if self.experts_deployed else None
+        return percent(self.women, self.experts_deployed)
 
     @property
     def seconded_percent(self) -> float | None:
-        return round(100 * self.seconded_tours / self.tours_with_position, 1) if self.tours_with_position else None
+        return percent(self.seconded_tours, self.tours_with_position)
 
 
 def year_figures(year: int, *conditions) -> YearFigures:
@@ -87,11 +88,11 @@ class Snapshot:
 
     @property
     def women_percent(self) -> float | None:
-        return round(100 * self.women / self.total, 1) if self.total else None
+        return percent(self.women, self.total)
 
     @property
     def seconded_percent(self) -> float | None:
-        return round(100 * self.seconded_tours / self.tours_with_position, 1) if self.tours_with_position else None
+        return percent(self.seconded_tours, self.tours_with_position)
 
 
 def deployed_on(day: date) -> Snapshot:

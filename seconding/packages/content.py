@@ -20,6 +20,7 @@ from seconding.matches.facts import load_experts, mandatory_courses, position_fa
 from seconding.matches.results import weights
 from seconding.matching import evaluate
 from seconding.missions.deadlines import WARSAW, today_in_warsaw
+from seconding.missions.queries import with_requirements
 from seconding.models import (
     Cfc,
     ClearanceLevel,
@@ -27,7 +28,6 @@ from seconding.models import (
     Expert,
     ExpertExpertise,
     Position,
-    PositionCourse,
     Role,
     TrainingRecord,
     User,
@@ -215,9 +215,7 @@ def _package_detail(finding) -> str:
 
 
 def _positions_with_requirements(position_ids: set[int]) -> list[Position]:
-    return list(db.session.scalars(select(Position).where(Position.id.in_(position_ids)).options(
-        joinedload(Position.cfc).joinedload(Cfc.mission), selectinload(Position.languages),
-        selectinload(Position.courses).joinedload(PositionCourse.course), joinedload(Position.expertise_area))))
+    return list(db.session.scalars(with_requirements(select(Position).where(Position.id.in_(position_ids)))))
 
 
 def _endorsement(nomination: Nomination) -> tuple[str | None, date | None]:

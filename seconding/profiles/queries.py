@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from seconding.access import scope_filter
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
+from seconding.figures import percent
 from seconding.models import (
     ClearanceLevel,
     Course,
@@ -103,11 +104,11 @@ class Counts:
 
     @property
     def complete_percent(self) -> float | None:
-        return _percent(self.complete, self.experts)
+        return percent(self.complete, self.experts)
 
     @property
     def confirmed_percent(self) -> float | None:
-        return _percent(self.confirmed, self.experts)
+        return percent(self.confirmed, self.experts)
 
     def most_common(self, limit: int = 3) -> list[tuple[str, int]]:
         """The fields missing most often, with their counts (ties in FIELDS order; none when nothing is missing)."""
@@ -120,10 +121,6 @@ class Counts:
         self.confirmed += other.confirmed
         for name in FIELDS:
             self.missing[name] += other.missing[name]
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def overview(user: User, today: date, cutoff: datetime, *, personal: bool = True) -> tuple[list[Counts], Counts]:

@@ -7,11 +7,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from seconding.figures import percent
 from seconding.models import Cfc, Institution, Mission, User
 from seconding.nip.targets import target_of, year_figures, years_to_show
 from seconding.reports import queries
 from seconding.reports.queries import ReportFilters
-from seconding.reports.tables import Table, percent
+from seconding.reports.tables import Table
 
 
 def deployed(user: User, filters: ReportFilters, today: date) -> list[Table]:

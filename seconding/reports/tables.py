@@ -43,8 +43,3 @@ def to_csv(table: Table) -> bytes:
 def to_xlsx(table: Table) -> bytes:
     """The table as a one-sheet workbook (text never stored as a formula)."""
     return write_xlsx(table.rows, table.headers, title=table.key)
-
-
-def percent(part: int, whole: int) -> float | None:
-    """A share in per cent with one decimal; None when there is nothing to divide."""
-    return round(100 * part / whole, 1) if whole else None
