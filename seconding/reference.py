@@ -96,6 +96,10 @@ def seed_courses() -> int:
     ]
     db.session.add_all(new)
     db.session.flush()
+    if any(course.mandatory for course in new):
+        from seconding.training import summary  # imported here: the training package builds on the reference data
+
+        summary.refresh()  # experts already in the pool are measured against the new mandatory course
     return len(new)
 
 

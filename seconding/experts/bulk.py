@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert
 
+from seconding.experts.queries import mandatory_course_ids
 from seconding.extensions import db
 from seconding.models import (
     Expert,
@@ -13,6 +14,7 @@ from seconding.models import (
     Unavailability,
 )
 from seconding.training.status import computed_expiry
+from seconding.training.summary import valid_until
 
 
 def insert_experts(rows: list[dict], batch: int = 5000) -> int:
@@ -20,6 +22,7 @@ def insert_experts(rows: list[dict], batch: int = 5000) -> int:
     from seconding.experts.demo import lookups
 
     institutions, areas, courses = lookups()
+    mandatory = set(mandatory_course_ids())
     now = datetime.now(UTC)
     for offset in range(0, len(rows), batch):
         chunk = rows[offset:offset + batch]
@@ -33,6 +36,8 @@ def insert_experts(rows: list[dict], batch: int = 5000) -> int:
             "short_notice": r["short_notice"], "pool_status": r["pool_status"], "consent_on": r["consent_on"],
             "confirmed_at": r.get("confirmed_at"), "notes": "", "created_at": now, "updated_at": now, "version": 1,
             "search_text": Expert.search_key(r["family_name"], r["given_name"], r["external_id"]),
+            "training_valid_until": valid_until([(courses[code][0], computed_expiry(completed, courses[code][1]))
+                                                 for code, completed in r["trainings"]], mandatory),
         } for r in chunk]
         ids = list(db.session.scalars(insert(Expert).returning(Expert.id, sort_by_parameter_order=True),
                                       expert_rows))

@@ -58,56 +58,30 @@ def mandatory_course_ids() -> list[int]:
     return list(db.session.scalars(select(Course.id).where(Course.mandatory).order_by(Course.code)))
 
 
-def training_summary(course_ids: list[int], today: date, horizon_days: int, expert_ids: list[int] | None = None):
-    """Per expert: how many of the given courses are valid beyond the horizon, and how many are valid today."""
-    horizon = today + timedelta(days=horizon_days)
-    best = (
-        select(TrainingRecord.expert_id, TrainingRecord.course_id,
-               func.max(func.coalesce(TrainingRecord.expires_on, literal(NEVER))).label("best"))
-        .where(TrainingRecord.course_id.in_(course_ids))
-        .group_by(TrainingRecord.expert_id, TrainingRecord.course_id)
-    )
-    if expert_ids is not None:
-        best = best.where(TrainingRecord.expert_id.in_(expert_ids))
-    best = best.subquery()
-    return (
-        select(best.c.expert_id,
-               func.sum(case((best.c.best > horizon, 1), else_=0)).label("valid"),
-               func.sum(case((best.c.best >= today, 1), else_=0)).label("current"))
-        .group_by(best.c.expert_id)
-        .subquery("training")
-    )
-
-
-def training_status_expression(summary, course_count: int):
-    """SQL expression giving the overall training status of the joined expert, as its enum value."""
-    valid = func.coalesce(summary.c.valid, 0)
-    current = func.coalesce(summary.c.current, 0)
+def training_status_expression(course_count: int, today: date, horizon_days: int):
+    """SQL expression giving the overall training status of the (outer) expert, as its enum value: expired (or
+    missing) when some mandatory course is not held today, expiring when one lapses within the horizon."""
+    if not course_count:
+        return literal(TrainingStatus.VALID.value)
+    until = Expert.training_valid_until  # kept by seconding/training/summary.py
     return case(
-        (current < course_count, literal(TrainingStatus.EXPIRED.value)),
-        (valid < course_count, literal(TrainingStatus.EXPIRING.value)),
+        (or_(until.is_(None), until < today), literal(TrainingStatus.EXPIRED.value)),
+        (until <= today + timedelta(days=horizon_days), literal(TrainingStatus.EXPIRING.value)),
         else_=literal(TrainingStatus.VALID.value),
     )
-
-
-def _holds(course_id: int, valid_after: date):
-    """The expert has a record of the course still valid after the given day (an index lookup per expert)."""
-    return exists().where(TrainingRecord.expert_id == Expert.id, TrainingRecord.course_id == course_id,
-                          func.coalesce(TrainingRecord.expires_on, literal(NEVER)) >= valid_after)
 
 
 def training_condition(wanted: str, course_ids: list[int], today: date, horizon_days: int):
     """WHERE condition for the overall status of the mandatory courses (valid / expiring / expired or missing)."""
     if not course_ids:
         return true() if wanted == TrainingStatus.VALID.value else false()
-    beyond = today + timedelta(days=horizon_days + 1)
-    all_valid = and_(*[_holds(c, beyond) for c in course_ids])
-    all_current = and_(*[_holds(c, today) for c in course_ids])
+    until = Expert.training_valid_until
+    horizon = today + timedelta(days=horizon_days)
     if wanted == TrainingStatus.VALID.value:
-        return all_valid
+        return until > horizon
     if wanted == TrainingStatus.EXPIRING.value:
-        return and_(all_current, ~all_valid)
-    return ~all_current
+        return and_(until >= today, until <= horizon)
+    return or_(until.is_(None), until < today)
 
 
 def filter_conditions(user: User, filters: ExpertFilters, today: date) -> list:
@@ -245,7 +219,6 @@ def list_rows(rows: list, today: date, horizon_days: int) -> list[ListRow]:
 
 
 def _decorations(ids: list[int], course_ids: list[int], today: date, horizon_days: int) -> dict[int, list]:
-    summary = training_summary(course_ids, today, horizon_days, ids)
     languages = (
         select(string_agg(ExpertLanguage.code + literal(" ") + ExpertLanguage.level, ", "))
         .where(ExpertLanguage.expert_id == Expert.id)
@@ -261,8 +234,7 @@ def _decorations(ids: list[int], course_ids: list[int], today: date, horizon_day
         .scalar_subquery()
     )
     query = (
-        select(Expert.id, languages, primary, training_status_expression(summary, len(course_ids)))
-        .outerjoin(summary, summary.c.expert_id == Expert.id)
+        select(Expert.id, languages, primary, training_status_expression(len(course_ids), today, horizon_days))
         .where(Expert.id.in_(ids))
     )
     return {expert_id: rest for expert_id, *rest in db.session.execute(query)}

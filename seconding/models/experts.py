@@ -58,6 +58,11 @@ class Expert(db.Model):
     # When the HR officer last confirmed the profile as current ("confirm as current"), and who.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The last day on which every mandatory course is held: the earliest, over the mandatory courses, of each
+    # course's latest expiry (9999-12-31 when none expires); NULL while a mandatory course has no record. Derived
+    # from the training records and kept by seconding/training/summary.py, so the training filters, cards and
+    # reports compare one indexed column instead of probing the records per expert and course.
+    training_valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic locking: every UPDATE checks and bumps it; forms carry the version they were read at.

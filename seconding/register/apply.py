@@ -32,6 +32,7 @@ from seconding.models import (
 )
 from seconding.register.cells import Lookups
 from seconding.register.compare import Action, Counts, RowPlan, count
+from seconding.training import summary
 from seconding.training.status import computed_expiry
 
 BATCH = 2000
@@ -69,6 +70,7 @@ def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, s
                                 "Nothing was imported; check the file again.")) from exc
     _update([p for p in plans if p.action == Action.UPDATE and p.changes])
     _add_trainings([p for p in plans if p.trainings], lookups, events, actor_id, actor_label)
+    summary.refresh({p.expert_id for p in plans if p.trainings})
     for batch in _batches(events):
         db.session.execute(insert(AuditEvent), batch)
     counts = count(plans)

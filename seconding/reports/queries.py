@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from seconding.access import aggregate_scope_filter, descendants
 from seconding.dates import add_months
 from seconding.db import count_if
-from seconding.experts.queries import mandatory_course_ids, training_status_expression, training_summary
+from seconding.experts.queries import mandatory_course_ids, training_status_expression
 from seconding.extensions import db
 from seconding.missions.deadlines import WARSAW, to_utc
 from seconding.models import (
@@ -21,7 +21,6 @@ from seconding.models import (
     PoolStatus,
     Position,
     Sex,
-    TrainingRecord,
     TrainingStatus,
     Unavailability,
     User,
@@ -103,18 +102,14 @@ READINESS_REASONS = ("busy", "unavailable", "course", "passport")
 
 def _readiness_conditions(day: date, course_ids: list[int]) -> dict[str, object]:
     """Why an active expert could not start a standard tour on `day` (SPEC §6 rule codes)."""
-    all_valid = and_(*[exists().where(TrainingRecord.expert_id == Expert.id,
-                                      TrainingRecord.course_id == course_id,
-                                      or_(TrainingRecord.expires_on.is_(None),
-                                          TrainingRecord.expires_on >= day))
-                       for course_id in course_ids]) if course_ids else None
+    until = Expert.training_valid_until  # every mandatory course held up to this day (training/summary.py)
     return {
         "busy": exists().where(Deployment.expert_id == Expert.id, Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES),
                                Deployment.end_date > day),
         # Spelled without NULL comparisons: NOT (NULL OR false) is NULL in SQL, and the expert would vanish.
         "unavailable": or_(and_(Expert.available_from.is_not(None), Expert.available_from > day), exists().where(
             Unavailability.expert_id == Expert.id, Unavailability.start <= day, Unavailability.end >= day)),
-        "course": ~all_valid if all_valid is not None else None,
+        "course": or_(until.is_(None), until < day) if course_ids else None,
         "passport": or_(Expert.passport_expires.is_(None),
                         Expert.passport_expires < add_months(day, PASSPORT_MONTHS)),
     }
@@ -141,12 +136,10 @@ def training_compliance(user: User, filters: ReportFilters, today: date, horizon
     """Per institution: active experts, with every mandatory course valid beyond the horizon, expiring within it,
     and expired or missing."""
     course_ids = mandatory_course_ids()
-    summary = training_summary(course_ids, today, horizon_days)
-    status = training_status_expression(summary, len(course_ids))
+    status = training_status_expression(len(course_ids), today, horizon_days)
     query = (select(Institution.code, func.count(Expert.id), count_if(status == TrainingStatus.VALID.value),
                     count_if(status == TrainingStatus.EXPIRING.value), count_if(status == TrainingStatus.EXPIRED.value))
              .join(Institution, Expert.institution_id == Institution.id)
-             .outerjoin(summary, summary.c.expert_id == Expert.id)
              .where(Expert.pool_status == PoolStatus.ACTIVE, *expert_conditions(user, filters))
              .group_by(Institution.code).order_by(Institution.code))
     return [tuple(row) for row in db.session.execute(query)]

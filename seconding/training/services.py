@@ -7,6 +7,7 @@ from sqlalchemy import select
 from seconding.audit.services import record
 from seconding.extensions import db
 from seconding.models import Course, Expert, TrainingRecord
+from seconding.training import summary
 from seconding.training.status import computed_expiry
 
 
@@ -35,7 +36,7 @@ def add_training_record(expert: Expert, course: Course, completed_on: date, *, e
                            else computed_expiry(completed_on, course.validity_months),
                            certificate_ref=certificate_ref.strip())
     db.session.add(entry)
-    db.session.flush()
+    summary.refresh([expert.id])
     if audit:
         record("training_added", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
                summary=f"{course.code} completed {completed_on.isoformat()}")
@@ -61,4 +62,22 @@ def delete_training_record(entry: TrainingRecord) -> None:
     record("training_deleted", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
            summary=f"{entry.course.code} completed {entry.completed_on.isoformat()}")
     db.session.delete(entry)
+    summary.refresh([expert.id])
+
+
+def save_course(course: Course | None, *, code: str, name: str, provider: str | None, validity_months: int | None,
+                mandatory: bool) -> Course:
+    """Create a course (course None) or change one (audited). Making a course mandatory or optional again
+    changes what every expert's mandatory training is measured against, so each expert's summary is redone."""
+    was_mandatory = course is not None and course.mandatory
+    course = course or Course()
+    db.session.add(course)
+    course.code, course.name, course.provider = code, name.strip(), (provider or "").strip()
+    course.validity_months, course.mandatory = validity_months, mandatory
     db.session.flush()
+    if mandatory != was_mandatory:
+        summary.refresh()
+    record("course_saved", object_type="course", object_id=course.id,
+           summary=f"{course.code}: validity {course.validity_months or 'none'}, "
+                   f"mandatory {'yes' if course.mandatory else 'no'}")
+    return course

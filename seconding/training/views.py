@@ -19,7 +19,13 @@ from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
 from seconding.register.parse import escape
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
-from seconding.training.services import TrainingError, add_training_record, delete_training_record, record_session
+from seconding.training.services import (
+    TrainingError,
+    add_training_record,
+    delete_training_record,
+    record_session,
+    save_course,
+)
 from seconding.training.status import status_of
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -170,16 +176,8 @@ def course_form(course_id: int | None = None):
             form.code.errors = [_("Someone else changed this course in the meantime. Nothing was changed; the "
                                   "form shows the current values.")]
         else:
-            course = course or Course()
-            db.session.add(course)
-            course.code, course.name = code, form.name.data.strip()
-            course.provider = (form.provider.data or "").strip()
-            course.validity_months = form.validity_months.data
-            course.mandatory = bool(form.mandatory.data)
-            db.session.flush()
-            record("course_saved", object_type="course", object_id=course.id,
-                   summary=f"{course.code}: validity {course.validity_months or 'none'}, "
-                           f"mandatory {'yes' if course.mandatory else 'no'}")
+            save_course(course, code=code, name=form.name.data, provider=form.provider.data,
+                        validity_months=form.validity_months.data, mandatory=bool(form.mandatory.data))
             db.session.commit()
             flash(_("The course is saved."), "success")
             return redirect(url_for("training.courses"))
