@@ -30,6 +30,8 @@ class Expert(db.Model):
         # The list's default order, so a page needs no sort of the whole pool.
         Index("ix_experts_name", "family_name", "given_name", "id"),
         Index("ix_experts_experience", "experience_years", "id"),
+        # The clearance filter (level at least X, valid on a day) read from the index alone.
+        Index("ix_experts_clearance", "clearance_level", "clearance_expires", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,11 +102,15 @@ class Expert(db.Model):
 
 class ExpertLanguage(db.Model):
     __tablename__ = "expert_languages"
-    __table_args__ = (UniqueConstraint("expert_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("expert_id", "code"),
+        # The language filter (code at least at a level): the matching experts read from the index alone.
+        Index("ix_expert_languages_level", "code", "level", "expert_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(2), index=True)  # ISO 639-1
+    code: Mapped[str] = mapped_column(String(2))  # ISO 639-1
     level: Mapped[CefrLevel] = mapped_column(enum_type(CefrLevel, 6))
 
     expert: Mapped[Expert] = relationship(back_populates="languages")

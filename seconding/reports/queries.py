@@ -104,11 +104,13 @@ def _readiness_conditions(day: date, course_ids: list[int]) -> dict[str, object]
     """Why an active expert could not start a standard tour on `day` (SPEC §6 rule codes)."""
     until = Expert.training_valid_until  # every mandatory course held up to this day (training/summary.py)
     return {
-        "busy": exists().where(Deployment.expert_id == Expert.id, Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES),
-                               Deployment.end_date > day),
+        # The sets of experts busy or away that day are read once (IN, not a correlated EXISTS): the databases
+        # hash them instead of probing them for each of tens of thousands of experts.
+        "busy": Expert.id.in_(select(Deployment.expert_id).where(
+            Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES), Deployment.end_date > day)),
         # Spelled without NULL comparisons: NOT (NULL OR false) is NULL in SQL, and the expert would vanish.
-        "unavailable": or_(and_(Expert.available_from.is_not(None), Expert.available_from > day), exists().where(
-            Unavailability.expert_id == Expert.id, Unavailability.start <= day, Unavailability.end >= day)),
+        "unavailable": or_(and_(Expert.available_from.is_not(None), Expert.available_from > day), Expert.id.in_(
+            select(Unavailability.expert_id).where(Unavailability.start <= day, Unavailability.end >= day))),
         "course": or_(until.is_(None), until < day) if course_ids else None,
         "passport": or_(Expert.passport_expires.is_(None),
                         Expert.passport_expires < add_months(day, PASSPORT_MONTHS)),
