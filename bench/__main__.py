@@ -27,11 +27,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--experts must be at least 1")
 
     OUT.mkdir(exist_ok=True)
-    db_path = OUT / f"pool-{args.experts}.db"
-    if args.fresh and db_path.exists():
-        db_path.unlink()
     os.environ.setdefault("INSTANCE_PATH", str(OUT / "instance"))
+    from bench.loadsetup import schema_key
     from seconding import create_app
+
+    # One database per size and schema: a pool generated for older models is made again, not reused.
+    db_path = OUT / f"pool-{args.experts}-{schema_key()}.db"
+    for old in OUT.glob(f"pool-{args.experts}[.-]*"):
+        if args.fresh or not old.name.startswith(db_path.name):
+            old.unlink()
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench",
                       "TESTING": False, "SCHEDULER_ENABLED": False})

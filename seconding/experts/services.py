@@ -218,7 +218,9 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
         raise StaleEdit(_("Someone else changed this expert after you opened the form. Nothing was saved: "
                           "the form now shows their version; make your change again."))
     _raise_first(check(data))
-    if _external_id_taken(data.institution_id, data.external_id, except_id=expert.id):
+    # Unchanged, the key is this expert's own (the unique constraint says no other has it): no query.
+    moved = (data.institution_id, data.external_id) != (expert.institution_id, expert.external_id)
+    if moved and _external_id_taken(data.institution_id, data.external_id, except_id=expert.id):
         raise ExpertError(str(DUPLICATE), "external_id")
     try:  # a writer that saved first makes our UPDATE match no row: the flush says so
         with db.session.no_autoflush:  # loading the lists must not flush early: one UPDATE, one version step

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from seconding.audit.services import record
 from seconding.db import utcnow
+from seconding.experts.queries import mandatory_course_ids
 from seconding.experts.services import SCALARS, ExpertError, update_expert
 from seconding.extensions import db
 from seconding.models import (
@@ -68,9 +70,10 @@ def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, s
     except IntegrityError as exc:
         raise ImportConflict(_l("An expert with one of these keys was added while the file was imported. "
                                 "Nothing was imported; check the file again.")) from exc
-    _update([p for p in plans if p.action == Action.UPDATE and p.changes])
+    _update([p for p in plans if p.action == Action.UPDATE and p.changes], events, actor_id, actor_label)
     _add_trainings([p for p in plans if p.trainings], lookups, events, actor_id, actor_label)
-    summary.refresh({p.expert_id for p in plans if p.trainings})
+    # New experts got theirs with the insert; for the others, their records in the pool count too.
+    summary.refresh({p.expert_id for p in plans if p.trainings and p.action == Action.UPDATE})
     for batch in _batches(events):
         db.session.execute(insert(AuditEvent), batch)
     counts = count(plans)
@@ -83,8 +86,10 @@ def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, s
 
 
 def _event(action: str, expert_id: int, institution_id: int, summary: str, actor_id, actor_label, now) -> dict:
+    """An audit event as seconding.audit.services.record writes it, as a row for a bulk insert."""
     return {"at": now, "actor_id": actor_id, "actor_label": actor_label, "action": action, "object_type": "expert",
-            "object_id": str(expert_id), "institution_id": institution_id, "summary": summary}
+            "object_id": str(expert_id), "institution_id": institution_id, "summary": summary,
+            "address": request.remote_addr if has_request_context() else None}
 
 
 def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id, actor_label) -> None:
@@ -92,12 +97,17 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
     if not plans:
         return
     areas = dict(db.session.execute(select(ExpertiseArea.code, ExpertiseArea.id)).all())
+    mandatory = set(mandatory_course_ids())
     now = utcnow()
     for batch in _batches(plans):
         rows = []
         for p in batch:
             values = {name: getattr(p.data, name) for name in SCALARS}
-            values.update(created_at=now, updated_at=now, version=1,
+            # Their only records are the file's, added below: the summary is known now (training/summary.py).
+            held = [(lookups.courses[code][0], computed_expiry(completed, lookups.courses[code][1]))
+                    for code, completed in p.trainings]
+            until = summary.valid_until(held, mandatory)
+            values.update(created_at=now, updated_at=now, version=1, training_valid_until=until,
                           search_text=Expert.search_key(p.data.family_name, p.data.given_name, p.data.external_id))
             rows.append(values)
         # A plain executemany, then one read of the new ids: RETURNING with a guaranteed order would make
@@ -122,8 +132,10 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
             db.session.execute(insert(ExpertExpertise), expertise)
 
 
-def _update(plans: list[RowPlan]) -> None:
-    """Save changed experts through update_expert (the forms' path: rules, optimistic locking, audit)."""
+def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> None:
+    """Save changed experts through update_expert (the forms' path: rules, optimistic locking), with the audit
+    event it would write, inserted with the others in bulk."""
+    now = utcnow()
     for batch in _batches(plans, 500):
         experts = {e.id: e for e in db.session.scalars(
             select(Expert).where(Expert.id.in_([p.expert_id for p in batch]))
@@ -134,9 +146,12 @@ def _update(plans: list[RowPlan]) -> None:
                 raise ImportConflict(_l("An expert of the file was removed while it was imported. Nothing was "
                                         "imported; check the file again."), p.row)
             try:
-                update_expert(expert, p.data, version=None)
+                changed = update_expert(expert, p.data, version=None, audit=False)
             except ExpertError as exc:
                 raise ImportConflict(str(exc), p.row) from exc
+            if changed:
+                events.append(_event("expert_updated", expert.id, expert.institution_id,
+                                     "changed: " + ", ".join(changed), actor_id, actor_label, now))
         for expert in experts.values():
             db.session.expunge(expert)  # keep the session small on large files; the rows are flushed
 
