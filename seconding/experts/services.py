@@ -55,7 +55,7 @@ class History:
     csdp: bool = True
 
 
-@dataclass
+@dataclass(slots=True)  # a register import holds one per row
 class ExpertData:
     """Everything a form or a register row says about an expert (lists None = leave as they are)."""
 

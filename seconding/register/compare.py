@@ -34,7 +34,7 @@ class Action(StrEnum):
     UNCHANGED = "unchanged"
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """What importing one row does."""
 
@@ -62,7 +62,7 @@ class Counts:
                 "trainings": self.trainings}
 
 
-@dataclass
+@dataclass(slots=True)
 class Existing:
     """An expert of the pool as the register sees it."""
 

@@ -62,8 +62,12 @@ def check_file(source: str | IO[bytes], filename: str | None = None, *, scope: s
     outcome.errors = header_errors
     if _structure_broken(table.header):
         return outcome  # rows cannot be read column by column: the header errors say why
-    candidates, row_errors = validate_rows(table, lookups)
-    del table  # large files: the rows of strings are no longer needed
+    try:
+        candidates, row_errors = validate_rows(table, lookups)  # the rows are read as they are validated
+    except TableError as exc:  # a row beyond the bounds, or a broken CSV further down
+        outcome.errors = []
+        outcome.file_error = exc.message
+        return outcome
     plans, pool_errors, fingerprint = plan(candidates)
     outcome.errors = sorted(header_errors + row_errors + pool_errors, key=RowError.sort_key)
     outcome.plans, outcome.fingerprint = plans, fingerprint

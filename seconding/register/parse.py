@@ -1,7 +1,9 @@
 """Read a register file into rows of strings and check its header against the column table."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
@@ -44,8 +46,10 @@ def escape(value: str) -> str:
 
 
 def read_register(source: str | IO[bytes], filename: str | None = None) -> tuple[Table, list[RowError]]:
-    """The table of a register file and the problems of its header (TableError when unreadable)."""
-    table = read_table(source, filename)
+    """The table of a register file and the problems of its header (TableError when unreadable).
+
+    Its rows are read as they are taken (once): a TableError may also come while iterating them."""
+    table = read_table(source, filename, stream=True)
     errors: list[RowError] = []
     seen: set[str] = set()
     for raw, name in zip(table.raw_header, table.header):
@@ -63,10 +67,17 @@ def read_register(source: str | IO[bytes], filename: str | None = None) -> tuple
         if name not in seen:
             errors.append(RowError(1, name, _l("Missing column: every column of the register must be present "
                                                "(leave its cells empty if you have no value).")))
-    for _number, values in table.rows:
+    rows = _unescaped(table.rows)
+    first = next(rows, None)
+    if first is None and not errors:
+        raise TableError(_l("The file has no expert rows below the header."))
+    table.rows = chain([first] if first else [], rows)
+    return table, errors
+
+
+def _unescaped(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, str]]]:
+    for number, values in rows:
         for key, value in values.items():
             if value[:1] == "'":
                 values[key] = unescape(value)
-    if not table.rows and not errors:
-        raise TableError(_l("The file has no expert rows below the header."))
-    return table, errors
+        yield number, values

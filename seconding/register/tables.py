@@ -50,10 +50,13 @@ class TableError(Exception):
 
 @dataclass
 class Table:
-    """A table read from a file: normalised header and (row number, {column: value}) rows."""
+    """A table read from a file: normalised header and (row number, {column: value}) rows.
+
+    With read_table(..., stream=True) the rows are an iterator, read from the file as they are taken (once), so a
+    large file never holds every row at once; a row beyond the bounds raises TableError while iterating."""
 
     header: list[str]
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, str]]] | Iterator[tuple[int, dict[str, str]]] = field(default_factory=list)
     raw_header: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -71,21 +74,23 @@ def file_kind(filename: str) -> str | None:
     return ext if ext in EXTENSIONS else None
 
 
-def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = None) -> Table:
-    """Read a CSV (UTF-8, with or without BOM, comma) or XLSX (first sheet) file into a Table."""
+def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = None, *,
+               stream: bool = False) -> Table:
+    """Read a CSV (UTF-8, with or without BOM, comma) or XLSX (first sheet) file into a Table (its rows an iterator
+    when `stream`)."""
     name = filename if filename is not None else os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
     kind = file_kind(name)
     if kind is None:
         raise TableError(_l("Only .csv and .xlsx files can be read (got %(name)s).", name=os.path.basename(name)))
     if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as stream:
-            return _read(stream, kind)
-    return _read(source, kind)
-
-
-def _read(stream: IO[bytes], kind: str) -> Table:
-    raw = _csv_rows(stream) if kind == "csv" else _xlsx_rows(stream)
-    return _to_table(raw)
+        with open(source, "rb") as opened:
+            source = io.BytesIO(opened.read())
+    raw = _csv_rows(source) if kind == "csv" else _xlsx_rows(source)
+    table = _header(raw)
+    table.rows = _rows(raw, table.header)
+    if not stream:
+        table.rows = list(table.rows)
+    return table
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
@@ -163,23 +168,30 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _to_table(raw: Iterator[tuple[int, list[str]]]) -> Table:
-    header: list[str] | None = None
-    table = Table(header=[])
+def _check_width(number: int, values: list[str]) -> None:
+    if len(values) > MAX_COLUMNS and any(v.strip() for v in values[MAX_COLUMNS:]):
+        raise TableError(_l("Row %(row)d has more than %(max)d columns; a register or annex has about twenty. "
+                            "Nothing was read.", row=number, max=MAX_COLUMNS))
+
+
+def _header(raw: Iterator[tuple[int, list[str]]]) -> Table:
+    """Read up to the header row (blank lines above it are forgiven): the Table without its rows."""
     for number, values in raw:
-        if len(values) > MAX_COLUMNS and any(v.strip() for v in values[MAX_COLUMNS:]):
-            raise TableError(_l("Row %(row)d has more than %(max)d columns; a register or annex has about twenty. "
-                                "Nothing was read.", row=number, max=MAX_COLUMNS))
-        if header is None:
-            if not any(v.strip() for v in values):
-                continue  # blank lines above the header are forgiven
-            # The header row is row 1 by the register's convention; count rows from wherever it is.
-            while values and not values[-1].strip():
-                values = values[:-1]
-            table.raw_header = [v.strip() for v in values]
-            header = [normalise_header(v) for v in values]
-            table.header = header
+        _check_width(number, values)
+        if not any(v.strip() for v in values):
             continue
+        # The header row is row 1 by the register's convention; count rows from wherever it is.
+        while values and not values[-1].strip():
+            values = values[:-1]
+        return Table(header=[normalise_header(v) for v in values], raw_header=[v.strip() for v in values])
+    raise TableError(_l("The file is empty: the first row must name the columns."))
+
+
+def _rows(raw: Iterator[tuple[int, list[str]]], header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows below the header as {column: value}; fully empty rows are skipped."""
+    count = 0
+    for number, values in raw:
+        _check_width(number, values)
         if not any(v.strip() for v in values):
             continue
         row = {name: "" for name in header if name}
@@ -191,10 +203,8 @@ def _to_table(raw: Iterator[tuple[int, list[str]]]) -> Table:
                 extra.append(value.strip())
         if extra:
             row[""] = ";".join(extra)  # values beyond the header: the caller reports them
-        table.rows.append((number, row))
-        if len(table.rows) > MAX_ROWS:
+        count += 1
+        if count > MAX_ROWS:
             raise TableError(_l("The file has more than %(max)s rows; split it into smaller files. Nothing was "
                                 "read.", max=f"{MAX_ROWS:,}"))
-    if header is None:
-        raise TableError(_l("The file is empty: the first row must name the columns."))
-    return table
+        yield number, row

@@ -17,7 +17,7 @@ from seconding.register.tables import Table
 FIELD_TO_COLUMN = {"pool_status": "status", "institution_id": "institution"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A valid row: what it says about the expert, and the trainings it lists."""
 
