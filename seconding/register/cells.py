@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -71,6 +71,7 @@ class Lookups:
 SEPARATORS_RE = re.compile(r"[\s\-]+")
 
 
+@lru_cache(maxsize=4096)  # a file repeats the same few codes in every row
 def _code(value: str) -> str:
     """Codes forgive case and spaces or dashes between words: 'top secret' -> 'TOP_SECRET'."""
     return SEPARATORS_RE.sub("_", value.strip()).upper()
@@ -82,7 +83,12 @@ def _members(enum_cls) -> dict:
     return {member.value.upper(): member for member in enum_cls}
 
 
-def _choice(value: str, enum_cls, label: str):
+# What a choice is called in its error message (made once, not for every cell read).
+LABELS = {"sex": _l("sex"), "clearance_level": _l("clearance level"), "driving_licence": _l("driving licence"),
+          "status": _l("status")}
+
+
+def _choice(value: str, enum_cls, label: object):
     member = _members(enum_cls).get(_code(value))
     if member is not None:
         return member
@@ -120,7 +126,7 @@ def institution(value: str, lookups: Lookups) -> int:
 
 
 def sex(value: str, lookups: Lookups) -> Sex:
-    return _choice(value, Sex, _l("sex"))
+    return _choice(value, Sex, LABELS["sex"])
 
 
 def iso_date(value: str, lookups: Lookups | None = None) -> date:
@@ -216,11 +222,11 @@ def _level(value: str) -> CefrLevel:
 
 
 def clearance_level(value: str, lookups: Lookups) -> ClearanceLevel:
-    return _choice(value, ClearanceLevel, _l("clearance level"))
+    return _choice(value, ClearanceLevel, LABELS["clearance_level"])
 
 
 def driving_licence(value: str, lookups: Lookups) -> DrivingLicence:
-    return _choice(value.replace("+", "_"), DrivingLicence, _l("driving licence"))
+    return _choice(value.replace("+", "_"), DrivingLicence, LABELS["driving_licence"])
 
 
 def yes_no(value: str, lookups: Lookups) -> bool:
@@ -233,7 +239,7 @@ def yes_no(value: str, lookups: Lookups) -> bool:
 
 
 def pool_status(value: str, lookups: Lookups) -> PoolStatus:
-    return _choice(value, PoolStatus, _l("status"))
+    return _choice(value, PoolStatus, LABELS["status"])
 
 
 def trainings(value: str, lookups: Lookups) -> list[tuple[str, date]]:
