@@ -71,8 +71,10 @@ def test_every_change_to_the_records_or_the_mandatory_courses_keeps_the_filters_
     delete_training_record(_db.session.get(TrainingRecord, heat.id))
     assert_true_to_records()
 
-    assert record_session(courses["PDT"], today - timedelta(days=3), [anna, jan]) == 2
+    add_training_record(jan, courses["PDT"], today - timedelta(days=3))
     assert_true_to_records()  # jan: PDT only, HEAT missing
+    assert record_session(courses["HEAT"], today - timedelta(days=2), [anna, jan]) == 2
+    assert_true_to_records()  # both: a newer HEAT
 
     save_course(courses["EHEST"], code="EHEST", name="EHEST", provider="", validity_months=None, mandatory=True)
     assert_true_to_records()  # a third mandatory course: both miss it now

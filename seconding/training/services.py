@@ -20,8 +20,9 @@ class TrainingError(ValueError):
 
 
 def add_training_record(expert: Expert, course: Course, completed_on: date, *, expires_on: date | None = None,
-                        certificate_ref: str = "", audit: bool = True) -> TrainingRecord:
-    """Record a completed course; expiry is computed from the course's validity unless given."""
+                        certificate_ref: str = "", audit: bool = True, summarise: bool = True) -> TrainingRecord:
+    """Record a completed course; expiry is computed from the course's validity unless given. `summarise=False`
+    leaves the expert's training summary to the caller (summary.refresh), as a session for many does once."""
     if expires_on is not None and expires_on < completed_on:
         raise TrainingError(_("The expiry date must be on or after the completion date."), "expires_on")
     duplicate = db.session.scalar(select(TrainingRecord.id).where(
@@ -36,7 +37,10 @@ def add_training_record(expert: Expert, course: Course, completed_on: date, *, e
                            else computed_expiry(completed_on, course.validity_months),
                            certificate_ref=certificate_ref.strip())
     db.session.add(entry)
-    summary.refresh([expert.id])
+    if summarise:
+        summary.refresh([expert.id])
+    else:
+        db.session.flush()
     if audit:
         record("training_added", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
                summary=f"{course.code} completed {completed_on.isoformat()}")
@@ -48,12 +52,12 @@ def record_session(course: Course, completed_on: date, experts: list[Expert]) ->
     existing = set(db.session.scalars(select(TrainingRecord.expert_id).where(
         TrainingRecord.course_id == course.id, TrainingRecord.completed_on == completed_on,
         TrainingRecord.expert_id.in_([e.id for e in experts]))))
-    added = 0
+    added = [expert.id for expert in experts if expert.id not in existing]
     for expert in experts:
         if expert.id not in existing:
-            add_training_record(expert, course, completed_on)
-            added += 1
-    return added
+            add_training_record(expert, course, completed_on, summarise=False)
+    summary.refresh(added)
+    return len(added)
 
 
 def delete_training_record(entry: TrainingRecord) -> None:
