@@ -213,3 +213,30 @@ def test_the_preview_names_exactly_what_the_update_changes(db, cells, changed):
 def test_equivalent_rows_are_unchanged(db, cells):
     do_import(db, [row()])
     assert check([row(**cells)]).counts.unchanged == 1
+
+
+def test_an_expert_changed_while_the_updates_are_written_stops_the_import_with_a_message(db, make_expert,
+                                                                                          monkeypatch):
+    """The updates are flushed a batch at a time; each UPDATE still checks the version read for it."""
+    from sqlalchemy import update
+
+    from seconding.register import apply
+    from seconding.register.apply import ImportConflict
+
+    do_import(db, rows(3))
+    outcome = check(rows(3, rank="podinspektor"))
+    before = snapshot()
+    real = apply.update_expert
+
+    def someone_else_saves_first(expert, data, **kwargs):
+        # Another writer's save, as the database holds it when the batch's UPDATEs run.
+        with db.session.no_autoflush:
+            db.session.execute(update(Expert.__table__).where(Expert.__table__.c.id == expert.id)
+                               .values(version=Expert.__table__.c.version + 1))
+        return real(expert, data, **kwargs)
+
+    monkeypatch.setattr(apply, "update_expert", someone_else_saves_first)
+    with pytest.raises(ImportConflict, match="changed by someone else while it was imported"):
+        run_import(outcome, actor=None, source="register.csv")
+    db.session.rollback()
+    assert snapshot() == before

@@ -212,8 +212,12 @@ def create_expert(data: ExpertData, *, audit: bool = True) -> Expert:
     return expert
 
 
-def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audit: bool = True) -> list[str]:
-    """Save changes unless the record changed since `version` was read; returns what changed."""
+def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audit: bool = True,
+                  flush: bool = True) -> list[str]:
+    """Save changes unless the record changed since `version` was read; returns what changed.
+
+    With flush=False the caller flushes many experts at once (the register import) and answers a StaleDataError
+    itself: the UPDATE still checks each expert's version."""
     if version is not None and version != expert.version:
         raise StaleEdit(_("Someone else changed this expert after you opened the form. Nothing was saved: "
                           "the form now shows their version; make your change again."))
@@ -228,7 +232,8 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
         if changed:
             # Touch the row even when only lists changed, so the version moves and concurrent edits are caught.
             expert.updated_at = utcnow()
-            db.session.flush()
+            if flush:
+                db.session.flush()
     except StaleDataError as exc:
         raise StaleEdit(_("Someone else changed this expert at the same moment. Nothing was saved.")) from exc
     if changed and audit:

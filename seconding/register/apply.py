@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from seconding.audit.services import record
 from seconding.db import utcnow
@@ -146,12 +147,17 @@ def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> 
                 raise ImportConflict(_l("An expert of the file was removed while it was imported. Nothing was "
                                         "imported; check the file again."), p.row)
             try:
-                changed = update_expert(expert, p.data, version=None, audit=False)
+                changed = update_expert(expert, p.data, version=None, audit=False, flush=False)
             except ExpertError as exc:
                 raise ImportConflict(str(exc), p.row) from exc
             if changed:
                 events.append(_event("expert_updated", expert.id, expert.institution_id,
                                      "changed: " + ", ".join(changed), actor_id, actor_label, now))
+        try:
+            db.session.flush()  # the batch at once; each UPDATE still checks its expert's version
+        except StaleDataError as exc:
+            raise ImportConflict(_l("An expert of the file was changed by someone else while it was imported. "
+                                    "Nothing was imported; check the file again.")) from exc
         for expert in experts.values():
             db.session.expunge(expert)  # keep the session small on large files; the rows are flushed
 

@@ -25,7 +25,7 @@ KEPT = ("consent_on",)
 # Optional text where an empty cell and "no value" mean the same.
 BLANKABLE = ("email", "phone", "rank")
 INSTITUTION, EXTERNAL_ID = SCALARS.index("institution_id"), SCALARS.index("external_id")
-SMALL_FILE = 1000  # up to this many keys, look them up by external id; beyond, read the institutions' pools
+KEYS_PER_READ = 1000  # rows compared at a time: the pool is read for their keys only, then let go
 
 
 class Action(StrEnum):
@@ -79,16 +79,14 @@ def load_existing(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Existing]
     """The experts with these (institution id, external id) keys, with their lists; four queries."""
     if not keys:
         return {}
-    institution_ids = sorted({i for i, _ in keys})
-    condition = Expert.institution_id.in_(institution_ids)
-    if len(keys) <= SMALL_FILE:
-        condition = and_(condition, Expert.external_id.in_(sorted({e for _, e in keys})))
-    ids = select(Expert.id).where(condition)
+    condition = and_(Expert.institution_id.in_(sorted({i for i, _ in keys})),
+                     Expert.external_id.in_(sorted({e for _, e in keys})))
     columns = [getattr(Expert, name) for name in SCALARS]
     found: dict[int, Existing] = {}
     by_key: dict[tuple[int, str], Existing] = {}
+    connection = db.session.connection()  # plain rows: the ORM's row handling doubled the time of this read
     query = select(Expert.id, Expert.version, Expert.anonymised_at, *columns).where(condition)
-    for row in db.session.execute(query):
+    for row in connection.execute(query):
         scalars = tuple(row[3:])
         key = (scalars[INSTITUTION], scalars[EXTERNAL_ID])
         if key in keys:
@@ -96,23 +94,21 @@ def load_existing(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Existing]
             found[existing.id] = by_key[key] = existing
     if not found:
         return by_key
-    for expert_id, code, level in db.session.execute(
+    ids = list(found)
+    for expert_id, code, level in connection.execute(
             select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
             .where(ExpertLanguage.expert_id.in_(ids))):
-        if expert_id in found:
-            found[expert_id].languages.append((code, CefrLevel(level)))
-    for expert_id, code, primary in db.session.execute(
+        found[expert_id].languages.append((code, level))
+    for expert_id, code, primary in connection.execute(
             select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
             .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
             .where(ExpertExpertise.expert_id.in_(ids))):
-        if expert_id in found:
-            found[expert_id].expertise.append((code, primary))
-    for expert_id, code, completed in db.session.execute(
+        found[expert_id].expertise.append((code, primary))
+    for expert_id, code, completed in connection.execute(
             select(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on)
             .join(Course, Course.id == TrainingRecord.course_id)
             .where(TrainingRecord.expert_id.in_(ids))):
-        if expert_id in found:
-            found[expert_id].trainings.add((code, completed))
+        found[expert_id].trainings.add((code, completed))
     return by_key
 
 
@@ -138,11 +134,21 @@ def _fill_from_pool(existing: Existing, data: ExpertData) -> None:
 
 
 def plan(candidates: list[Candidate]) -> tuple[list[RowPlan], list[RowError], str]:
-    """Each valid row's plan, errors found against the pool, and a fingerprint of the matched experts."""
-    existing_by_key = load_existing({c.key for c in candidates})
+    """Each valid row's plan, errors found against the pool, and a fingerprint of the matched experts.
+
+    The pool is read KEYS_PER_READ rows at a time, so a file of the whole pool never holds the whole pool too."""
     plans: list[RowPlan] = []
     errors: list[RowError] = []
     matched: list[tuple[int, int]] = []
+    for start in range(0, len(candidates), KEYS_PER_READ):
+        _plan_chunk(candidates[start:start + KEYS_PER_READ], plans, errors, matched)
+    fingerprint = hashlib.sha256(repr(sorted(matched)).encode()).hexdigest()
+    return plans, errors, fingerprint
+
+
+def _plan_chunk(candidates: list[Candidate], plans: list[RowPlan], errors: list[RowError],
+                matched: list[tuple[int, int]]) -> None:
+    existing_by_key = load_existing({c.key for c in candidates})
     for candidate in candidates:
         existing = existing_by_key.get(candidate.key)
         if existing is None:
@@ -158,8 +164,6 @@ def plan(candidates: list[Candidate]) -> tuple[list[RowPlan], list[RowError], st
         new_trainings = [t for t in candidate.trainings if t not in existing.trainings]
         action = Action.UPDATE if changed or new_trainings else Action.UNCHANGED
         plans.append(RowPlan(candidate.row, candidate.data, action, existing.id, changed, new_trainings))
-    fingerprint = hashlib.sha256(repr(sorted(matched)).encode()).hexdigest()
-    return plans, errors, fingerprint
 
 
 def count(plans: list[RowPlan]) -> Counts:

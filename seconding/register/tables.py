@@ -94,17 +94,16 @@ def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = Non
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    data = stream.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableError(_l("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Decoded as it is read, not into one string of the whole file first (a 50,000-row file is 12 MB of bytes).
+    text = io.TextIOWrapper(io.BytesIO(stream.read()), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
     number = 0
     try:
         # Number records, not physical lines: a quoted value spanning lines is still one spreadsheet row.
         for number, values in enumerate(reader, start=1):
             yield number, values
+    except UnicodeDecodeError as exc:
+        raise TableError(_l("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from exc
     except csv.Error as exc:
         raise TableError(_l("The CSV file cannot be read at row %(row)s: %(reason)s",
                             row=number + 1, reason=str(exc))) from exc
