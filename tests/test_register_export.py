@@ -162,3 +162,13 @@ def test_the_example_file_imports_cleanly_for_the_users_institution(db, institut
                          scope=descendants(institutions["BORDER_GUARD"].id))
     assert outcome.ok, outcome.error_lines()
     assert outcome.counts.created == 3
+
+
+@pytest.mark.parametrize("sort", ["name", "-experience", "institution"])
+def test_an_export_read_a_few_experts_at_a_time_keeps_the_lists_order_and_every_value(db, pool, monkeypatch, sort):
+    """The export reads the pool in chunks of experts; a chunk of one gives the same file as one chunk of all."""
+    from seconding.register import export as module
+
+    whole, count = export(None, "csv", sort=sort)
+    monkeypatch.setattr(module, "CHUNK", 1)
+    assert export(None, "csv", sort=sort) == (whole, count) and count == 3

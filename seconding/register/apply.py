@@ -75,8 +75,7 @@ def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, s
     _add_trainings([p for p in plans if p.trainings], lookups, events, actor_id, actor_label)
     # New experts got theirs with the insert; for the others, their records in the pool count too.
     summary.refresh({p.expert_id for p in plans if p.trainings and p.action == Action.UPDATE})
-    for batch in _batches(events):
-        db.session.execute(insert(AuditEvent), batch)
+    _write(events)
     counts = count(plans)
     record("register_imported", object_type="register", actor=actor, actor_label=actor_label,
            institution_id=actor.institution_id if actor is not None else lookups.institutions.get(
@@ -84,6 +83,13 @@ def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, s
            summary=f"{source}: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged, "
                    f"{counts.trainings} training records added")
     return counts
+
+
+def _write(events: list[dict]) -> None:
+    """Insert the audit events gathered so far and let them go (a move-in of the pool makes 100,000 of them)."""
+    for batch in _batches(events):
+        db.session.execute(insert(AuditEvent), batch)
+    events.clear()
 
 
 def _event(action: str, expert_id: int, institution_id: int, summary: str, actor_id, actor_label, now) -> dict:
@@ -131,6 +137,7 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
             db.session.execute(insert(ExpertLanguage), languages)
         if expertise:
             db.session.execute(insert(ExpertExpertise), expertise)
+        _write(events)
 
 
 def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> None:
@@ -160,23 +167,25 @@ def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> 
                                     "Nothing was imported; check the file again.")) from exc
         for expert in experts.values():
             db.session.expunge(expert)  # keep the session small on large files; the rows are flushed
+        _write(events)
 
 
 def _add_trainings(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id, actor_label) -> None:
     """Add the training records not yet recorded, with the expiry add_training_record computes."""
     now = utcnow()
-    rows = []
-    for p in plans:
-        for code, completed in p.trainings:
-            course_id, validity = lookups.courses[code]
-            rows.append({"expert_id": p.expert_id, "course_id": course_id, "completed_on": completed,
-                         "expires_on": computed_expiry(completed, validity), "certificate_ref": "",
-                         "created_at": now})
-            events.append(_event("training_added", p.expert_id, p.data.institution_id,
-                                 f"{code} completed {completed.isoformat()}", actor_id, actor_label, now))
     try:
-        for batch in _batches(rows):
-            db.session.execute(insert(TrainingRecord), batch)
+        for batch in _batches(plans):
+            rows = []
+            for p in batch:
+                for code, completed in p.trainings:
+                    course_id, validity = lookups.courses[code]
+                    rows.append({"expert_id": p.expert_id, "course_id": course_id, "completed_on": completed,
+                                 "expires_on": computed_expiry(completed, validity), "certificate_ref": "",
+                                 "created_at": now})
+                    events.append(_event("training_added", p.expert_id, p.data.institution_id,
+                                         f"{code} completed {completed.isoformat()}", actor_id, actor_label, now))
+            db.session.execute(insert(TrainingRecord), rows)
+            _write(events)
     except IntegrityError as exc:
         raise ImportConflict(_l("A training record of the file was added while it was imported. Nothing was "
                                 "imported; check the file again.")) from exc

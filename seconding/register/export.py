@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from seconding.audit.services import record
-from seconding.experts.queries import EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
+from seconding.experts.queries import CHUNK, EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
 from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
@@ -92,8 +92,18 @@ def _date(value: date | None) -> str:
 
 
 def register_rows(user: User | None, filters: ExpertFilters, today: date, horizon_days: int) -> Iterator[list]:
-    """The export's data rows in register column order (strings, experience as int), in the list's order."""
+    """The export's data rows in register column order (strings, experience as int), in the list's order.
+
+    The ordered ids come first; the rows are then read CHUNK experts at a time with their lists, so the whole pool
+    is never held at once."""
     ids = expert_ids(user, filters, today, horizon_days)
+    ordered = list(db.session.scalars(select(Expert.id).where(Expert.id.in_(ids)).order_by(*order_by(filters.sort))
+                                      .join(Institution, Institution.id == Expert.institution_id)))
+    for start in range(0, len(ordered), CHUNK):
+        yield from _rows_of(ordered[start:start + CHUNK])
+
+
+def _rows_of(ids: list[int]) -> Iterator[list]:
     languages = _grouped(select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
                          .where(ExpertLanguage.expert_id.in_(ids)))
     expertise = _grouped(select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
@@ -109,10 +119,11 @@ def register_rows(user: User | None, filters: ExpertFilters, today: date, horizo
                e.driving_licence, e.available_from, e.short_notice, e.pool_status, e.notes)
         .join(Institution, Institution.id == e.institution_id)
         .where(e.id.in_(ids))
-        .order_by(*order_by(filters.sort))
     )
-    for (expert_id, institution, external_id, given, family, sex, born, email, phone, rank, years, clearance,
-         clearance_expires, passport, licence, available, short_notice, status, notes) in db.session.execute(query):
+    by_id = {row[0]: row for row in db.session.execute(query)}
+    for expert_id in ids:
+        (_id, institution, external_id, given, family, sex, born, email, phone, rank, years, clearance,
+         clearance_expires, passport, licence, available, short_notice, status, notes) = by_id[expert_id]
         areas = sorted(expertise.get(expert_id, ()), key=lambda a: (not a[1], a[0]))
         yield [
             institution, external_id, given, family, sex.value, _date(born), email or "", phone or "", rank or "",
@@ -127,12 +138,15 @@ def register_rows(user: User | None, filters: ExpertFilters, today: date, horizo
 
 def write_csv(rows: Iterable[list], header: Iterable[str] = NAMES) -> bytes:
     """UTF-8 with a BOM (so spreadsheet programs read the accents), comma, header row; formulas defused."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    output = io.BytesIO()
+    # Encoded as it is written: no second copy of the whole file as text.
+    text = io.TextIOWrapper(output, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(list(header))
     for row in rows:
         writer.writerow([escape(v) if isinstance(v, str) else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    text.flush()
+    return output.getvalue()
 
 
 def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanation: list[list] | None = None,
