@@ -1,7 +1,7 @@
 """Bulk loading of many fictional experts at once (demo data and the benchmark), with core inserts."""
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from seconding.experts.queries import mandatory_course_ids
 from seconding.extensions import db
@@ -60,4 +60,8 @@ def insert_experts(rows: list[dict], batch: int = 5000) -> int:
             if values:
                 db.session.execute(insert(model), values)
     db.session.flush()
+    # Fresh planner statistics after a bulk load, as one would run by hand (autovacuum does it later on
+    # PostgreSQL; SQLite has none until ANALYZE, and without them it sorts a filtered pool instead of walking the
+    # list's order).
+    db.session.execute(text("ANALYZE"))
     return len(rows)

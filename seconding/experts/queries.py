@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select, true
 
 from seconding.access import scope_filter
 from seconding.db import string_agg
@@ -96,9 +96,12 @@ def filter_conditions(user: User, filters: ExpertFilters, today: date) -> list:
         conditions.append(Expert.institution_id == institution_id)
     if filters.language:
         levels = CefrLevel.at_least(CefrLevel(filters.min_level)) if filters.min_level else list(CefrLevel)
-        # Sets read once (IN), not probed per expert: both databases hash or index them (docs/benchmark.md).
-        conditions.append(Expert.id.in_(select(ExpertLanguage.expert_id).where(
-            ExpertLanguage.code == filters.language, ExpertLanguage.level.in_(levels))))
+        # EXISTS, not IN: PostgreSQL hashes either, and SQLite can then walk the list's order and stop at a page.
+        conditions.append(exists().where(
+            ExpertLanguage.expert_id == Expert.id,
+            ExpertLanguage.code == filters.language,
+            ExpertLanguage.level.in_(levels),
+        ))
     if filters.clearance:
         on = filters.available_on or today
         conditions.append(and_(
@@ -113,6 +116,7 @@ def filter_conditions(user: User, filters: ExpertFilters, today: date) -> list:
     if filters.available_on:
         day = filters.available_on
         conditions.append(or_(Expert.available_from.is_(None), Expert.available_from <= day))
+        # The experts away that day, read once as a set (NOT IN), not probed per expert.
         conditions.append(Expert.id.not_in(select(Unavailability.expert_id).where(
             Unavailability.start <= day, Unavailability.end >= day)))
     return conditions
