@@ -1,5 +1,5 @@
 """the expert list's filters from indexes: experts.training_valid_until (each expert's mandatory training in one
-column), the clearance and language indexes
+column), the language index
 
 Revision ID: b7c1d2e3f4a5
 Revises: 94f6fd6755cb
@@ -26,7 +26,6 @@ def upgrade():
     with op.batch_alter_table('experts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('training_valid_until', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_experts_training_valid_until'), ['training_valid_until'], unique=False)
-        batch_op.create_index('ix_experts_clearance', ['clearance_level', 'clearance_expires', 'id'], unique=False)
     with op.batch_alter_table('expert_languages', schema=None) as batch_op:
         batch_op.drop_index('ix_expert_languages_code')
         batch_op.create_index('ix_expert_languages_level', ['code', 'level', 'expert_id'], unique=False)
@@ -57,6 +56,5 @@ def downgrade():
         batch_op.drop_index('ix_expert_languages_level')
         batch_op.create_index('ix_expert_languages_code', ['code'], unique=False)
     with op.batch_alter_table('experts', schema=None) as batch_op:
-        batch_op.drop_index('ix_experts_clearance')
         batch_op.drop_index(batch_op.f('ix_experts_training_valid_until'))
         batch_op.drop_column('training_valid_until')

@@ -30,8 +30,6 @@ class Expert(db.Model):
         # The list's default order, so a page needs no sort of the whole pool.
         Index("ix_experts_name", "family_name", "given_name", "id"),
         Index("ix_experts_experience", "experience_years", "id"),
-        # The clearance filter (level at least X, valid on a day) read from the index alone.
-        Index("ix_experts_clearance", "clearance_level", "clearance_expires", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
