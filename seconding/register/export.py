@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from seconding.audit.services import record
 from seconding.experts.queries import CHUNK, EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
@@ -32,6 +32,7 @@ from seconding.models import (
 from seconding.profiles.rules import FIELDS
 from seconding.register.columns import NAMES
 from seconding.register.parse import escape
+from seconding.register.pause import cycle_collector_paused
 from seconding.register.xlsxstream import stream_xlsx
 
 FORMATS = ("csv", "xlsx")
@@ -80,11 +81,17 @@ def expert_ids(user: User | None, filters: ExpertFilters, today: date, horizon_d
     return query.where(Expert.anonymised_at.is_(None))  # anonymised records are no longer part of the pool
 
 
-def _grouped(query) -> dict[int, list]:
+def _grouped(query, ids: list[int]) -> dict[int, list]:
     groups: dict[int, list] = defaultdict(list)
-    for expert_id, *values in db.session.execute(query):
+    for expert_id, *values in _core(query, ids):
         groups[expert_id].append(tuple(values))
     return groups
+
+
+def _core(query, ids: list[int]) -> list:
+    """The rows of the experts `ids`, read plainly through the session's connection (no ORM result processing:
+    the whole pool is half a million rows)."""
+    return db.session.connection().execute(query, {"ids": ids}).all()
 
 
 def _date(value: date | None) -> str:
@@ -103,24 +110,26 @@ def register_rows(user: User | None, filters: ExpertFilters, today: date, horizo
         yield from _rows_of(ordered[start:start + CHUNK])
 
 
+IDS = bindparam("ids", expanding=True)  # one statement per need, whatever the chunk: compiled once
+LANGUAGES = (select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
+             .where(ExpertLanguage.expert_id.in_(IDS)))
+EXPERTISE = (select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
+             .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
+             .where(ExpertExpertise.expert_id.in_(IDS)))
+TRAININGS = (select(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on)
+             .join(Course, Course.id == TrainingRecord.course_id)
+             .where(TrainingRecord.expert_id.in_(IDS)))
+EXPERTS = (select(Expert.id, Institution.code, Expert.external_id, Expert.given_name, Expert.family_name, Expert.sex,
+                  Expert.date_of_birth, Expert.email, Expert.phone, Expert.rank, Expert.experience_years,
+                  Expert.clearance_level, Expert.clearance_expires, Expert.passport_expires, Expert.driving_licence,
+                  Expert.available_from, Expert.short_notice, Expert.pool_status, Expert.notes)
+           .join(Institution, Institution.id == Expert.institution_id)
+           .where(Expert.id.in_(IDS)))
+
+
 def _rows_of(ids: list[int]) -> Iterator[list]:
-    languages = _grouped(select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
-                         .where(ExpertLanguage.expert_id.in_(ids)))
-    expertise = _grouped(select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
-                         .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
-                         .where(ExpertExpertise.expert_id.in_(ids)))
-    trainings = _grouped(select(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on)
-                         .join(Course, Course.id == TrainingRecord.course_id)
-                         .where(TrainingRecord.expert_id.in_(ids)))
-    e = Expert
-    query = (
-        select(e.id, Institution.code, e.external_id, e.given_name, e.family_name, e.sex, e.date_of_birth, e.email,
-               e.phone, e.rank, e.experience_years, e.clearance_level, e.clearance_expires, e.passport_expires,
-               e.driving_licence, e.available_from, e.short_notice, e.pool_status, e.notes)
-        .join(Institution, Institution.id == e.institution_id)
-        .where(e.id.in_(ids))
-    )
-    by_id = {row[0]: row for row in db.session.execute(query)}
+    languages, expertise, trainings = (_grouped(query, ids) for query in (LANGUAGES, EXPERTISE, TRAININGS))
+    by_id = {row[0]: row for row in _core(EXPERTS, ids)}
     for expert_id in ids:
         (_id, institution, external_id, given, family, sex, born, email, phone, rank, years, clearance,
          clearance_expires, passport, licence, available, short_notice, status, notes) = by_id[expert_id]
@@ -198,7 +207,8 @@ def export_register(user: User | None, filters: ExpertFilters, fmt: str, *, toda
             yield values
 
     # The whole pool is a million cells: the XLSX is streamed (write_xlsx takes 5x longer; see xlsxstream).
-    content = write_csv(rows()) if fmt == "csv" else stream_xlsx([("register", rows(), NAMES)])
+    with cycle_collector_paused():
+        content = write_csv(rows()) if fmt == "csv" else stream_xlsx([("register", rows(), NAMES)])
     described = ", ".join(f"{k}={v}" for k, v in filters.as_args().items())
     summary = f"{counted[0]} experts exported as {fmt.upper()}" + (f" (filters: {described})" if described else "")
     record("register_exported", object_type="register", actor=user,

@@ -2,8 +2,6 @@
 both call these two functions, so the same file gives the same errors and counts through either."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -16,6 +14,7 @@ from seconding.register.cells import Lookups
 from seconding.register.columns import NAMES
 from seconding.register.compare import Counts, RowPlan, count, plan
 from seconding.register.parse import RowError, read_register
+from seconding.register.pause import cycle_collector_paused
 from seconding.register.tables import TableError
 from seconding.register.validate import validate_rows
 
@@ -42,23 +41,10 @@ class Outcome:
         return [e.line() for e in self.errors]
 
 
-@contextmanager
-def _cycle_collector_paused():
-    """Python's cycle collector would walk the tens of thousands of row objects of a large file again and again
-    while they are made (a third of a 50,000-row import's time) and find nothing to free; it runs after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_file(source: str | IO[bytes], filename: str | None = None, *, scope: set[int] | None,
                default_institution: str | None = None, today: date | None = None) -> Outcome:
     """Read and check a register file against the pool; changes nothing."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _check(source, filename, scope=scope, default_institution=default_institution, today=today)
 
 
@@ -106,5 +92,5 @@ def run_import(outcome: Outcome, *, actor: User | None, source: str) -> Counts:
     """Apply a checked file (no errors) to the pool; flushes, the caller commits."""
     if not outcome.ok:
         raise ValueError("a file with errors is never applied")
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return apply_plans(outcome.plans, outcome.lookups, actor=actor, source=source)
