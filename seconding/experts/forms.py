@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from seconding.formtools import PlainSelect
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}
@@ -44,7 +45,7 @@ def _empty(field) -> bool:
 
 
 class LanguageForm(Form):
-    code = SelectField(_l("Language"))
+    code = SelectField(_l("Language"), widget=PlainSelect())
     level = SelectField(_l("Level"), choices=[("", "—")] + [(lv.value, lv.value) for lv in CefrLevel])
 
     def validate_level(self, field):
@@ -160,7 +161,7 @@ class FilterForm(FlaskForm):
 
     q = StringField(_l("Name or personnel number"), validators=[Optional(), Length(max=100)])
     institution = SelectField(_l("Institution"))
-    language = SelectField(_l("Language"))
+    language = SelectField(_l("Language"), widget=PlainSelect())
     min_level = SelectField(_l("At least level"),
                             choices=[("", _l("any"))] + [(lv.value, lv.value) for lv in CefrLevel])
     clearance = SelectField(_l("Clearance at least"),
