@@ -21,6 +21,6 @@ def ensure_pool(app, n: int, seed: int = 13) -> bool:
             return False
         rng = random.Random(seed)
         today = date.today()
-        insert_experts([fictional_expert(rng, i, today) for i in range(1, n + 1)])
+        insert_experts(fictional_expert(rng, i, today) for i in range(1, n + 1))
         db.session.commit()
         return True

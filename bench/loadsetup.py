@@ -137,12 +137,14 @@ def postgres_reachable() -> bool:
 
 
 def schema_key() -> str:
-    """A short fingerprint of the tables and columns the models declare: a template made for another schema (the
-    models changed since) is not reused but made again."""
+    """A short fingerprint of the tables, columns and indexes the models declare: a template made for another
+    schema (the models changed since) is not reused but made again."""
     import seconding.models  # noqa: F401  (every table)
 
-    columns = sorted(f"{t.name}.{c.name}:{type(c.type).__name__}" for t in db.metadata.sorted_tables for c in t.c)
-    return hashlib.sha1("\n".join(columns).encode()).hexdigest()[:8]
+    tables = db.metadata.sorted_tables
+    parts = sorted([f"{t.name}.{c.name}:{type(c.type).__name__}" for t in tables for c in t.c]
+                   + [f"{t.name}:{i.name}({','.join(c.name for c in i.columns)})" for t in tables for i in t.indexes])
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:8]
 
 
 def postgres_copy(users: int, n: int) -> tuple[str, dict, callable]:

@@ -1,5 +1,7 @@
 """Bulk loading of many fictional experts at once (demo data and the benchmark), with core inserts."""
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import islice
 
 from sqlalchemy import insert, text
 
@@ -17,15 +19,17 @@ from seconding.training.status import computed_expiry
 from seconding.training.summary import valid_until
 
 
-def insert_experts(rows: list[dict], batch: int = 5000) -> int:
-    """Insert experts given as fictional_expert() dicts; returns how many were inserted."""
+def insert_experts(rows: Iterable[dict], batch: int = 5000) -> int:
+    """Insert experts given as fictional_expert() dicts, batch at a time (a generator of them is never held whole);
+    returns how many were inserted."""
     from seconding.experts.demo import lookups
 
     institutions, areas, courses = lookups()
     mandatory = set(mandatory_course_ids())
     now = datetime.now(UTC)
-    for offset in range(0, len(rows), batch):
-        chunk = rows[offset:offset + batch]
+    rows, inserted = iter(rows), 0
+    while chunk := list(islice(rows, batch)):
+        inserted += len(chunk)
         expert_rows = [{
             "institution_id": institutions[r["institution"]], "external_id": r["external_id"],
             "given_name": r["given_name"], "family_name": r["family_name"], "sex": r["sex"],
@@ -64,4 +68,4 @@ def insert_experts(rows: list[dict], batch: int = 5000) -> int:
     # PostgreSQL; SQLite has none until ANALYZE, and without them it sorts a filtered pool instead of walking the
     # list's order).
     db.session.execute(text("ANALYZE"))
-    return len(rows)
+    return inserted

@@ -30,6 +30,10 @@ class Expert(db.Model):
         # The list's default order, so a page needs no sort of the whole pool.
         Index("ix_experts_name", "family_name", "given_name", "id"),
         Index("ix_experts_experience", "experience_years", "id"),
+        # The list's counts read these instead of the whole table: the pool status with "available on a date",
+        # and the name search (a LIKE '%...%' over the narrow index, not the wide rows).
+        Index("ix_experts_status_available", "pool_status", "available_from", "id"),
+        Index("ix_experts_search", "search_text"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +53,7 @@ class Expert(db.Model):
     driving_licence: Mapped[DrivingLicence] = mapped_column(enum_type(DrivingLicence), default=DrivingLicence.NONE)
     available_from: Mapped[date | None] = mapped_column(Date)
     short_notice: Mapped[bool] = mapped_column(Boolean, default=False)
-    pool_status: Mapped[PoolStatus] = mapped_column(enum_type(PoolStatus), default=PoolStatus.ACTIVE, index=True)
+    pool_status: Mapped[PoolStatus] = mapped_column(enum_type(PoolStatus), default=PoolStatus.ACTIVE)
     consent_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     # Lower-cased "family given external_id", kept by the service layer: the list's search scans one column.

@@ -50,18 +50,22 @@ FROZEN_HEADER = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" top
 
 
 def _cell(value: object, style: str = "") -> str:
-    if value is None or value == "":
+    if type(value) is str:  # most cells: the fast path first
+        if not value:
+            return "<c/>"
+        return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+    if value is None:
         return "<c/>"
     if isinstance(value, bool):
         return f'<c t="b"{style}><v>{int(value)}</v></c>'
     if isinstance(value, int | float) and math.isfinite(value):
         return f"<c{style}><v>{value!r}</v></c>"
-    text = escape(ILLEGAL.sub("", str(value)))
-    return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>'
+    return _cell(str(value), style)
 
 
 def _row(values: Iterable[object], style: str = "") -> str:
-    return "<row>" + "".join(_cell(v, style) for v in values) + "</row>"
+    # Characters XML cannot carry are left out of the whole row at once: the markup around the cells has none.
+    return ILLEGAL.sub("", "<row>" + "".join(_cell(v, style) for v in values) + "</row>")
 
 
 def _sheet(out, rows: Iterable[Iterable[object]], header: Iterable[str] | None) -> None:
