@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from seconding.matching.eligibility import position_window
 from seconding.matching.facts import DEFAULT_WEIGHTS, Evaluation, PositionFacts, Weights
@@ -112,6 +110,10 @@ def _top(pool: Pool, k: int) -> np.ndarray:
 
 def _solve(positions: Sequence[PositionFacts], kept: Mapping[int, tuple[Pool, np.ndarray]]) -> list[Assignment]:
     """Maximum total score, then most posts filled, then fewest gaps, over the kept candidates."""
+    # SciPy is loaded by the first plan, not by every worker at start (a fifth of a worker's memory otherwise).
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     slots = [p for p in positions if p.id in kept for _ in range(p.posts)]
     if not slots:
         return []

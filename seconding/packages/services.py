@@ -10,9 +10,7 @@ from seconding.audit.services import record
 from seconding.models import User
 from seconding.models.nominations import Nomination
 from seconding.packages.content import Package, build_packages
-from seconding.packages.docx_writer import write_docx
 from seconding.packages.layout import document
-from seconding.packages.pdf_writer import write_pdf
 
 # Letters NFKD does not take apart into a base letter and a mark.
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"})
@@ -32,6 +30,10 @@ def file_stem(package: Package) -> str:
 
 def documents(package: Package) -> tuple[bytes, bytes]:
     """The PDF and the DOCX of one nomination."""
+    # The writers' libraries are loaded by the first package, not by every worker at start.
+    from seconding.packages.docx_writer import write_docx
+    from seconding.packages.pdf_writer import write_pdf
+
     blocks = document(package)
     title = f"Nomination {package.cfc_ref} {package.position_ref} — {package.name}"
     return write_pdf(blocks, title=title), write_docx(blocks, title=title)

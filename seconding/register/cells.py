@@ -9,7 +9,6 @@ from functools import cache, lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
 from seconding.extensions import db
@@ -24,6 +23,7 @@ from seconding.models import (
     PoolStatus,
     Sex,
 )
+from seconding.register.xlsxstream import ILLEGAL  # what an XLSX cannot carry
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INTEGER_RE = re.compile(r"^\d+$")
@@ -101,7 +101,7 @@ def text(max_length: int):
     """A reader of free text up to max_length characters."""
 
     def read(value: str, lookups: Lookups) -> str:
-        if ILLEGAL_CHARACTERS_RE.search(value):
+        if ILLEGAL.search(value):
             raise CellError(_l("The text contains a control character; remove it."))
         if len(value) > max_length:
             raise CellError(_l("Too long: at most %(n)s characters (this has %(m)s).", n=max_length, m=len(value)))
