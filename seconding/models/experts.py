@@ -27,8 +27,9 @@ class Expert(db.Model):
     __table_args__ = (
         UniqueConstraint("institution_id", "external_id"),
         CheckConstraint("experience_years >= 0", name="experience_not_negative"),
-        # The list's default order, so a page needs no sort of the whole pool.
-        Index("ix_experts_name", "family_name", "given_name", "id"),
+        # The list's default order, so a page needs no sort of the whole pool; with the search text, a search
+        # walks that order in the index alone and reads only the rows of its page.
+        Index("ix_experts_name", "family_name", "given_name", "id", "search_text"),
         Index("ix_experts_experience", "experience_years", "id"),
         # The list's counts read these instead of the whole table: the pool status with "available on a date",
         # and the name search (a LIKE '%...%' over the narrow index, not the wide rows).
