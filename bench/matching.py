@@ -81,13 +81,15 @@ def ensure_cfc(today: date) -> None:
 
 
 def _raw_read(statements: list) -> None:
-    """Run compiled statements through the DB-API cursor and fetch every row (the floor: no ORM, no Python)."""
+    """Run compiled statements through the DB-API cursor and fetch every row (the floor: no ORM, no Python), some
+    thousands at a time: the floor holds no more rows at once than the loader does."""
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
         for sql in statements:
             cursor.execute(sql)
-            cursor.fetchall()
+            while cursor.fetchmany(5000):
+                pass
     finally:
         connection.close()
 

@@ -48,13 +48,18 @@ def _raw_read() -> None:
         db.session.execute(text(statement)).all()
 
 
+def _text(content: bytes) -> io.TextIOWrapper:
+    """The file's text, decoded as it is read (as the import reads it): never a second copy of it whole."""
+    return io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+
+
 def _csv_pass(content: bytes) -> int:
-    return sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    return sum(1 for _ in csv.reader(_text(content)))
 
 
 def _changed_file(export: bytes, rows: int, new_rows: int = 1000) -> bytes:
     """The export with a tenth of the rows edited, a training added to every 25th, and new experts at the end."""
-    reader = csv.reader(io.StringIO(export.decode("utf-8-sig"), newline=""))
+    reader = csv.reader(_text(export))
     next(reader)  # header
 
     def changed():
