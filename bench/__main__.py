@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             peaks.append(_peak_mb())
             print(f"(peak memory during this section: {peaks[-1]:.0f} MB)", flush=True)
     peak_mb = max(peaks + [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024])
-    print(f"\npeak memory (max RSS of this process): {peak_mb:.0f} MB (target 500 MB)")
+    verdict = "; ".join(f"target {t} MB ({who}) {'ok' if peak_mb < t else 'OVER'}"
+                        for t, who in ((500, "SPEC §13"), (350, "issue 15")))
+    print(f"\npeak memory (max RSS of this process): {peak_mb:.0f} MB; {verdict}")
     return 0
 
 
