@@ -1,5 +1,4 @@
-"""the expert list's counts from narrow indexes (pool status with availability, the name search), and the
-search text in the name order's index
+"""the expert list from narrow indexes: pool status with availability, the search text in the name order's index
 
 Revision ID: c8d3e4f5a6b7
 Revises: b7c1d2e3f4a5
@@ -20,7 +19,6 @@ def upgrade():
     with op.batch_alter_table('experts', schema=None) as batch_op:
         batch_op.drop_index('ix_experts_pool_status')
         batch_op.create_index('ix_experts_status_available', ['pool_status', 'available_from', 'id'], unique=False)
-        batch_op.create_index('ix_experts_search', ['search_text'], unique=False)
         batch_op.drop_index('ix_experts_name')
         batch_op.create_index('ix_experts_name', ['family_name', 'given_name', 'id', 'search_text'], unique=False)
 
@@ -29,6 +27,5 @@ def downgrade():
     with op.batch_alter_table('experts', schema=None) as batch_op:
         batch_op.drop_index('ix_experts_name')
         batch_op.create_index('ix_experts_name', ['family_name', 'given_name', 'id'], unique=False)
-        batch_op.drop_index('ix_experts_search')
         batch_op.drop_index('ix_experts_status_available')
         batch_op.create_index('ix_experts_pool_status', ['pool_status'], unique=False)

@@ -28,13 +28,12 @@ class Expert(db.Model):
         UniqueConstraint("institution_id", "external_id"),
         CheckConstraint("experience_years >= 0", name="experience_not_negative"),
         # The list's default order, so a page needs no sort of the whole pool; with the search text, a search
-        # walks that order in the index alone and reads only the rows of its page.
+        # walks that order in the index alone and reads only the rows of its page, and SQLite counts a search
+        # from the index, not from the wide rows.
         Index("ix_experts_name", "family_name", "given_name", "id", "search_text"),
         Index("ix_experts_experience", "experience_years", "id"),
-        # The list's counts read these instead of the whole table: the pool status with "available on a date",
-        # and the name search (a LIKE '%...%' over the narrow index, not the wide rows).
+        # The count of "available on a date" reads this instead of the whole table.
         Index("ix_experts_status_available", "pool_status", "available_from", "id"),
-        Index("ix_experts_search", "search_text"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
