@@ -82,7 +82,7 @@ def ensure_cfc(today: date) -> None:
 
 def _raw_read(statements: list) -> None:
     """Run compiled statements through the DB-API cursor and fetch every row (the floor: no ORM, no Python), some
-    thousands at a time: the floor holds no more rows at once than the loader does."""
+    thousands at a time, so the floor keeps no Python list of every row (the driver may still buffer the result)."""
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()

@@ -27,7 +27,7 @@ class PlainSelect(Select):
 
     @classmethod
     def render_option(cls, choice, **kwargs):
-        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+        if kwargs or choice.render_kw or type(choice.value) is not str:  # Markup, numbers: WTForms' way
             return super().render_option(choice, **kwargs)
         selected = "selected " if choice.selected else ""
         return Markup(f'<option {selected}value="{escape(choice.value)}">'

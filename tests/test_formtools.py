@@ -1,11 +1,13 @@
 """Form helpers shared by several areas: the plain select writes exactly what WTForms' own select writes."""
 import pytest
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField
 
 from seconding.formtools import PlainSelect
 
-CHOICES = [("", "—"), ("en", "English"), ("fr", 'Fr"an<ç>&ais'), ('x"y', "q"), ("z", "")]
+CHOICES = [("", "—"), ("en", "English"), ("fr", 'Fr"an<ç>&ais'), ('x"y', "q"), ("z", ""), (Markup('m"q'), "m"),
+           (3, "three")]
 
 
 class Generic(Form):

@@ -1,6 +1,8 @@
 """The streamed XLSX of the register export, read back by openpyxl as a spreadsheet program would."""
 import io
+from datetime import date
 
+from markupsafe import Markup
 from openpyxl import load_workbook
 
 from seconding.register.xlsxstream import stream_xlsx
@@ -35,3 +37,15 @@ def test_characters_xml_cannot_carry_are_left_out_instead_of_breaking_the_file()
 def test_several_sheets_keep_their_names_cut_to_31_characters():
     book = _book(stream_xlsx([("Kompletność & <profile> danych ekspertów", [["x"]], None), ("columns", [], None)]))
     assert book.sheetnames == ["Kompletność & <profile> danych e"[:31], "columns"]
+
+
+def test_rows_are_written_byte_for_byte_as_the_register_expects():
+    from seconding.register.xlsxstream import _row
+
+    values = [None, "", "a\x00&<b>", Markup("x"), date(2024, 1, 2), True, 3, 2.5, float("nan")]
+    text = '<c t="inlineStr"{s}><is><t xml:space="preserve">{t}</t></is></c>'
+    expected = ("<row><c/><c/>" + text.format(s="{s}", t="a&amp;&lt;b&gt;") + text.format(s="{s}", t="x")
+                + text.format(s="{s}", t="2024-01-02") + '<c t="b"{s}><v>1</v></c><c{s}><v>3</v></c>'
+                + '<c{s}><v>2.5</v></c>' + text.format(s="{s}", t="nan") + "</row>")
+    assert _row(values) == expected.format(s="")
+    assert _row(values, ' s="1"') == expected.format(s=' s="1"')

@@ -103,6 +103,7 @@ def register_rows(user: User | None, filters: ExpertFilters, today: date, horizo
 
     The ordered ids come first; the rows are then read CHUNK experts at a time with their lists, so the whole pool
     is never held at once."""
+    db.session.flush()  # the rows are read through the connection below, past the session's autoflush
     ids = expert_ids(user, filters, today, horizon_days)
     ordered = list(db.session.scalars(select(Expert.id).where(Expert.id.in_(ids)).order_by(*order_by(filters.sort))
                                       .join(Institution, Institution.id == Expert.institution_id)))
