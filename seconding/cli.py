@@ -1,7 +1,7 @@
 """Flask commands: thin shells over service functions."""
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from seconding.extensions import db
@@ -59,8 +59,6 @@ def backup_command(folder: str | None) -> None:
     """Copy the SQLite database to a timestamped file, safely while the app runs."""
     from pathlib import Path
 
-    from flask import current_app
-
     from seconding.backup import BackupError, backup_sqlite
 
     try:
@@ -80,7 +78,8 @@ def users() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(Role.values()))
 @click.option("--institution", "institution_code", required=True, help="Institution code, e.g. POLICE")
-@click.option("--password", default=None, help="At least 12 characters; generated and printed when left out")
+@click.option("--password", default=None,
+              help="At least PASSWORD_MIN_LENGTH characters (12 by default); generated and printed when left out")
 def create_user_command(email: str, name: str, role: str, institution_code: str, password: str | None) -> None:
     """Create a user."""
     from seconding.admin.services import UserError, create_user
@@ -91,8 +90,9 @@ def create_user_command(email: str, name: str, role: str, institution_code: str,
         raise click.ClickException(f"The e-mail address is not valid: {exc}") from exc
     if not name.strip():
         raise click.ClickException("The name must not be empty.")
-    if password is not None and len(password) < 12:
-        raise click.ClickException("The password must have at least 12 characters.")
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if password is not None and len(password) < minimum:
+        raise click.ClickException(f"The password must have at least {minimum} characters.")
     code = institution_code.strip().upper()
     institution = db.session.scalar(select(Institution).where(Institution.code == code))
     if institution is None:

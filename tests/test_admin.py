@@ -16,7 +16,7 @@ def test_invalid_user_forms_change_nothing(client, make_user, login, db, institu
     before = db.session.scalar(select(func.count(User.id)))
     cases = {
         "Invalid email address.": _form(institutions, email="not-an-email"),
-        "Use at least 12 characters.": _form(institutions, password="short"),
+        "The password must have at least 12 characters.": _form(institutions, password="short"),
         "Not a valid choice": _form(institutions, role="emperor"),
         "already exists": _form(institutions, email=admin.email.upper()),
         "Give a password": _form(institutions, password=""),

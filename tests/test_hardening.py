@@ -189,3 +189,23 @@ def test_passwords_are_hashed_with_scrypt_outside_the_test_suite(tmp_path):
     with app.app_context():
         user.set_password("a long password 1")
     assert user.password_hash.startswith("scrypt:") and user.check_password("a long password 1")
+
+
+@pytest.mark.parametrize("minimum", [8, 16])
+def test_every_password_check_follows_the_configured_minimum(app, client, runner, make_user, login, db, minimum):
+    middle = "Sosna brzoza"  # 12 characters: long enough for 8, too short for 16
+    user = login(make_user(Role.ADMIN, email="anna.nowak@example.org", name="Anna Nowakowska"))
+    with config(app, PASSWORD_MIN_LENGTH=minimum):
+        assert f"At least {minimum} characters." in client.get("/admin/users/new").get_data(as_text=True)
+        response = client.post_form("/account", {"pw-current_password": PASSWORD, "pw-new_password": middle,
+                                                 "pw-confirm": middle, "pw-submit": "1"})
+        result = runner.invoke(args=["users", "create", "--email", "ola.lis@example.org", "--name", "Ola Lis",
+                                     "--role", "viewer", "--institution", "MFA", "--password", "Wisla 2026 !"])
+    changed = db.session.get(User, user.id).check_password(middle)
+    created = db.session.scalar(select(User).where(User.email == "ola.lis@example.org"))
+    if minimum == 8:
+        assert response.status_code == 302 and changed
+        assert created is not None, result.output
+    else:
+        assert f"at least {minimum} characters" in response.get_data(as_text=True) and not changed
+        assert created is None and f"at least {minimum} characters" in result.output

@@ -23,6 +23,5 @@ class UserForm(FlaskForm):
     version = HiddenField()
     password = PasswordField(
         _l("Password"),
-        description=_l("At least 12 characters. Leave empty to keep the current one."),
-        validators=[Optional(), Length(min=12, max=200, message=_l("Use at least 12 characters."))],
+        validators=[Optional(), Length(max=200)],  # the shortest allowed: PASSWORD_MIN_LENGTH, see _user_form
     )

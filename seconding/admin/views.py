@@ -1,5 +1,5 @@
 """Users and institutions (admin only)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -19,6 +19,14 @@ def _institution_choices() -> list[tuple[int, str]]:
     return [(i.id, f"{i.code} — {i.name_en}") for i in rows]
 
 
+def _user_form(**kwargs) -> UserForm:
+    form = UserForm(**kwargs)
+    form.institution_id.choices = _institution_choices()
+    form.password.description = _("At least %(n)d characters. Leave empty to keep the current one.",
+                                  n=current_app.config["PASSWORD_MIN_LENGTH"])
+    return form
+
+
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def users():
@@ -29,11 +37,11 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_user():
-    form = UserForm()
-    form.institution_id.choices = _institution_choices()
+    form = _user_form()
     if form.validate_on_submit():
         if not form.password.data:
-            form.password.errors.append(_("Give a password of at least 12 characters."))
+            form.password.errors.append(_("Give a password of at least %(n)d characters.",
+                                          n=current_app.config["PASSWORD_MIN_LENGTH"]))
         else:
             try:
                 create_user(email=form.email.data, name=form.name.data, role=form.role.data,
@@ -56,8 +64,7 @@ def new_user():
 @roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user)
-    form.institution_id.choices = _institution_choices()
+    form = _user_form(obj=user)
     if form.validate_on_submit():
         try:
             update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
@@ -66,8 +73,7 @@ def edit_user(user_id: int):
                         version=form_version(form.version.data))
         except StaleUserError as exc:
             db.session.rollback()
-            form = UserForm(obj=user, formdata=None)  # the current details, to redo the change on
-            form.institution_id.choices = _institution_choices()
+            form = _user_form(obj=user, formdata=None)  # the current details, to redo the change on
             form.email.errors = [str(exc)]
         except PasswordError as exc:
             db.session.rollback()

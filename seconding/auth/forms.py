@@ -14,7 +14,7 @@ class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=12, max=200, message=_l("Use at least 12 characters."))],
+        validators=[DataRequired(), Length(max=200)],  # the shortest allowed: services.password_problem
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
