@@ -5,9 +5,6 @@ shapes of SPEC §6 are built here too.
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,19 +34,7 @@ from seconding.matching import (
 from seconding.matching.screen import ELIGIBLE, GAPS, INELIGIBLE
 from seconding.missions.queries import open_cfc_ids, positions_of
 from seconding.models import Cfc, Expert, PoolStatus, Position
-
-
-@contextmanager
-def many_objects() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of rows are read and turned into arrays (they
-    hold no cycles): its collections, triggered by the allocations alone, would only slow the ranking down."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+from seconding.pause import cycle_collector_paused
 
 
 def weights() -> Weights:
@@ -101,7 +86,7 @@ def rank_position(position: Position, *, scope: ColumnElement, as_of: date, incl
     if not include_ineligible:
         conditions += hard_blocker_conditions(facts, start)
     courses, w = mandatory_courses(), weights()
-    with many_objects():
+    with cycle_collector_paused():
         table = load_pool(conditions)
         status, score, gaps = screen_detail(table, facts, as_of=as_of, mandatory_courses=courses, weights=w)
     stop = None if limit is None else offset + limit
@@ -162,7 +147,7 @@ def plan_for_cfc(cfc: Cfc, *, scope: ColumnElement, as_of: date) -> CfcPlan:
     """The optimal assignment of the active experts within `scope` to the posts of the CfC."""
     positions = position_facts(positions_of([cfc.id]))
     courses, w = mandatory_courses(), weights()
-    with many_objects():
+    with cycle_collector_paused():
         table = load_pool([scope, Expert.pool_status == PoolStatus.ACTIVE])
         plan = plan_cfc(positions, table, as_of=as_of, mandatory_courses=courses, weights=w)
     by_position = {p.id: p for p in positions}

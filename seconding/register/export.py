@@ -29,10 +29,10 @@ from seconding.models import (
     TrainingRecord,
     User,
 )
+from seconding.pause import cycle_collector_paused
 from seconding.profiles.rules import FIELDS
 from seconding.register.columns import NAMES
 from seconding.register.parse import escape
-from seconding.register.pause import cycle_collector_paused
 from seconding.register.xlsxstream import stream_xlsx
 
 FORMATS = ("csv", "xlsx")

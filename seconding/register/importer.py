@@ -9,12 +9,12 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 
 from seconding.models import User
+from seconding.pause import cycle_collector_paused
 from seconding.register.apply import apply_plans
 from seconding.register.cells import Lookups
 from seconding.register.columns import NAMES
 from seconding.register.compare import Counts, RowPlan, count, plan
 from seconding.register.parse import RowError, read_register
-from seconding.register.pause import cycle_collector_paused
 from seconding.register.tables import TableError
 from seconding.register.validate import validate_rows
 
