@@ -52,11 +52,10 @@ def record_session(course: Course, completed_on: date, experts: list[Expert]) ->
     existing = set(db.session.scalars(select(TrainingRecord.expert_id).where(
         TrainingRecord.course_id == course.id, TrainingRecord.completed_on == completed_on,
         TrainingRecord.expert_id.in_([e.id for e in experts]))))
-    added = [expert.id for expert in experts if expert.id not in existing]
-    for expert in experts:
-        if expert.id not in existing:
-            add_training_record(expert, course, completed_on, summarise=False)
-    summary.refresh(added)
+    added = [expert for expert in experts if expert.id not in existing]
+    for expert in added:
+        add_training_record(expert, course, completed_on, summarise=False)
+    summary.refresh([expert.id for expert in added])
     return len(added)
 
 
