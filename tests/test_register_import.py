@@ -196,7 +196,7 @@ def test_a_conflict_found_while_writing_rolls_back_the_rows_already_written(db, 
 def test_the_preview_names_exactly_what_the_update_changes(db, cells, changed):
     do_import(db, [row()])
     outcome = check([row(**cells)])
-    assert outcome.counts.updated == 1 and outcome.plans[0].changes == changed
+    assert outcome.counts.updated == 1 and list(outcome.plans[0].changes) == changed
     counts = run_import(outcome, actor=None, source="register.csv")
     assert counts.updated == 1
     summaries = db.session.scalars(select(AuditEvent.summary).where(AuditEvent.action == "expert_updated")).all()

@@ -33,12 +33,12 @@ def test_a_valid_file_has_no_errors_and_reads_every_field(institutions):
     data = outcome.plans[0].data
     assert data.institution_id == institutions["POLICE"].id
     assert (data.given_name, data.family_name, data.sex) == ("Anna1", "Nowak", Sex.F)
-    assert data.languages == [("en", CefrLevel.C1), ("pl", CefrLevel.NATIVE)]
-    assert data.expertise == ["community_policing", "human_rights"]
+    assert data.languages == (("en", CefrLevel.C1), ("pl", CefrLevel.NATIVE))
+    assert data.expertise == ("community_policing", "human_rights")
     assert data.clearance_level == ClearanceLevel.SECRET and data.clearance_expires.isoformat() == "2029-12-31"
     assert data.driving_licence == DrivingLicence.B and data.short_notice is True
     assert data.pool_status == PoolStatus.ACTIVE and data.available_from is None
-    assert outcome.plans[0].trainings == [("PDT", date(2024, 5, 17))]
+    assert outcome.plans[0].trainings == (("PDT", date(2024, 5, 17)),)
 
 
 @pytest.mark.parametrize(("cells", "column", "reason"), [
@@ -96,6 +96,29 @@ def test_every_error_of_the_file_is_reported_at_once():
     outcome = check(data)
     assert where(outcome) == [(2, "sex"), (2, "languages"), (5, "status"), (6, "trainings")]
     assert outcome.error_lines()[0].startswith("row 2, column sex: Unknown sex 'Q'")
+
+
+def test_a_wrong_value_repeated_on_several_rows_is_an_error_on_each():
+    data = rows(4)
+    for r in (data[0], data[2], data[3]):
+        r["date_of_birth"] = "1984-02-30"
+    outcome = check(data)
+    assert where(outcome) == [(2, "date_of_birth"), (4, "date_of_birth"), (5, "date_of_birth")]
+    assert len({e.line()[e.line().index(":"):] for e in outcome.errors}) == 1  # the same reason on each
+
+
+def test_rows_saying_the_same_share_one_value():
+    """A file of the whole pool keeps one date, name or list per distinct text, not one per row."""
+    data = rows(3)
+    for r in data:
+        r.update(family_name="Nowak", date_of_birth="1984-05-17", languages="en:C1;pl:native",
+                 expertise="community_policing", trainings="PDT:2024-05-17")
+    outcome = check(data)
+    assert outcome.ok, outcome.error_lines()
+    first, *others = [p.data for p in outcome.plans]
+    for name in ("family_name", "date_of_birth", "languages", "expertise"):
+        assert all(getattr(o, name) is getattr(first, name) for o in others), name
+    assert all(p.trainings is outcome.plans[0].trainings for p in outcome.plans)
 
 
 def test_duplicate_keys_in_one_file_are_errors_on_the_later_rows():
@@ -176,7 +199,7 @@ def test_empty_optional_cells_take_their_defaults():
     data = outcome.plans[0].data
     assert (data.clearance_level, data.driving_licence, data.short_notice, data.pool_status) == (
         ClearanceLevel.NONE, DrivingLicence.NONE, False, PoolStatus.ACTIVE)
-    assert (data.languages, data.expertise, data.email, data.phone, data.rank) == ([], [], None, None, None)
+    assert (data.languages, data.expertise, data.email, data.phone, data.rank) == ((), (), None, None, None)
 
 
 def test_csv_with_bom_and_quoted_multiline_values_counts_spreadsheet_rows():

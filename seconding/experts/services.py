@@ -1,4 +1,5 @@
 """Changing experts: create, update with optimistic locking, pool status. Services flush; views commit."""
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -69,8 +70,9 @@ class ExpertData:
     email: str | None = None
     phone: str | None = None
     rank: str | None = None
-    expertise: list[str] = field(default_factory=list)  # area codes, the primary first
-    languages: list[tuple[str, CefrLevel]] = field(default_factory=list)
+    # Lists from a form; tuples from the register, shared by the rows that say the same.
+    expertise: Sequence[str] = field(default_factory=list)  # area codes, the primary first
+    languages: Sequence[tuple[str, CefrLevel]] = field(default_factory=list)
     clearance_level: ClearanceLevel = ClearanceLevel.NONE
     clearance_expires: date | None = None
     passport_expires: date | None = None

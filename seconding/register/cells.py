@@ -185,8 +185,8 @@ def _items(value: str) -> list[str]:
     return [item.strip() for item in value.split(";") if item.strip()]
 
 
-def expertise(value: str, lookups: Lookups) -> list[str]:
-    codes = [item.lower().replace(" ", "_") for item in _items(value)]
+def expertise(value: str, lookups: Lookups) -> tuple[str, ...]:
+    codes = tuple(item.lower().replace(" ", "_") for item in _items(value))
     unknown = [c for c in codes if c not in lookups.areas]
     if unknown:
         raise CellError(_l("Unknown expertise %(codes)s; use codes such as %(examples)s.",
@@ -196,7 +196,7 @@ def expertise(value: str, lookups: Lookups) -> list[str]:
     return codes
 
 
-def languages(value: str, lookups: Lookups) -> list[tuple[str, CefrLevel]]:
+def languages(value: str, lookups: Lookups) -> tuple[tuple[str, CefrLevel], ...]:
     result = []
     for item in _items(value):
         code, sep, level = (part.strip() for part in item.partition(":"))
@@ -210,7 +210,7 @@ def languages(value: str, lookups: Lookups) -> list[tuple[str, CefrLevel]]:
     codes = [c for c, _ in result]
     if len(codes) != len(set(codes)):
         raise CellError(_l("Each language may be listed once."))
-    return result
+    return tuple(result)
 
 
 def _level(value: str) -> CefrLevel:
@@ -242,7 +242,7 @@ def pool_status(value: str, lookups: Lookups) -> PoolStatus:
     return _choice(value, PoolStatus, LABELS["status"])
 
 
-def trainings(value: str, lookups: Lookups) -> list[tuple[str, date]]:
+def trainings(value: str, lookups: Lookups) -> tuple[tuple[str, date], ...]:
     result = []
     for item in _items(value):
         code, sep, completed = (part.strip() for part in item.partition(":"))
@@ -259,4 +259,4 @@ def trainings(value: str, lookups: Lookups) -> list[tuple[str, date]]:
         result.append((code, day))
     if len(result) != len(set(result)):
         raise CellError(_l("Each training may be listed once."))
-    return result
+    return tuple(result)

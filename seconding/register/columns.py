@@ -22,6 +22,9 @@ class Column:
     read: Callable[[str, cells.Lookups], object]
     empty: object = None  # the value of an empty cell (optional columns)
     example: str = ""
+    # Its values repeat from row to row (names, dates, codes): a file's rows share one value per distinct text,
+    # read once. The readers of these columns return values nobody changes (text, dates, tuples, members).
+    repeats: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -33,7 +36,7 @@ COLUMNS: tuple[Column, ...] = (
            _l("The service's personnel number, unique within the institution. A row whose institution and "
               "external_id match an expert already in the pool updates that expert; otherwise a new expert is "
               "created."),
-           cells.text(64), example="KGP-0001"),
+           cells.text(64), example="KGP-0001", repeats=False),
     Column("given_name", True, _l("text, up to 100 characters"), _l("Given name."), cells.text(100),
            example="Anna"),
     Column("family_name", True, _l("text, up to 100 characters"), _l("Family name."), cells.text(100),
@@ -42,21 +45,22 @@ COLUMNS: tuple[Column, ...] = (
            example="F"),
     Column("date_of_birth", False, "YYYY-MM-DD", _l("Date of birth."), cells.date_of_birth,
            example="1984-05-17"),
-    Column("email", False, _l("e-mail address"), _l("E-mail address."), cells.email, example="anna@example.org"),
+    Column("email", False, _l("e-mail address"), _l("E-mail address."), cells.email, example="anna@example.org",
+           repeats=False),
     Column("phone", False, _l("text, up to 40 characters"), _l("Phone number."), cells.text(40),
-           example="+48 600 100 200"),
+           example="+48 600 100 200", repeats=False),
     Column("rank", False, _l("text, up to 100 characters"), _l("Rank or grade."), cells.text(100),
            example="komisarz"),
     Column("expertise", False, _l("codes separated by ;"),
            _l("Expertise area codes separated by semicolons, the primary area first, e.g. "
               "community_policing;human_rights."),
-           cells.expertise, empty=[], example="community_policing;human_rights"),
+           cells.expertise, empty=(), example="community_policing;human_rights"),
     Column("experience_years", True, _l("whole number, 0 or more"), _l("Years of relevant experience."),
            cells.whole_number, example="12"),
     Column("languages", False, "code:LEVEL;…",
            _l("Languages as ISO 639-1 code and level, separated by semicolons: levels A1, A2, B1, B2, C1, C2 or "
               "native, e.g. en:C1;ru:B2;pl:native."),
-           cells.languages, empty=[], example="en:C1;pl:native"),
+           cells.languages, empty=(), example="en:C1;pl:native"),
     Column("clearance_level", False, ", ".join(c.value for c in ClearanceLevel),
            _l("Security clearance level; empty means NONE."),
            cells.clearance_level, empty=ClearanceLevel.NONE, example="SECRET"),
@@ -78,9 +82,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("trainings", False, "COURSE_CODE:YYYY-MM-DD;…",
            _l("Completed courses as course code and completion date, separated by semicolons, e.g. "
               "PDT:2024-05-17;HEAT:2025-02-03. Courses not yet recorded are added; none is ever removed."),
-           cells.trainings, empty=[], example="PDT:2024-05-17;HEAT:2025-02-03"),
+           cells.trainings, empty=(), example="PDT:2024-05-17;HEAT:2025-02-03"),
     Column("notes", False, _l("text, up to 5000 characters"), _l("Notes."), cells.text(5000), empty="",
-           example=""),
+           example="", repeats=False),
 )
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

@@ -42,8 +42,9 @@ class RowPlan:
     data: ExpertData
     action: Action
     expert_id: int | None = None
-    changes: list[str] = field(default_factory=list)
-    trainings: list[tuple[str, date]] = field(default_factory=list)  # to add
+    # Tuples: most rows of a large file change nothing, and the empty tuple is one object for all of them.
+    changes: tuple[str, ...] = ()
+    trainings: tuple[tuple[str, date], ...] = ()  # to add
 
 
 @dataclass
@@ -160,8 +161,8 @@ def _plan_chunk(candidates: list[Candidate], plans: list[RowPlan], errors: list[
             continue
         matched.append((existing.id, existing.version))
         _fill_from_pool(existing, candidate.data)
-        changed = changes(existing, candidate.data)
-        new_trainings = [t for t in candidate.trainings if t not in existing.trainings]
+        changed = tuple(changes(existing, candidate.data))
+        new_trainings = tuple(t for t in candidate.trainings if t not in existing.trainings)
         action = Action.UPDATE if changed or new_trainings else Action.UNCHANGED
         plans.append(RowPlan(candidate.row, candidate.data, action, existing.id, changed, new_trainings))
 

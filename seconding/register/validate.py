@@ -1,7 +1,7 @@
 """Register rows -> ExpertData and trainings, or every error with its row, column and reason."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +23,7 @@ class Candidate:
 
     row: int
     data: ExpertData
-    trainings: list[tuple[str, date]] = field(default_factory=list)
+    trainings: tuple[tuple[str, date], ...] = ()
 
     @property
     def key(self) -> tuple[int, str]:
@@ -35,9 +35,12 @@ def validate_rows(table: Table, lookups: Lookups) -> tuple[list[Candidate], list
     candidates: list[Candidate] = []
     errors: list[RowError] = []
     first_row_of: dict[tuple[int, str], int] = {}
+    # Per repeating column, each distinct text's value: read once, and one object for all rows (a 50,000-row
+    # file held a date, a tuple or a name per row and cell otherwise, about half of what it holds).
+    read: dict[str, dict[str, object]] = {c.name: {} for c in COLUMNS if c.repeats}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        parsed = _read_cells(number, values, lookups, row_errors)
+        parsed = _read_cells(number, values, lookups, row_errors, read)
         if values.get(""):
             row_errors.append(RowError(number, "", _l("There are values to the right of the last column: %(v)s.",
                                                       v=values[""][:60])))
@@ -56,7 +59,8 @@ def validate_rows(table: Table, lookups: Lookups) -> tuple[list[Candidate], list
     return candidates, errors
 
 
-def _read_cells(number: int, values: dict[str, str], lookups: Lookups, errors: list[RowError]) -> dict:
+def _read_cells(number: int, values: dict[str, str], lookups: Lookups, errors: list[RowError],
+                read: dict[str, dict[str, object]]) -> dict:
     parsed: dict = {}
     for column in COLUMNS:
         raw = values.get(column.name, "")
@@ -68,10 +72,18 @@ def _read_cells(number: int, values: dict[str, str], lookups: Lookups, errors: l
             else:
                 parsed[column.name] = column.empty
             continue
+        seen = read.get(column.name)
+        if seen is not None and raw in seen:
+            parsed[column.name] = seen[raw]
+            continue
         try:
-            parsed[column.name] = column.read(raw, lookups)
+            value = column.read(raw, lookups)
         except CellError as exc:
             errors.append(RowError(number, column.name, exc.message))
+            continue
+        parsed[column.name] = value
+        if seen is not None:
+            seen[raw] = value
     if parsed.get("clearance_level") not in (None, ClearanceLevel.NONE) and "clearance_expires" in parsed \
             and parsed["clearance_expires"] is None:
         errors.append(RowError(number, "clearance_expires", _l("A clearance level needs its expiry date.")))
@@ -83,7 +95,7 @@ def _candidate(number: int, parsed: dict, errors: list[RowError]) -> Candidate |
         institution_id=parsed["institution"], external_id=parsed["external_id"], given_name=parsed["given_name"],
         family_name=parsed["family_name"], sex=parsed["sex"], experience_years=parsed["experience_years"],
         date_of_birth=parsed["date_of_birth"], email=parsed["email"], phone=parsed["phone"], rank=parsed["rank"],
-        expertise=list(parsed["expertise"]), languages=list(parsed["languages"]),
+        expertise=parsed["expertise"], languages=parsed["languages"],
         clearance_level=parsed["clearance_level"], clearance_expires=parsed["clearance_expires"],
         passport_expires=parsed["passport_expires"], driving_licence=parsed["driving_licence"],
         available_from=parsed["available_from"], short_notice=parsed["short_notice"],
@@ -95,4 +107,4 @@ def _candidate(number: int, parsed: dict, errors: list[RowError]) -> Candidate |
         errors.append(RowError(number, FIELD_TO_COLUMN.get(field_name, field_name), message))
     if errors:
         return None
-    return Candidate(row=number, data=data, trainings=list(parsed["trainings"]))
+    return Candidate(row=number, data=data, trainings=parsed["trainings"])
