@@ -85,7 +85,18 @@ def test_the_pool_table_equals_the_table_of_each_experts_facts(make_expert, add_
     # (a planned tour made by a selection counts as the selection, not as an active tour)
     assert len(table.sel_row) == 1 and (table.deployment_end > 0).sum() == 1 and table.has_earlier.sum() > 5
     assert_same_table(table, expected)
-    assert [table.expert(i) for i in range(len(table))] == experts
+    assert table.experts(range(len(table))) == experts
+
+
+def test_the_facts_of_the_experts_shown_are_read_again_in_the_order_asked(db, make_expert, monkeypatch):
+    monkeypatch.setattr(matches_facts, "IDS_PER_READ", 2)  # several reads
+    for i in range(5):
+        make_expert(family_name=f"Shown{i}", languages=[("en", CefrLevel.C1)] if i % 2 else [])
+    db.session.commit()
+    experts = load_experts([true()])
+    table = load_pool([true()])
+    order = [4, 0, 3, 3, 1]
+    assert table.experts(order) == [experts[i] for i in order]
 
 
 def test_an_empty_pool_reads_as_an_empty_table(db):

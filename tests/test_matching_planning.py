@@ -197,3 +197,31 @@ def test_a_pool_listing_an_expert_twice_is_refused():
         assert "twice" in str(error)
     else:
         raise AssertionError("duplicate accepted")
+
+
+def test_plan_cfc_keeping_the_best_candidates_plans_as_with_every_eligible_expert():
+    """plan_cfc keeps each position's best candidates, as many as the CfC has posts: the same plan and the same
+    reasons as the plan over every eligible expert, unfilled positions included."""
+    rng = random.Random(3)
+    unfilled_reasons = set()
+    for _ in range(8):
+        experts = [expert(i, experience_years=rng.randint(0, 20),
+                          languages=dict(rng.sample([("en", "C1"), ("fr", "B2"), ("ro", "B2")], rng.randint(0, 2))),
+                          driving_licence=rng.choice(["NONE", "B"]))
+                   for i in range(1, 61)]
+        positions = [position(i, posts=rng.randint(1, 2), min_experience_years=rng.choice([2, 5, 19]),
+                              languages_essential=rng.choice([{}, {"en": "B2"}, {"ro": "B2"}]),
+                              languages_desirable=rng.choice([{}, {"fr": "B1"}]),
+                              driving_licence=rng.choice(["NONE", "B"]))
+                     for i in range(1, 7)]
+        result = plan_cfc(positions, ExpertTable(experts), as_of=AS_OF, mandatory_courses=MANDATORY)
+        evaluations = [evaluate(e, p, as_of=AS_OF, mandatory_courses=MANDATORY) for p in positions for e in experts]
+        full = plan_evaluations(positions, evaluations)
+        assert (result.total_score, result.filled) == (full.total_score, full.filled)
+        assert [(u.position_id, u.missing, u.reason) for u in result.unfilled] == [
+            (u.position_id, u.missing, u.reason) for u in full.unfilled]
+        unfilled_reasons |= {u.why.code for u in result.unfilled}
+        # Most positions have many more eligible experts than the CfC has posts: the pools were cut.
+        assert max(sum(ev.status != "ineligible" and ev.position_id == p.id for ev in evaluations)
+                   for p in positions) > sum(p.posts for p in positions)
+    assert {"all_elsewhere", "too_few"} <= unfilled_reasons  # reasons that count a position's eligible experts

@@ -95,9 +95,8 @@ def rank_position(position: Position, *, scope: ColumnElement, as_of: date, incl
         position=facts, as_of=as_of, start=start, end=end,
         eligible=int((status == ELIGIBLE).sum()), with_gaps=int((status == GAPS).sum()),
         ineligible=int((status == INELIGIBLE).sum()) if include_ineligible else None,
-        rows=[Row(table.expert(i), facts,
-                  evaluate(table.expert(i), facts, as_of=as_of, mandatory_courses=courses, weights=w))
-              for i in rows],
+        rows=[Row(expert, facts, evaluate(expert, facts, as_of=as_of, mandatory_courses=courses, weights=w))
+              for expert in table.experts(rows)],
     )
 
 
@@ -152,8 +151,9 @@ def plan_for_cfc(cfc: Cfc, *, scope: ColumnElement, as_of: date) -> CfcPlan:
         plan = plan_cfc(positions, table, as_of=as_of, mandatory_courses=courses, weights=w)
     by_position = {p.id: p for p in positions}
     rows = []
-    for assignment in plan.assignments:
-        expert, position = table.expert(table.row[assignment.expert_id]), by_position[assignment.position_id]
+    experts = table.experts([table.row[assignment.expert_id] for assignment in plan.assignments])
+    for assignment, expert in zip(plan.assignments, experts):
+        position = by_position[assignment.position_id]
         rows.append(Row(expert, position, evaluate(expert, position, as_of=as_of, mandatory_courses=courses,
                                                    weights=w)))
     return CfcPlan(cfc, as_of, positions, plan, rows, len(table))

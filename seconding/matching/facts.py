@@ -107,7 +107,7 @@ class PoolColumns:
     """The facts of a pool column by column, values as stored (level names, `Day`s), one row per expert.
 
     The database layer fills these straight from its rows, so screening a pool never builds an
-    `ExpertFacts` per expert; `expert(row)` builds the full facts of one expert when a page shows it.
+    `ExpertFacts` per expert; `experts(rows)` gives the full facts of the few experts a page shows.
     """
 
     ids: Sequence[int]
@@ -128,7 +128,7 @@ class PoolColumns:
     selections: Periods
     past_missions: Held  # mission, no value
     past_countries: Held  # host country, no value
-    expert: Callable[[int], ExpertFacts]
+    experts: Callable[[Sequence[int]], list[ExpertFacts]]  # the full facts of the experts in these rows
 
     @classmethod
     def of_experts(cls, experts: Sequence[ExpertFacts]) -> PoolColumns:
@@ -157,7 +157,7 @@ class PoolColumns:
             selections=periods([(i, s, t, p) for i, e in enumerate(ex) for p, s, t in e.selections]),
             past_missions=held([(i, m, None) for i, e in enumerate(ex) for m in e.past_missions]),
             past_countries=held([(i, c, None) for i, e in enumerate(ex) for c in e.past_countries]),
-            expert=ex.__getitem__,
+            experts=lambda rows: [ex[row] for row in rows],
         )
 
 

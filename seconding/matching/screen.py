@@ -94,7 +94,7 @@ class ExpertTable:
 
     def __init__(self, pool: Sequence[ExpertFacts] | PoolColumns) -> None:
         c = pool if isinstance(pool, PoolColumns) else PoolColumns.of_experts(pool)
-        self._expert, self._facts = c.expert, {}
+        self._experts, self._facts = c.experts, {}
         n = len(c.ids)
         self.ids = np.asarray(c.ids, dtype=np.int64)
         self.row = dict(zip(self.ids.tolist(), range(n)))
@@ -138,11 +138,12 @@ class ExpertTable:
         names = np.array([name.casefold() for name in c.family_names] or [""], dtype=str)
         self.family_order = np.unique(names, return_inverse=True)[1].reshape(-1)[:n].astype(np.int64)
 
-    def expert(self, row: int) -> ExpertFacts:
-        """Full facts of the expert in `row`, built on first use (only the experts a page shows need them)."""
-        if row not in self._facts:
-            self._facts[row] = self._expert(row)
-        return self._facts[row]
+    def experts(self, rows: Sequence[int]) -> list[ExpertFacts]:
+        """Full facts of the experts in `rows`, built on first use (only the experts a page shows need them)."""
+        missing = [row for row in dict.fromkeys(rows) if row not in self._facts]
+        if missing:
+            self._facts.update(zip(missing, self._experts(missing)))
+        return [self._facts[row] for row in rows]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -308,6 +309,6 @@ def match_position(
                                         weights=weights)
     rows = ranked_rows(table, status, score, gaps, limit=limit, include_ineligible=include_ineligible)
     return [
-        evaluate(table.expert(i), position, as_of=as_of, mandatory_courses=mandatory_courses, weights=weights)
-        for i in rows
+        evaluate(expert, position, as_of=as_of, mandatory_courses=mandatory_courses, weights=weights)
+        for expert in table.experts(rows)
     ]
