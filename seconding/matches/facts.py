@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
+from functools import partial
 
 import numpy as np
 from sqlalchemy import ColumnElement, Row, Select, String, case, cast, exists, func, literal, or_, select, type_coerce
