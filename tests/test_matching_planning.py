@@ -221,7 +221,7 @@ def test_plan_cfc_keeping_the_best_candidates_plans_as_with_every_eligible_exper
         assert [(u.position_id, u.missing, u.reason) for u in result.unfilled] == [
             (u.position_id, u.missing, u.reason) for u in full.unfilled]
         unfilled_reasons |= {u.why.code for u in result.unfilled}
-        # Most positions have many more eligible experts than the CfC has posts: the pools were cut.
+        # A position has more eligible experts than the CfC has posts: plan_cfc cut its pool.
         assert max(sum(ev.status != "ineligible" and ev.position_id == p.id for ev in evaluations)
                    for p in positions) > sum(p.posts for p in positions)
     assert {"all_elsewhere", "too_few"} <= unfilled_reasons  # reasons that count a position's eligible experts
