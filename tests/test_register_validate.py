@@ -7,7 +7,8 @@ from flask_babel import force_locale
 
 from seconding.access import descendants
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
-from seconding.register.columns import NAMES
+from seconding.register.cells import Lookups
+from seconding.register.columns import COLUMNS, NAMES
 from seconding.register.importer import check_file
 from tests.fixtures_register import csv_bytes, row, rows, xlsx_bytes
 
@@ -119,6 +120,17 @@ def test_rows_saying_the_same_share_one_value():
     for name in ("family_name", "date_of_birth", "languages", "expertise"):
         assert all(getattr(o, name) is getattr(first, name) for o in others), name
     assert all(p.trainings is outcome.plans[0].trainings for p in outcome.plans)
+
+
+def test_every_shared_value_cannot_be_changed_through_one_row(db):
+    """Rows share the value of a repeating column: its reader must return something nobody can change in place
+    (hashable: text, dates, numbers, members, tuples), or a change to one row's value would change them all."""
+    lookups = Lookups.load(scope=None, today=date(2026, 12, 3))
+    for column in COLUMNS:
+        if column.repeats and column.example:
+            hash(column.read(column.example, lookups))  # a list or a dict would raise TypeError
+        if column.repeats and column.empty is not None:
+            hash(column.empty)
 
 
 def test_duplicate_keys_in_one_file_are_errors_on_the_later_rows():
