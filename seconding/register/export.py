@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, select, type_coerce
 
 from seconding.audit.services import record
 from seconding.experts.queries import CHUNK, EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
@@ -81,11 +81,12 @@ def expert_ids(user: User | None, filters: ExpertFilters, today: date, horizon_d
     return query.where(Expert.anonymised_at.is_(None))  # anonymised records are no longer part of the pool
 
 
-def _grouped(query, ids: list[int]) -> dict[int, list]:
-    groups: dict[int, list] = defaultdict(list)
-    for expert_id, *values in _core(query, ids):
-        groups[expert_id].append(tuple(values))
-    return groups
+def _joined(query, ids: list[int]) -> dict[int, str]:
+    """Each expert's list cell: the query's (expert_id, item) rows, in its order, joined with ";"."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for expert_id, item in _core(query, ids):
+        groups[expert_id].append(item)
+    return {expert_id: ";".join(items) for expert_id, items in groups.items()}
 
 
 def _core(query, ids: list[int]) -> list:
@@ -112,37 +113,52 @@ def register_rows(user: User | None, filters: ExpertFilters, today: date, horizo
 
 
 IDS = bindparam("ids", expanding=True)  # one statement per need, whatever the chunk: compiled once
-LANGUAGES = (select(ExpertLanguage.expert_id, ExpertLanguage.code, ExpertLanguage.level)
-             .where(ExpertLanguage.expert_id.in_(IDS)))
-EXPERTISE = (select(ExpertExpertise.expert_id, ExpertiseArea.code, ExpertExpertise.primary)
+
+
+def _text(column) -> ColumnElement:
+    """An enum column's stored text (its member's value), read as it is: no member object made per cell."""
+    return type_coerce(column, String)
+
+
+# Each list cell comes out of the database in the register's form and order ("code:level" by code; primary
+# expertise first; trainings by course, then date).
+LANGUAGES = (select(ExpertLanguage.expert_id, ExpertLanguage.code + ":" + _text(ExpertLanguage.level))
+             .where(ExpertLanguage.expert_id.in_(IDS)).order_by(ExpertLanguage.expert_id, ExpertLanguage.code))
+EXPERTISE = (select(ExpertExpertise.expert_id, ExpertiseArea.code)
              .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
-             .where(ExpertExpertise.expert_id.in_(IDS)))
+             .where(ExpertExpertise.expert_id.in_(IDS))
+             .order_by(ExpertExpertise.expert_id, ExpertExpertise.primary.desc(), ExpertiseArea.code))
 TRAININGS = (select(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on)
              .join(Course, Course.id == TrainingRecord.course_id)
-             .where(TrainingRecord.expert_id.in_(IDS)))
-EXPERTS = (select(Expert.id, Institution.code, Expert.external_id, Expert.given_name, Expert.family_name, Expert.sex,
-                  Expert.date_of_birth, Expert.email, Expert.phone, Expert.rank, Expert.experience_years,
-                  Expert.clearance_level, Expert.clearance_expires, Expert.passport_expires, Expert.driving_licence,
-                  Expert.available_from, Expert.short_notice, Expert.pool_status, Expert.notes)
+             .where(TrainingRecord.expert_id.in_(IDS))
+             .order_by(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on))
+EXPERTS = (select(Expert.id, Institution.code, Expert.external_id, Expert.given_name, Expert.family_name,
+                  _text(Expert.sex), Expert.date_of_birth, Expert.email, Expert.phone, Expert.rank,
+                  Expert.experience_years, _text(Expert.clearance_level), Expert.clearance_expires,
+                  Expert.passport_expires, _text(Expert.driving_licence), Expert.available_from, Expert.short_notice,
+                  _text(Expert.pool_status), Expert.notes)
            .join(Institution, Institution.id == Expert.institution_id)
            .where(Expert.id.in_(IDS)))
 
 
+def _trainings(ids: list[int]) -> dict[int, str]:
+    groups: dict[int, list[str]] = defaultdict(list)
+    for expert_id, code, day in _core(TRAININGS, ids):
+        groups[expert_id].append(f"{code}:{day.isoformat()}")
+    return {expert_id: ";".join(items) for expert_id, items in groups.items()}
+
+
 def _rows_of(ids: list[int]) -> Iterator[list]:
-    languages, expertise, trainings = (_grouped(query, ids) for query in (LANGUAGES, EXPERTISE, TRAININGS))
+    languages, expertise, trainings = _joined(LANGUAGES, ids), _joined(EXPERTISE, ids), _trainings(ids)
     by_id = {row[0]: row for row in _core(EXPERTS, ids)}
     for expert_id in ids:
         (_id, institution, external_id, given, family, sex, born, email, phone, rank, years, clearance,
          clearance_expires, passport, licence, available, short_notice, status, notes) = by_id[expert_id]
-        areas = sorted(expertise.get(expert_id, ()), key=lambda a: (not a[1], a[0]))
         yield [
-            institution, external_id, given, family, sex.value, _date(born), email or "", phone or "", rank or "",
-            ";".join(code for code, _primary in areas), years,
-            ";".join(f"{code}:{CefrLevel(level).value}" for code, level in sorted(languages.get(expert_id, ()))),
-            clearance.value, _date(clearance_expires), _date(passport), licence.value, _date(available),
-            "yes" if short_notice else "no", status.value,
-            ";".join(f"{code}:{day.isoformat()}" for code, day in sorted(trainings.get(expert_id, ()))),
-            notes or "",
+            institution, external_id, given, family, sex, _date(born), email or "", phone or "", rank or "",
+            expertise.get(expert_id, ""), years, languages.get(expert_id, ""), clearance, _date(clearance_expires),
+            _date(passport), licence, _date(available), "yes" if short_notice else "no", status,
+            trainings.get(expert_id, ""), notes or "",
         ]
 
 
