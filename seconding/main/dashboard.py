@@ -4,11 +4,11 @@ from datetime import date, time, timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from seconding.access import scope_filter, scope_ids
-from seconding.db import utcnow
+from seconding.db import count_if, utcnow
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
 from seconding.missions.deadlines import WARSAW, to_utc
@@ -43,21 +43,22 @@ def cards(user: User, today: date) -> list[Card]:
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
     result: list[Card] = []
     if user.role in (Role.ADMIN, Role.COORDINATOR, Role.HR_OFFICER):
-        active = [scope_filter(user, Expert.institution_id), Expert.pool_status == PoolStatus.ACTIVE]
         course_ids = mandatory_course_ids()
-        result.append(Card(_count(select(func.count()).select_from(Expert).where(
-            *active, training_condition("expired", course_ids, today, horizon))),
-            _l("active experts with mandatory training expired or missing"),
-            url_for("experts.index", status="active", training="expired")))
-        result.append(Card(_count(select(func.count()).select_from(Expert).where(
-            *active, training_condition("expiring", course_ids, today, horizon))),
-            _l("active experts whose mandatory training expires within %(days)d days", days=horizon),
-            url_for("experts.index", status="active", training="expiring")))
         soon = today + timedelta(days=horizon)
-        result.append(Card(_count(select(func.count()).select_from(Expert).where(
-            *active, Expert.clearance_level != ClearanceLevel.NONE, Expert.clearance_expires <= soon)),
-            _l("active experts whose clearance expires within %(days)d days or has expired", days=horizon),
-            url_for("experts.index", status="active", expiring="clearance")))
+        # The three counts over the active experts in one pass over them, not three.
+        expired, expiring, clearance = db.session.execute(
+            select(count_if(training_condition("expired", course_ids, today, horizon)),
+                   count_if(training_condition("expiring", course_ids, today, horizon)),
+                   count_if(and_(Expert.clearance_level != ClearanceLevel.NONE, Expert.clearance_expires <= soon)))
+            .where(scope_filter(user, Expert.institution_id), Expert.pool_status == PoolStatus.ACTIVE)).one()
+        result.append(Card(expired, _l("active experts with mandatory training expired or missing"),
+                           url_for("experts.index", status="active", training="expired")))
+        result.append(Card(expiring,
+                           _l("active experts whose mandatory training expires within %(days)d days", days=horizon),
+                           url_for("experts.index", status="active", training="expiring")))
+        result.append(Card(clearance, _l("active experts whose clearance expires within %(days)d days or has expired",
+                                         days=horizon),
+                           url_for("experts.index", status="active", expiring="clearance")))
         if user.role == Role.HR_OFFICER:
             result.append(Card(_nominations(user, NominationStatus.DRAFT), _l("draft nominations to submit"),
                                url_for("nominations.board", status="draft")))
