@@ -81,12 +81,12 @@ def expert_ids(user: User | None, filters: ExpertFilters, today: date, horizon_d
     return query.where(Expert.anonymised_at.is_(None))  # anonymised records are no longer part of the pool
 
 
-def _joined(query, ids: list[int]) -> dict[int, str]:
-    """Each expert's list cell: the query's (expert_id, item) rows, in its order, joined with ";"."""
+def _joined(items: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """Each expert's list cell: the (expert_id, item) pairs, in their order, joined with ";"."""
     groups: dict[int, list[str]] = defaultdict(list)
-    for expert_id, item in _core(query, ids):
+    for expert_id, item in items:
         groups[expert_id].append(item)
-    return {expert_id: ";".join(items) for expert_id, items in groups.items()}
+    return {expert_id: ";".join(cell) for expert_id, cell in groups.items()}
 
 
 def _core(query, ids: list[int]) -> list:
@@ -141,15 +141,10 @@ EXPERTS = (select(Expert.id, Institution.code, Expert.external_id, Expert.given_
            .where(Expert.id.in_(IDS)))
 
 
-def _trainings(ids: list[int]) -> dict[int, str]:
-    groups: dict[int, list[str]] = defaultdict(list)
-    for expert_id, code, day in _core(TRAININGS, ids):
-        groups[expert_id].append(f"{code}:{day.isoformat()}")
-    return {expert_id: ";".join(items) for expert_id, items in groups.items()}
-
-
 def _rows_of(ids: list[int]) -> Iterator[list]:
-    languages, expertise, trainings = _joined(LANGUAGES, ids), _joined(EXPERTISE, ids), _trainings(ids)
+    languages, expertise = _joined(_core(LANGUAGES, ids)), _joined(_core(EXPERTISE, ids))
+    # Dates are written here: PostgreSQL's own date-to-text follows the session's DateStyle.
+    trainings = _joined((expert_id, f"{code}:{day.isoformat()}") for expert_id, code, day in _core(TRAININGS, ids))
     by_id = {row[0]: row for row in _core(EXPERTS, ids)}
     for expert_id in ids:
         (_id, institution, external_id, given, family, sex, born, email, phone, rank, years, clearance,
