@@ -54,6 +54,14 @@ def enum_type(enum_cls, length: int = 20):
     )
 
 
+def stored_text(column):
+    """The column's value as the database stores it (an enum's text, SQLite's ISO date text), with no Python
+    object made per value: for reads of many rows that only pass the values on."""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(column, String)
+
+
 from sqlalchemy.ext.compiler import compiles  # noqa: E402
 from sqlalchemy.sql.functions import GenericFunction  # noqa: E402
 

@@ -15,9 +15,9 @@ from datetime import date
 from functools import partial
 
 import numpy as np
-from sqlalchemy import ColumnElement, Row, Select, String, case, cast, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Row, Select, String, case, cast, exists, func, literal, or_, select
 
-from seconding.db import string_agg
+from seconding.db import stored_text, string_agg
 from seconding.extensions import db
 from seconding.matching import ExpertFacts, ExpertTable, PositionFacts, cefr_rank, clearance_rank, licence_rank
 from seconding.matching.facts import Held, Periods, PoolColumns
@@ -197,12 +197,13 @@ def _aggregate(value, *where) -> ColumnElement:
 def facts_query(conditions: Sequence[ColumnElement]) -> Select:
     """One read of every expert meeting `conditions` with their languages, expertise, trainings,
     unavailability and CSDP history aggregated per expert (the candidate filter runs once)."""
-    as_text = lambda column: type_coerce(column, String)  # noqa: E731  (raw values: no enum or date objects)
     return (
         select(
             Expert.id, Institution.code, Expert.external_id, Expert.given_name, Expert.family_name,
-            as_text(Expert.pool_status), as_text(Expert.available_from), as_text(Expert.clearance_level),
-            as_text(Expert.clearance_expires), as_text(Expert.passport_expires), as_text(Expert.driving_licence),
+            # Raw values: no enum or date objects.
+            stored_text(Expert.pool_status), stored_text(Expert.available_from),
+            stored_text(Expert.clearance_level), stored_text(Expert.clearance_expires),
+            stored_text(Expert.passport_expires), stored_text(Expert.driving_licence),
             Expert.experience_years, Expert.short_notice,
             _aggregate(_joined(ExpertLanguage.code, ExpertLanguage.level), ExpertLanguage.expert_id == Expert.id),
             _aggregate(_joined(ExpertiseArea.code, case((ExpertExpertise.primary.is_(True), "1"), else_="")),

@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, select, type_coerce
+from sqlalchemy import Select, bindparam, select
 
 from seconding.audit.services import record
+from seconding.db import stored_text
 from seconding.experts.queries import CHUNK, EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
 from seconding.extensions import db
 from seconding.models import (
@@ -113,16 +114,9 @@ def register_rows(user: User | None, filters: ExpertFilters, today: date, horizo
 
 
 IDS = bindparam("ids", expanding=True)  # one statement per need, whatever the chunk: compiled once
-
-
-def _text(column) -> ColumnElement:
-    """An enum column's stored text (its member's value), read as it is: no member object made per cell."""
-    return type_coerce(column, String)
-
-
 # Each list cell comes out of the database in the register's form and order ("code:level" by code; primary
 # expertise first; trainings by course, then date).
-LANGUAGES = (select(ExpertLanguage.expert_id, ExpertLanguage.code + ":" + _text(ExpertLanguage.level))
+LANGUAGES = (select(ExpertLanguage.expert_id, ExpertLanguage.code + ":" + stored_text(ExpertLanguage.level))
              .where(ExpertLanguage.expert_id.in_(IDS)).order_by(ExpertLanguage.expert_id, ExpertLanguage.code))
 EXPERTISE = (select(ExpertExpertise.expert_id, ExpertiseArea.code)
              .join(ExpertiseArea, ExpertiseArea.id == ExpertExpertise.area_id)
@@ -133,10 +127,10 @@ TRAININGS = (select(TrainingRecord.expert_id, Course.code, TrainingRecord.comple
              .where(TrainingRecord.expert_id.in_(IDS))
              .order_by(TrainingRecord.expert_id, Course.code, TrainingRecord.completed_on))
 EXPERTS = (select(Expert.id, Institution.code, Expert.external_id, Expert.given_name, Expert.family_name,
-                  _text(Expert.sex), Expert.date_of_birth, Expert.email, Expert.phone, Expert.rank,
-                  Expert.experience_years, _text(Expert.clearance_level), Expert.clearance_expires,
-                  Expert.passport_expires, _text(Expert.driving_licence), Expert.available_from, Expert.short_notice,
-                  _text(Expert.pool_status), Expert.notes)
+                  stored_text(Expert.sex), Expert.date_of_birth, Expert.email, Expert.phone, Expert.rank,
+                  Expert.experience_years, stored_text(Expert.clearance_level), Expert.clearance_expires,
+                  Expert.passport_expires, stored_text(Expert.driving_licence), Expert.available_from,
+                  Expert.short_notice, stored_text(Expert.pool_status), Expert.notes)
            .join(Institution, Institution.id == Expert.institution_id)
            .where(Expert.id.in_(IDS)))
 
