@@ -108,6 +108,27 @@ def _wipe() -> None:
             conn.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def match_copy_is_checked(request, monkeypatch):
+    """Every read of the candidates' facts in the suite is checked against a fresh read: a write path that forgets
+    to change an expert's facts version fails the first test that matches after it (seconding/matches/kept.py).
+
+    Not in tests that count statements: the check is a statement of its own."""
+    if "count_queries" in request.fixturenames:
+        return
+    from seconding.matches import kept
+
+    current_rows = kept.current_rows
+
+    def checked(conditions, query):
+        rows = current_rows(conditions, query)
+        fresh = [tuple(row) for row in _db.session.connection().execute(query(conditions))]
+        assert rows == fresh, "this process's copy of the matching facts is stale"
+        return rows
+
+    monkeypatch.setattr(kept, "current_rows", checked)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -15,10 +15,11 @@ from datetime import date
 from functools import partial
 
 import numpy as np
-from sqlalchemy import ColumnElement, Row, Select, String, case, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, exists, func, literal, or_, select
 
 from seconding.db import stored_text, string_agg
 from seconding.extensions import db
+from seconding.matches import kept
 from seconding.matching import ExpertFacts, ExpertTable, PositionFacts, cefr_rank, clearance_rank, licence_rank
 from seconding.matching.facts import Held, Periods, PoolColumns
 from seconding.models import (
@@ -262,7 +263,7 @@ def _where(mission: str, country: str, aliases: Aliases) -> tuple[str, tuple[str
 class _Read:
     """The aggregated rows of the candidates and the small per-candidate facts read beside them."""
 
-    rows: Sequence[Row]
+    rows: Sequence[tuple]
     busy: dict[int, Busy]
     tours: dict[int, list[tuple[str, str]]]
     aliases: Aliases
@@ -357,9 +358,8 @@ def _read(conditions: Sequence[ColumnElement]) -> _Read:
     candidates = select(Expert.id).where(*conditions)
     busy = busy_facts(candidates)
     tours = past_tours(candidates)
-    # A plain Core read (no ORM row processing), fetched at once: this is the hot path of every match.
-    rows = db.session.connection().execute(facts_query(conditions)).all()
-    return _Read(rows, busy, tours, aliases)
+    # This process's copy, re-read where an expert's facts changed: the hot path of every match.
+    return _Read(kept.current_rows(conditions, facts_query), busy, tours, aliases)
 
 
 def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:

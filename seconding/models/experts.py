@@ -1,7 +1,8 @@
 """The national pool: experts with languages, expertise, unavailability and earlier missions."""
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seconding.db import UTCDateTime, enum_type, utcnow
@@ -20,6 +21,11 @@ class ExpertiseArea(db.Model):
 
     def name(self, locale: str = "en") -> str:
         return self.name_pl if locale == "pl" else self.name_en
+
+
+def new_facts_version() -> int:
+    """A fresh value for Expert.facts_version: random, so a value once replaced (or rolled back) never returns."""
+    return secrets.randbits(62)
 
 
 class Expert(db.Model):
@@ -71,6 +77,10 @@ class Expert(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic locking: every UPDATE checks and bumps it; forms carry the version they were read at.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Changes with every write to a fact the matching reads (this row, languages, expertise, training,
+    # unavailability, earlier missions): each process keeps the candidates' facts and re-reads an expert only
+    # when it differs (seconding/matches/kept.py sets it on every such write).
+    facts_version: Mapped[int] = mapped_column(BigInteger, default=new_facts_version, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -133,10 +133,11 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
             events.append(_event("expert_created", expert_id, p.data.institution_id,
                                  f"{p.data.given_name} {p.data.family_name} ({p.data.external_id})",
                                  actor_id, actor_label, now))
+        # The experts were inserted just now, with a new facts version each (seconding/matches/kept.py).
         if languages:
-            db.session.execute(insert(ExpertLanguage), languages)
+            db.session.execute(insert(ExpertLanguage).execution_options(stamp_facts=False), languages)
         if expertise:
-            db.session.execute(insert(ExpertExpertise), expertise)
+            db.session.execute(insert(ExpertExpertise).execution_options(stamp_facts=False), expertise)
         _write(events)
 
 

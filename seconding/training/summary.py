@@ -44,7 +44,8 @@ def refresh(expert_ids: Iterable[int] | None = None) -> None:
         ids = sorted(set(expert_ids))
     table = Expert.__table__
     statement = (update(table).where(table.c.id == bindparam("expert_id"))
-                 .values(training_valid_until=bindparam("until")))
+                 .values(training_valid_until=bindparam("until"))
+                 .execution_options(stamp_facts=False))  # a summary of facts, not one the matching reads
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         held = select(Expert.id, Expert.training_valid_until).where(Expert.id.in_(chunk))
