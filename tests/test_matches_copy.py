@@ -15,7 +15,7 @@ from seconding.matches.facts import load_experts
 from seconding.models import CefrLevel, ClearanceLevel, Course, Expert, ExpertLanguage, PoolStatus, TrainingRecord
 from seconding.register.importer import check_file, run_import
 from seconding.register.subject import anonymise
-from seconding.training.services import add_training_record, delete_training_record, record_session
+from seconding.training.services import add_training_record, delete_training_record, record_session, save_course
 from tests.fixtures_register import csv_bytes, row
 
 
@@ -91,6 +91,12 @@ def _course(db, code: str) -> Course:
     return db.session.scalar(select(Course).where(Course.code == code))
 
 
+def _rename_course(db, _expert):
+    course = _course(db, "PDT")
+    save_course(course, code="PDT_NEW", name=course.name, provider=course.provider,
+                validity_months=course.validity_months, mandatory=course.mandatory)
+
+
 WRITES = {
     "clearance on the form": lambda db, e: _form(db, e, clearance_level=ClearanceLevel.SECRET,
                                                  clearance_expires=date(2031, 1, 1)),
@@ -104,6 +110,7 @@ WRITES = {
     "training session for many": lambda db, e: record_session(_course(db, "CSDP_OC"), date(2026, 2, 1), [e]),
     "training record deleted": lambda db, e: delete_training_record(e.training_records[0]),
     "register import": _import,
+    "a course's code renamed": _rename_course,
     "anonymised": _anonymise,
     "bulk statement by expert": lambda db, e: db.session.execute(
         delete(ExpertLanguage).where(ExpertLanguage.expert_id == e.id)),

@@ -176,16 +176,18 @@ def _add_trainings(plans: list[RowPlan], lookups: Lookups, events: list[dict], a
     now = utcnow()
     try:
         for batch in _batches(plans):
-            rows = []
+            rows: dict[bool, list[dict]] = {True: [], False: []}  # by "the expert was created by this import"
             for p in batch:
                 for code, completed in p.trainings:
                     course_id, validity = lookups.courses[code]
-                    rows.append({"expert_id": p.expert_id, "course_id": course_id, "completed_on": completed,
-                                 "expires_on": computed_expiry(completed, validity), "certificate_ref": "",
-                                 "created_at": now})
+                    rows[p.action == Action.CREATE].append({
+                        "expert_id": p.expert_id, "course_id": course_id, "completed_on": completed,
+                        "expires_on": computed_expiry(completed, validity), "certificate_ref": "", "created_at": now})
                     events.append(_event("training_added", p.expert_id, p.data.institution_id,
                                          f"{code} completed {completed.isoformat()}", actor_id, actor_label, now))
-            db.session.execute(insert(TrainingRecord), rows)
+            for created, values in rows.items():
+                if values:  # a new expert's facts version is new already (seconding/matches/kept.py)
+                    db.session.execute(insert(TrainingRecord).execution_options(stamp_facts=not created), values)
             _write(events)
     except IntegrityError as exc:
         raise ImportConflict(_l("A training record of the file was added while it was imported. Nothing was "
