@@ -106,6 +106,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from seconding.db import kept_on
+
+        conf_args.setdefault("include_object", kept_on(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -54,6 +54,22 @@ def enum_type(enum_cls, length: int = 20):
     )
 
 
+def only_on(dialect: str, index):
+    """An index made on one database only (`ddl_if`), marked so the schema comparison of migrations skips it
+    elsewhere (`kept_on`)."""
+    index.info["dialect"] = dialect
+    return index.ddl_if(dialect=dialect)
+
+
+def kept_on(dialect: str):
+    """Alembic's include_object: leave out of the comparison what `only_on` made for another database."""
+    def include(obj, _name, _type, _reflected, _compare_to) -> bool:
+        wanted = getattr(obj, "info", {}).get("dialect")
+        return wanted is None or wanted == dialect
+
+    return include
+
+
 def stored_text(column):
     """The column's value as the database stores it (an enum's text, SQLite's ISO date text), with no Python
     object made per value: for reads of many rows that only pass the values on."""
