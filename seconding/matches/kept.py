@@ -152,11 +152,16 @@ def _copy() -> _Copy:
     return current_app.extensions.setdefault("match_facts", _Copy())
 
 
+def forget() -> None:
+    """Drop this process's copy, as a new process starts (the benchmark times a first match)."""
+    current_app.extensions.pop("match_facts", None)
+
+
 def current_rows(conditions: Sequence[ColumnElement], query: Callable[[Sequence[ColumnElement]], Select]) -> list:
     """The rows of `query(conditions)` (one per expert, the expert's id first), in id order, as they are now.
 
     Reads the ids and versions of the experts meeting `conditions`, then `query` for those whose version differs
-    from the copy's: by id, or by the same conditions when most of them differ.
+    from the copy's: by id (and the conditions), or by the conditions alone when most of them differ.
     """
     stamps = db.session.execute(
         select(Expert.id, Expert.facts_version).where(*conditions).order_by(Expert.id)).all()
@@ -169,8 +174,8 @@ def current_rows(conditions: Sequence[ColumnElement], query: Callable[[Sequence[
                 copy.versions.pop(eid, None)
             if len(stale) > len(stamps) // 2:
                 reads = [conditions]
-            else:
-                reads = [[Expert.id.in_(stale[start:start + IDS_PER_STATEMENT])]
+            else:  # the conditions still apply: the scope is never widened by an expert changed in between
+                reads = [[*conditions, Expert.id.in_(stale[start:start + IDS_PER_STATEMENT])]
                          for start in range(0, len(stale), IDS_PER_STATEMENT)]
             connection = db.session.connection()
             for where in reads:
