@@ -43,7 +43,8 @@ def gunicorn(target: str, env: dict[str, str], workers: int, log: Path, *, threa
     --preload imports the app once in the master and forks the workers from it: start-up costs one import instead
     of one per worker (create_app opens no database connection, so no connection is shared across the fork)."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:seconding.serving",
+               "--workers", str(workers), "--threads", str(threads),
                "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "2", "--preload",
                # Threaded workers keep idle connections 2 s by default, as long as the load users pause: a user
                # reusing a connection as gunicorn closes it gets "closed without response" (2 in 677 requests).
@@ -56,9 +57,22 @@ def gunicorn(target: str, env: dict[str, str], workers: int, log: Path, *, threa
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         _wait_ready(server, ready_path, timeout)
+        _wait_warm(server, workers, timeout)
         yield server
     finally:
         _stop(process)
+
+
+def _wait_warm(server: Server, workers: int, timeout: float) -> None:
+    """Wait until every worker of the app has read the matching facts (seconding/serving.py), as a server in use
+    has: the first worker answers while the others may still be reading."""
+    from seconding.serving import READY
+
+    deadline = time.monotonic() + timeout
+    while server.log.read_text(errors="replace").count(READY) < workers:
+        if time.monotonic() > deadline or server.process.poll() is not None:
+            raise RuntimeError("gunicorn's workers did not read the matching facts:\n" + server.log_tail())
+        time.sleep(0.2)
 
 
 def _wait_ready(server: Server, path: str, timeout: float) -> None:

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select, true, update
 
-from seconding import create_app
+from seconding import create_app, serving
 from seconding.experts.services import ExpertData, History, Period, change_pool_status, update_expert
-from seconding.matches.facts import load_experts
+from seconding.matches import kept
+from seconding.matches.facts import load_experts, warm
 from seconding.models import CefrLevel, ClearanceLevel, Course, Expert, ExpertLanguage, PoolStatus, TrainingRecord
 from seconding.register.importer import check_file, run_import
 from seconding.register.subject import anonymise
@@ -175,3 +176,40 @@ def test_a_statement_that_says_it_changes_no_fact_keeps_the_version(db, expert):
                        .values(certificate_ref="X-2"))
     db.session.commit()
     assert version(db, expert) != before
+
+
+def test_a_worker_reads_the_active_pool_before_it_serves(db, expert, make_expert, count_queries):
+    make_expert("POLICE", pool_status=PoolStatus.LEFT)
+    kept.forget()
+    assert warm() == 1  # the active expert only
+    with count_queries() as statements:
+        (found,) = load_experts([Expert.pool_status == PoolStatus.ACTIVE])
+    assert found.id == expert.id and not [s for s in statements if "expert_languages" in s]
+
+
+class _Worker:
+    """What the gunicorn hook uses of its worker: the app it loaded and its log."""
+
+    def __init__(self, app):
+        self.wsgi, self.log, self.lines = app, self, []
+
+    def info(self, message, *args):
+        self.lines.append(message % args)
+
+    def exception(self, message, *args):
+        self.lines.append(message % args)
+
+
+def test_gunicorn_workers_read_the_facts_before_serving_and_start_even_without_a_database(app, db, expert,
+                                                                                           tmp_path):
+    db.session.commit()
+    kept.forget()
+    worker = _Worker(app)
+    serving.post_worker_init(worker)
+    assert worker.lines == [f"{serving.READY}: 1 active experts"]
+
+    unreachable = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/folder/x.db",
+                              "SECRET_KEY": "x", "SCHEDULER_ENABLED": False})
+    worker = _Worker(unreachable)
+    serving.post_worker_init(worker)  # no exception: the worker serves, and tells why the first match is slower
+    assert worker.lines == [f"{serving.READY}: no, they could not be read in advance"]

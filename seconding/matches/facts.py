@@ -378,6 +378,11 @@ def load_pool(conditions: Sequence[ColumnElement]) -> ExpertTable:
     return ExpertTable(_read(conditions).columns())
 
 
+def warm() -> int:
+    """Read every active expert's facts into this process's copy (a worker about to serve); how many."""
+    return len(kept.current_rows([Expert.pool_status == PoolStatus.ACTIVE], facts_query))
+
+
 IDS_PER_READ = 1000
 
 
