@@ -159,14 +159,20 @@ def postgres_copy(users: int, n: int) -> tuple[str, dict, callable]:
                                    {"p": prefix + "%", "t": template}):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)'))  # made for an older schema
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": template})
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{template}"'))
+    if not exists:  # made under another name and renamed when whole: a run stopped half-way leaves no template
+        part = template + "_part"
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{part}"'))
+        part_url = base.set(database=part).render_as_string(hide_password=False)
+        prepare(part_url, users, n)
+        analyse = create_engine(part_url, isolation_level="AUTOCOMMIT")
+        with analyse.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # as autovacuum leaves a database in use: statistics, visibility
+        analyse.dispose()
+        with engine.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{part}" RENAME TO "{template}"'))
     template_url = base.set(database=template).render_as_string(hide_password=False)
-    plan = prepare(template_url, users, n)  # no-op after the first time, except the plan
-    analyse = create_engine(template_url, isolation_level="AUTOCOMMIT")
-    with analyse.connect() as conn:
-        conn.execute(text("VACUUM ANALYZE"))  # as autovacuum leaves a database in use: statistics, visibility map
-    analyse.dispose()
+    plan = prepare(template_url, users, n)  # no-op once made, except the plan
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{work}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{work}" TEMPLATE "{template}"'))

@@ -3,7 +3,8 @@
 `load_experts(conditions)` reads the experts matching SQL conditions (always the reader's scope, and for one
 position the hard blockers SQL can express: `hard_blocker_conditions`) in one query, with their languages,
 expertise, trainings, unavailability and earlier CSDP missions aggregated per expert in the same query, so
-the candidate filter runs once and the number of queries never depends on the number of experts.
+the candidate filter runs once and the number of queries never depends on the number of experts. Those rows
+come through this process's copy (`seconding.matches.kept`), which re-reads only experts whose facts changed.
 `load_pool(conditions)` reads the same and hands it to screening column by column: a ranking screens
 thousands of experts but needs the full facts of only the few it shows.
 """
