@@ -149,7 +149,10 @@ def _shared(value):
 
 
 def _copy() -> _Copy:
-    return current_app.extensions.setdefault("match_facts", _Copy())
+    copy = current_app.extensions.get("match_facts")
+    if copy is None:  # setdefault would build a new (unused) copy and lock on every match
+        copy = current_app.extensions.setdefault("match_facts", _Copy())
+    return copy
 
 
 def forget() -> None:
