@@ -1,12 +1,12 @@
 """Generate a pool of N fictional experts with realistic distributions into the benchmark database."""
 import random
-from datetime import date
 
 from sqlalchemy import func, select
 
 from seconding.experts.bulk import insert_experts
 from seconding.experts.demo import fictional_expert
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert
 from seconding.reference import seed_reference
 
@@ -20,7 +20,7 @@ def ensure_pool(app, n: int, seed: int = 13) -> bool:
         if db.session.scalar(select(func.count(Expert.id))) >= n:
             return False
         rng = random.Random(seed)
-        today = date.today()
+        today = today_in_warsaw()
         insert_experts(fictional_expert(rng, i, today) for i in range(1, n + 1))
         db.session.commit()
         return True

@@ -3,7 +3,6 @@
 The list runs two queries: one page of rows (LIMIT 50) and the count of every matching row for the pager; the
 count is measured beside the page query (its floor) on the same database in the same run.
 """
-from datetime import date
 from urllib.parse import parse_qsl
 
 from sqlalchemy import select
@@ -12,13 +11,14 @@ from bench.common import Figure, median_time
 from bench.pool import filter_sets
 from seconding.experts.queries import expert_rows
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role, User
 from seconding.register.export import filters_from_args
 
 
 def measure(app, label: str) -> list[Figure]:
     """Median time of the page query and of the count, per filter set, as a coordinator."""
-    today = date.today()
+    today = today_in_warsaw()
     figures = []
     with app.app_context():
         user = db.session.scalar(select(User).where(User.role == Role.COORDINATOR, User.email.like("bench.load.%")))

@@ -24,6 +24,7 @@ from bench.generate import ensure_pool
 from bench.matching import BENCH_CFC, ensure_cfc
 from seconding.extensions import db
 from seconding.matches.results import rank_position
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.missions.queries import cfc_by_reference, positions_of
 from seconding.models import Expert, Institution, Role, User
 from seconding.models.enums import NominationStatus
@@ -95,7 +96,7 @@ def _nominations(today: date) -> None:
 def prepare(url: str, users: int, n: int) -> dict:
     """Fill the database at url (pool, CfC, users, nominations) unless done; the plan the load users follow."""
     app = _app(url)
-    today = date.today()
+    today = today_in_warsaw()
     with app.app_context():
         ensure_pool(app, n)
         ensure_cfc(today)

@@ -18,6 +18,7 @@ from seconding.matches import kept, results
 from seconding.matches.facts import facts_query, hard_blocker_conditions, position_facts
 from seconding.matching import position_window
 from seconding.missions import services
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.missions.queries import cfc_by_reference, positions_of
 from seconding.models import (
     CefrLevel,
@@ -102,7 +103,7 @@ def _compiled(conditions: list) -> list[str]:
 
 
 def run(app, n: int) -> list[Figure]:
-    today = date.today()
+    today = today_in_warsaw()
     figures = []
     with app.app_context():
         ensure_cfc(today)

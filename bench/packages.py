@@ -2,7 +2,7 @@
 import io
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from bench.pool import signed_in_client
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.missions import services
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcKind, Expert, Mission, PoolStatus, Position, Regime, Role
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination
@@ -32,10 +33,10 @@ def ensure_batch() -> list[int]:
         for i, expert in enumerate(experts):
             position = services.create_position(cfc, services.PositionData(
                 reference=f"GEO PK {i + 1:03d}", title=f"Monitor {i + 1}", regime=Regime.SECONDED, posts=1,
-                available_on=date.today() + timedelta(days=120)), audit=False)
+                available_on=today_in_warsaw() + timedelta(days=120)), audit=False)
             db.session.add(Nomination(position=position, expert=expert, status=NominationStatus.FORWARDED,
-                                      goalkeeper_ref=f"GK-BENCH-{i + 1:03d}", forwarded_on=date.today(),
-                                      consent_on=date.today()))
+                                      goalkeeper_ref=f"GK-BENCH-{i + 1:03d}", forwarded_on=today_in_warsaw(),
+                                      consent_on=today_in_warsaw()))
         db.session.commit()
     return list(db.session.scalars(select(Nomination.id).join(Nomination.position)
                                    .where(Position.cfc_id == cfc.id).order_by(Nomination.id)))

@@ -1,10 +1,11 @@
 """Expert list page with typical filters (SPEC §13: under 50 ms median on 50,000 experts)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, text
 
 from bench.common import Figure, median_time
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Institution, Role, User
 
 PASSWORD = "bench password 123"
@@ -33,7 +34,7 @@ def signed_in_client(app, role: Role = Role.COORDINATOR, institution: str = "MFA
 
 def filter_sets() -> dict[str, str]:
     """The expert list's typical filter sets (the list figures of SPEC §13; the load section counts them too)."""
-    soon = (date.today() + timedelta(days=45)).isoformat()
+    soon = (today_in_warsaw() + timedelta(days=45)).isoformat()
     return {
         "no filter, by name": "",
         "language en>=B2 + clearance>=SECRET": "language=en&min_level=B2&clearance=SECRET",

@@ -11,7 +11,6 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 from flask_babel import force_locale
@@ -20,6 +19,7 @@ from sqlalchemy import text
 from bench.common import Figure, median_time
 from seconding.experts.queries import ExpertFilters
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.register.export import export_register, register_rows, write_csv, write_xlsx
 from seconding.register.importer import check_file, run_import
 from seconding.register.parse import unescape
@@ -120,12 +120,12 @@ def run(app, n: int) -> list[Figure]:
         exports = {}
         for fmt in ("csv", "xlsx"):
             seconds, (exports[fmt], count) = _timed(lambda f=fmt: export_register(
-                None, ExpertFilters(), f, today=date.today(), horizon_days=90))
+                None, ExpertFilters(), f, today=today_in_warsaw(), horizon_days=90))
             db.session.rollback()  # the export's audit event stays out of the shared database
             figures.append(Figure(f"export of the whole pool as {fmt.upper()} ({count} experts)", seconds,
                                   raw_floor, XLSX_TARGET if fmt == "xlsx" else None, "raw SQL read"))
         # Before (issue 15): the same rows through openpyxl's write-only workbook, as the export did until then.
-        seconds, _content = _timed(lambda: write_xlsx(register_rows(None, ExpertFilters(), date.today(), 90)))
+        seconds, _content = _timed(lambda: write_xlsx(register_rows(None, ExpertFilters(), today_in_warsaw(), 90)))
         figures.append(Figure("  before: the same XLSX through openpyxl's write-only workbook", seconds, raw_floor,
                               XLSX_TARGET, "raw SQL read"))
         del _content

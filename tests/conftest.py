@@ -1,7 +1,9 @@
 """Fixtures: the app on SQLite (or PostgreSQL with TEST_DATABASE_URL), a clean database per test, factories."""
 import os
 import re
+import time
 import uuid
+from datetime import date, datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -9,6 +11,7 @@ from sqlalchemy import event, select, text
 
 from seconding import create_app
 from seconding.extensions import db as _db
+from seconding.missions.deadlines import WARSAW, today_in_warsaw
 from seconding.models import Institution, Role, User
 from seconding.reference import seed_reference
 
@@ -181,6 +184,24 @@ def login(client):
         return user
 
     return do
+
+
+@pytest.fixture
+def server_day_not_warsaw(monkeypatch):
+    """The server's clock in a zone whose date differs from Warsaw's right now (the app must count Warsaw days).
+
+    Returns Warsaw's today. Before noon in Warsaw the server is twelve hours behind UTC (its date is Warsaw's
+    yesterday), from noon on fourteen hours ahead (its date is Warsaw's tomorrow)."""
+    zone = "Etc/GMT+12" if datetime.now(WARSAW).hour < 12 else "Etc/GMT-14"
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        warsaw = today_in_warsaw()
+        assert date.today() != warsaw, "the server's date should differ from Warsaw's"
+        yield warsaw
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 import re
 from datetime import date, timedelta
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role
 from seconding.models.enums import NominationStatus
 from seconding.nominations.services import create_nomination
@@ -15,7 +16,7 @@ def card(html: str, label: str) -> int:
 
 def test_cards_are_counted_in_scope(client, make_user, login, make_expert, add_training, make_cfc, make_position,
                                     db):
-    today = date.today()
+    today = today_in_warsaw()
     police = make_expert("POLICE", consent_on=date(2026, 1, 1))
     make_expert("BORDER_GUARD")  # no training: counted only for the Border Guard and above
     add_training(police, "PDT", today - timedelta(days=10))
@@ -81,7 +82,7 @@ def test_this_weeks_deadlines_and_overdue_actions_are_listed_as_links(client, ma
 
 
 def test_every_card_links_to_the_list_behind_its_figure(client, make_user, login, make_expert, db):
-    today = date.today()
+    today = today_in_warsaw()
     make_expert("POLICE", family_name="Wygasa", clearance_level="SECRET", clearance_expires=today + timedelta(days=20))
     make_expert("POLICE", family_name="Ważna", clearance_level="SECRET", clearance_expires=today + timedelta(days=400))
     make_expert("POLICE", family_name="Paszportowa", passport_expires=today + timedelta(days=10))

@@ -1,13 +1,14 @@
 """Creating and editing experts: validation, optimistic locking, database uniqueness, pool status, audit."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import AuditEvent, CefrLevel, ClearanceLevel, Expert, PoolStatus, Role
 
-FUTURE = (date.today() + timedelta(days=500)).isoformat()
+FUTURE = (today_in_warsaw() + timedelta(days=500)).isoformat()
 
 
 def form(institutions, **overrides):
@@ -48,13 +49,25 @@ def test_create_expert_with_languages_clearance_and_history(client, hr, institut
     assert "en C1" in page and "ru B2" in page and "SECRET" in page
 
 
+def test_dates_up_to_today_count_warsaw_days(client, hr, institutions, db, server_day_not_warsaw):
+    """After midnight in Warsaw, today's consent is accepted and tomorrow's refused, wherever the server runs."""
+    today = server_day_not_warsaw
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    refused = client.post_form("/experts/new", form(institutions, consent_on=tomorrow))
+    assert "Consent cannot be recorded in the future." in refused.get_data(as_text=True) and count_experts(db) == 0
+    refused = client.post_form("/experts/new", form(institutions, date_of_birth=tomorrow))
+    assert "The date of birth must be in the past." in refused.get_data(as_text=True) and count_experts(db) == 0
+    assert client.post_form("/experts/new", form(institutions, consent_on=today.isoformat())).status_code == 302
+    assert db.session.scalars(select(Expert)).one().consent_on == today
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"clearance_expires": ""}, "A clearance level needs its expiry date."),
     ({"email": "not-an-email"}, "Invalid email address."),
     ({"experience_years": "-1"}, "Number must be between 0 and 60."),
     ({"experience_years": "many"}, "Not a valid integer value."),
     ({"date_of_birth": "2026-02-30"}, "Not a valid date value."),
-    ({"date_of_birth": (date.today() + timedelta(days=3)).isoformat()}, "The date of birth must be in the past."),
+    ({"date_of_birth": (today_in_warsaw() + timedelta(days=3)).isoformat()}, "The date of birth must be in the past."),
     ({"languages-1-code": "en"}, "Each language may be listed once."),
     ({"languages-1-level": ""}, "Choose the level of this language."),
     ({"languages-1-level": "D1"}, "Not a valid choice"),

@@ -1,12 +1,13 @@
 """The expert list: every filter, sorting, paging, filters kept in links, one query per page."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from seconding.experts.services import Period
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import ClearanceLevel, Role
 
-TODAY = date.today()
+TODAY = today_in_warsaw()
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """The coordinator's board: filters, bulk endorse and forward, warnings before forwarding."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from seconding.deployments.services import record_deployment
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
@@ -80,7 +81,7 @@ def test_board_filters_and_scope(client, make_user, login, endorsed, make_expert
 
 def test_deployments_page_lists_tours_ending_within_60_days(client, make_user, login, make_expert, db):
     mission = db.session.scalar(select(Mission).where(Mission.acronym == "EULEX Kosovo"))
-    today = date.today()
+    today = today_in_warsaw()
     record_deployment(expert=make_expert(family_name="Soon"), mission=mission, start=today - timedelta(days=300),
                       end=today + timedelta(days=59), status=DeploymentStatus.DEPLOYED)
     record_deployment(expert=make_expert(family_name="Later"), mission=mission, start=today - timedelta(days=30),

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, PoolStatus, Role
 from seconding.register.columns import NAMES
 from seconding.register.export import export_register, filters_from_args
@@ -44,7 +45,7 @@ def pool(make_expert, add_training):
 
 
 def export(user, fmt: str, **args) -> tuple[bytes, int]:
-    return export_register(user, filters_from_args(args), fmt, today=date.today(), horizon_days=90)
+    return export_register(user, filters_from_args(args), fmt, today=today_in_warsaw(), horizon_days=90)
 
 
 def without_audit(snap: dict) -> dict:

@@ -40,9 +40,10 @@ def test_heat_validity_comes_from_configuration(courses, app):
 
 
 def test_matrix_status_at_the_boundary_is_the_same_on_every_page(client, make_user, login, make_expert,
-                                                                   add_training, app):
+                                                                   add_training, app, server_day_not_warsaw):
+    """Matrix, list, detail and register export agree on the boundary, counted in Warsaw days."""
     login(make_user(Role.COORDINATOR, "MFA"))
-    today = date.today()
+    today = server_day_not_warsaw
     horizon = app.config["TRAINING_EXPIRING_DAYS"]
     edge = make_expert(family_name="Edge", external_id="EDGE")
     add_training(edge, "PDT", today - timedelta(days=10))
@@ -56,7 +57,24 @@ def test_matrix_status_at_the_boundary_is_the_same_on_every_page(client, make_us
     assert csv_rows["SAFE"].split(",")[4] == "valid"
     detail = client.get(f"/experts/{edge.id}").get_data(as_text=True)
     assert 'app-badge--expiring">expiring' in detail
-    assert "Edge" in client.get("/experts/?training=expiring").get_data(as_text=True)
+    listed = client.get("/experts/?training=expiring").get_data(as_text=True)
+    assert "Edge" in listed and "Safe" not in listed
+    exported = client.get("/register/export?format=csv&training=expiring")
+    assert "EDGE" in exported.get_data(as_text=True) and "SAFE" not in exported.get_data(as_text=True)
+    assert f"register-{today.isoformat()}.csv" in exported.headers["Content-Disposition"]
+
+
+def test_a_course_completed_today_in_warsaw_is_accepted_tomorrow_refused(client, make_user, login, make_expert,
+                                                                         courses, db, server_day_not_warsaw):
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    today = server_day_not_warsaw
+    url = f"/training/experts/{make_expert('POLICE').id}/records/new"
+    tomorrow = client.post_form(url, {"course_id": courses["PDT"].id,
+                                      "completed_on": (today + timedelta(days=1)).isoformat()})
+    assert "Use a date from 1990-01-01 to today." in tomorrow.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(TrainingRecord.id))) == 0
+    assert client.post_form(url, {"course_id": courses["PDT"].id, "completed_on": today.isoformat()}).status_code == 302
+    assert db.session.scalars(select(TrainingRecord)).one().completed_on == today
 
 
 def test_add_record_computes_expiry_and_validates(client, make_user, login, make_expert, courses, db):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from seconding import create_app
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db as _db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, TrainingRecord, TrainingStatus
 from seconding.register.importer import check_file, run_import
 from seconding.training.services import add_training_record, delete_training_record, record_session, save_course
@@ -42,7 +43,7 @@ def assert_true_to_records() -> None:
     _db.session.commit()
     _db.session.expire_all()
     course_ids = mandatory_course_ids()
-    days = [date.today() + timedelta(days=d) for d in (-400, 0, 30, 200, 800, 2000)]
+    days = [today_in_warsaw() + timedelta(days=d) for d in (-400, 0, 30, 200, 800, 2000)]
     for today in days:
         expected = _oracle(today)
         for wanted in (TrainingStatus.VALID, TrainingStatus.EXPIRING, TrainingStatus.EXPIRED):
@@ -58,7 +59,7 @@ def _import(data: list[dict]) -> None:
 
 
 def test_every_change_to_the_records_or_the_mandatory_courses_keeps_the_filters_true(db, make_expert, courses):
-    today = date.today()
+    today = today_in_warsaw()
     anna, jan = make_expert(external_id="ANNA"), make_expert(external_id="JAN")
     assert_true_to_records()  # nothing recorded: both missing
 
@@ -90,7 +91,7 @@ def test_the_register_import_keeps_the_filters_true(db, make_expert, courses):
     add_training_record(existing, courses["PDT"], date(2020, 1, 10))
     _db.session.commit()
     _import([
-        row(external_id="P-0001", trainings=f"PDT:2020-01-10;HEAT:{date.today().isoformat()}"),  # updated
+        row(external_id="P-0001", trainings=f"PDT:2020-01-10;HEAT:{today_in_warsaw().isoformat()}"),  # updated
         row(external_id="P-0002", trainings="PDT:2024-05-17;HEAT:2024-06-01"),  # created with both
         row(external_id="P-0003", trainings=""),  # created with none
     ])
@@ -112,8 +113,8 @@ def test_a_mandatory_course_added_by_the_reference_data_is_counted_for_experts_a
     from seconding import reference
 
     expert = make_expert()
-    add_training_record(expert, _db.session.scalar(select(Course).where(Course.code == "PDT")), date.today())
-    add_training_record(expert, _db.session.scalar(select(Course).where(Course.code == "HEAT")), date.today())
+    add_training_record(expert, _db.session.scalar(select(Course).where(Course.code == "PDT")), today_in_warsaw())
+    add_training_record(expert, _db.session.scalar(select(Course).where(Course.code == "HEAT")), today_in_warsaw())
     _db.session.commit()
     assert_true_to_records()
     monkeypatch.setattr(reference, "COURSES", [*reference.COURSES, ("XTRA", "Extra", "", 12, True)])

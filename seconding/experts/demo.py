@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from seconding.dates import add_months
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, ExpertiseArea, Institution
 
 GIVEN_M = ("Adam", "Andrzej", "Bartosz", "Damian", "Dariusz", "Grzegorz", "Jakub", "Jan", "Kamil", "Krzysztof",
@@ -132,7 +133,7 @@ def seed_demo_data(count: int = 300, seed: int = 2026) -> list[str]:
     from seconding.experts.bulk import insert_experts  # the same bulk loader as the benchmark
 
     rng = random.Random(seed)
-    today = date.today()
+    today = today_in_warsaw()
     rows = [fictional_expert(rng, n, today) for n in range(1, count + 1)]
     insert_experts(rows)
     return [f"Pool: {count} fictional experts added"]

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from seconding.formtools import PlainSelect
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}
@@ -125,11 +126,11 @@ class ExpertForm(FlaskForm):
     history = FieldList(FormField(HistoryForm), label=_l("Earlier missions"))
 
     def validate_date_of_birth(self, field):
-        if field.data and not (date(1930, 1, 1) <= field.data <= date.today()):
+        if field.data and not (date(1930, 1, 1) <= field.data <= today_in_warsaw()):
             raise ValidationError(_l("The date of birth must be in the past."))
 
     def validate_consent_on(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > today_in_warsaw():
             raise ValidationError(_l("Consent cannot be recorded in the future."))
 
     def validate_clearance_expires(self, field):

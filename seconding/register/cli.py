@@ -4,13 +4,13 @@ Thin shells over the same functions as the pages (importer.check_file / run_impo
 they act for the server's operator, with full scope, and messages are in English.
 """
 import os
-from datetime import date
 
 import click
 from flask import current_app
 from flask_babel import force_locale
 
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.register.apply import ImportConflict
 from seconding.register.export import FORMATS, export_register, filters_from_args
 from seconding.register.importer import check_file, run_import
@@ -68,7 +68,7 @@ def export_command(path: str) -> None:
     fmt = file_kind(path)
     if fmt not in FORMATS:
         raise click.ClickException("The file must end in .csv or .xlsx.")
-    content, count = export_register(None, filters_from_args({}), fmt, today=date.today(),
+    content, count = export_register(None, filters_from_args({}), fmt, today=today_in_warsaw(),
                                      horizon_days=current_app.config["TRAINING_EXPIRING_DAYS"])
     with open(path, "wb") as stream:
         stream.write(content)

@@ -8,6 +8,7 @@ from typing import IO
 
 from flask_babel import lazy_gettext as _l
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import User
 from seconding.pause import cycle_collector_paused
 from seconding.register.apply import apply_plans
@@ -51,7 +52,7 @@ def check_file(source: str | IO[bytes], filename: str | None = None, *, scope: s
 def _check(source: str | IO[bytes], filename: str | None, *, scope: set[int] | None,
            default_institution: str | None, today: date | None) -> Outcome:
     code = default_institution.strip().upper() if default_institution else None
-    lookups = Lookups.load(scope=scope, today=today or date.today(), default_institution=code)
+    lookups = Lookups.load(scope=scope, today=today or today_in_warsaw(), default_institution=code)
     outcome = Outcome(lookups=lookups)
     if code is not None:
         if code not in lookups.institutions:

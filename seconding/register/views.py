@@ -1,7 +1,6 @@
 """Register pages: import with preview and confirmation, export, template and example, the person's own data."""
 import io
 import json
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -18,6 +17,7 @@ from seconding.access import (
 )
 from seconding.experts.views import get_expert
 from seconding.extensions import db
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert, PoolStatus
 from seconding.register import uploads
 from seconding.register.apply import ImportConflict
@@ -137,7 +137,7 @@ def export():
     if fmt not in FORMATS:
         abort(404)
     filters = filters_from_args(request.args)
-    today = date.today()
+    today = today_in_warsaw()
     content, _count = export_register(current_user, filters, fmt, today=today,
                                       horizon_days=current_app.config["TRAINING_EXPIRING_DAYS"])
     db.session.commit()  # the audit event of the export

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.missions.forms import Plausible
 
 DATE_HINT = ""
@@ -15,7 +16,7 @@ class NotInFuture:
     """Validator: a completion date is in the past (or today) and not before 1990, as in the register."""
 
     def __call__(self, form, field) -> None:
-        if field.data and not (date(1990, 1, 1) <= field.data <= date.today()):
+        if field.data and not (date(1990, 1, 1) <= field.data <= today_in_warsaw()):
             raise ValidationError(_l("Use a date from 1990-01-01 to today."))
 
 

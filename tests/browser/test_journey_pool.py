@@ -1,8 +1,9 @@
 """An HR officer adds an expert with two languages and a clearance, records HEAT and PDT, finds them again."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.conftest import PASSWORD
@@ -32,14 +33,15 @@ def test_hr_officer_builds_a_profile_and_finds_it_in_the_list_and_matrix(browser
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.locator("#error-summary")).to_contain_text("A clearance level needs its expiry date.")
     check_accessibility(page, "expert-form-error")
-    page.get_by_label("Clearance valid until").fill((date.today() + timedelta(days=700)).isoformat())
+    page.get_by_label("Clearance valid until").fill((today_in_warsaw() + timedelta(days=700)).isoformat())
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Wiśniewska, Katarzyna")
     expect(page.get_by_text("en C1, ru B2")).to_be_visible()
     check_accessibility(page, "expert-detail")
 
-    for course, completed in (("HEAT", date.today() - timedelta(days=20)), ("PDT", date.today() - timedelta(days=5))):
+    today = today_in_warsaw()
+    for course, completed in (("HEAT", today - timedelta(days=20)), ("PDT", today - timedelta(days=5))):
         page.get_by_role("link", name="Record a training").click()
         page.get_by_label("Course").select_option(label=f"{course} — " + (
             "Hostile Environment Awareness Training" if course == "HEAT" else "ESDC CSDP Pre-Deployment Training"))
@@ -48,7 +50,7 @@ def test_hr_officer_builds_a_profile_and_finds_it_in_the_list_and_matrix(browser
         expect(page.get_by_role("status")).to_contain_text("The training is recorded.")
     heat_row = page.get_by_role("row", name="HEAT Hostile Environment")
     expect(heat_row).to_contain_text("valid")
-    expect(heat_row).to_contain_text((date.today() - timedelta(days=20)).isoformat())
+    expect(heat_row).to_contain_text((today - timedelta(days=20)).isoformat())
 
     page.goto(page.base + "/experts/?language=ru&min_level=B2&clearance=SECRET&training=valid")
     expect(page.get_by_role("link", name="Wiśniewska, Katarzyna")).to_be_visible()
