@@ -153,7 +153,7 @@ def test_the_annual_report_xlsx_holds_the_page_numbers(client, login, make_user,
                          indicator_unit="%", indicator_baseline=22, indicator_target=40)
     add_progress_update(action, UpdateData(today, NipStatus.IN_PROGRESS, 45, 31.5, "Recruitment campaign held"),
                         author=None, today=today, version=None)
-    make_action("NRA", status=NipStatus.COMPLETED, progress=100)
+    make_action("NRA", status=NipStatus.COMPLETED, progress=100, updated=0)  # within the year, on 1 January too
     db.session.add(NationalTarget(year=today.year, experts_deployed=90, women_percent=40, seconded_percent=70))
     db.session.commit()
     login(make_user(Role.VIEWER))
