@@ -187,20 +187,23 @@ def login(client):
 
 
 @pytest.fixture
-def server_day_not_warsaw(monkeypatch):
+def server_day_not_warsaw():
     """The server's clock in a zone whose date differs from Warsaw's right now (the app must count Warsaw days).
 
     Returns Warsaw's today. Before noon in Warsaw the server is twelve hours behind UTC (its date is Warsaw's
     yesterday), from noon on fourteen hours ahead (its date is Warsaw's tomorrow)."""
-    zone = "Etc/GMT+12" if datetime.now(WARSAW).hour < 12 else "Etc/GMT-14"
-    monkeypatch.setenv("TZ", zone)
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Etc/GMT+12" if datetime.now(WARSAW).hour < 12 else "Etc/GMT-14"
     time.tzset()
     try:
         warsaw = today_in_warsaw()
         assert date.today() != warsaw, "the server's date should differ from Warsaw's"
         yield warsaw
     finally:
-        monkeypatch.undo()
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
         time.tzset()
 
 
