@@ -197,7 +197,7 @@ def server_day_not_warsaw():
     time.tzset()
     try:
         warsaw = today_in_warsaw()
-        assert date.today() != warsaw, "the server's date should differ from Warsaw's"
+        assert date.today() != warsaw, "the server's date should differ from Warsaw's"  # noqa: DTZ011
         yield warsaw
     finally:
         if before is None:
