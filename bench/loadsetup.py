@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from bench.generate import ensure_pool
 from bench.matching import BENCH_CFC, ensure_cfc
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.matches.results import rank_position
 from seconding.missions.deadlines import today_in_warsaw
@@ -29,7 +30,7 @@ from seconding.missions.queries import cfc_by_reference, positions_of
 from seconding.models import Expert, Institution, Role, User
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination
-from seconding.nominations.services import Decision, NominationError, act, create_nomination
+from seconding.nominations.services import Decision, act, create_nomination
 
 PASSWORD = "bench load password 123"
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -85,7 +86,7 @@ def _nominations(today: date) -> None:
                 nomination = create_nomination(position, expert, coordinator, consent_on=today)
                 if wanted[code] % 2:  # every other one goes to the coordinators
                     act(nomination, "submit", coordinator, Decision(), version=None)
-            except NominationError:
+            except Refusal:
                 db.session.rollback()
                 continue
             used.add(expert.id)

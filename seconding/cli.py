@@ -4,6 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.models import Institution, Role
 
@@ -82,7 +83,7 @@ def users() -> None:
               help="At least PASSWORD_MIN_LENGTH characters (12 by default); generated and printed when left out")
 def create_user_command(email: str, name: str, role: str, institution_code: str, password: str | None) -> None:
     """Create a user."""
-    from seconding.admin.services import UserError, create_user
+    from seconding.admin.services import create_user
 
     try:
         email = validate_email(email, check_deliverability=False).normalized
@@ -101,7 +102,7 @@ def create_user_command(email: str, name: str, role: str, institution_code: str,
         raise click.ClickException(f"Unknown institution {institution_code!r}. Known: {known}.")
     try:
         user, generated = create_user(email=email, name=name, role=role, institution=institution, password=password)
-    except UserError as exc:
+    except Refusal as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

@@ -8,8 +8,8 @@ from openapi_spec_validator import validate
 from sqlalchemy.exc import OperationalError
 
 from seconding.api.openapi import OPERATIONS, document
+from seconding.errors import Race
 from seconding.models import Role
-from seconding.nominations.services import NominationRace
 from tests.fixtures_api import *  # noqa: F403
 from tests.fixtures_nip import *  # noqa: F403
 from tests.test_api_scope import CASES
@@ -78,7 +78,7 @@ def _recipe(endpoint: str, status: int, world, api_as, monkeypatch):
         url, kwargs["query"] = url.split("?")[0], {"bogus": "1"}
     elif status == 409 and endpoint == "api.create_nomination":
         def race(*_args, **_kwargs):
-            raise NominationRace("already nominated at the same moment")
+            raise Race("already nominated at the same moment")
 
         monkeypatch.setattr("seconding.api.workflow.create_nomination_service", race)
     elif status == 500:  # a fault of ours, whatever the endpoint: the answer is still JSON, the change undone

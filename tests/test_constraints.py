@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from seconding.deployments.services import record_deployment
+from seconding.errors import Refusal
 from seconding.models import Mission
 from seconding.models.enums import DeploymentStatus
 
@@ -65,10 +66,10 @@ def test_a_planned_tour_can_still_be_curtailed_before_it_starts(db, tour):
 
 
 def test_the_one_tour_message_is_kept_for_the_one_tour_rule(db, tour, make_expert):
-    from seconding.deployments.services import DeploymentError, record_deployment
+    from seconding.deployments.services import record_deployment
 
     mission = db.session.query(Mission).filter_by(acronym="EUMA").one()
-    with pytest.raises(DeploymentError, match="already has an active deployment"):
+    with pytest.raises(Refusal, match="already has an active deployment"):
         record_deployment(expert=tour.expert, mission=mission, start=date(2026, 1, 1), end=date(2026, 6, 1),
                           status=DeploymentStatus.PLANNED)
     db.session.rollback()

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from seconding.deployments import services
+from seconding.errors import Refusal
 from seconding.models import Mission, Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus as D
@@ -26,14 +27,14 @@ def test_a_tour_moves_forward_and_records_the_actual_start(make_expert, mission,
     assert tour.actual_start == date(2027, 1, 12)
     services.advance(tour, on=date(2028, 1, 9), version=tour.version)
     assert (tour.status, tour.end_date) == (D.COMPLETED, date(2028, 1, 9))
-    with pytest.raises(services.DeploymentError, match="no next step"):
+    with pytest.raises(Refusal, match="no next step"):
         services.advance(tour, on=date(2028, 2, 1), version=tour.version)
 
 
 def test_extensions_are_kept_as_a_list(make_expert, mission, db):
     tour = services.record_deployment(expert=make_expert(), mission=mission, start=date(2026, 1, 1),
                                       end=date(2026, 12, 31), status=D.DEPLOYED)
-    with pytest.raises(services.DeploymentError, match="must be after the current end"):
+    with pytest.raises(Refusal, match="must be after the current end"):
         services.extend(tour, new_end=date(2026, 12, 31), decided_on=date(2026, 10, 1), note="", version=None)
     services.extend(tour, new_end=date(2027, 6, 30), decided_on=date(2026, 10, 1), note="mandate", version=None)
     services.extend(tour, new_end=date(2027, 12, 31), decided_on=date(2027, 4, 1), note="", version=None)
@@ -47,7 +48,7 @@ def test_curtail_needs_a_reason_and_frees_the_expert(make_expert, mission, db):
     expert = make_expert()
     tour = services.record_deployment(expert=expert, mission=mission, start=date(2026, 1, 1),
                                       end=date(2026, 12, 31), status=D.DEPLOYED)
-    with pytest.raises(services.DeploymentError, match="reason"):
+    with pytest.raises(Refusal, match="reason"):
         services.curtail(tour, on=date(2026, 6, 1), reason=" ", version=None)
     services.curtail(tour, on=date(2026, 6, 1), reason="medical", version=None)
     db.session.commit()
@@ -59,12 +60,12 @@ def test_curtail_needs_a_reason_and_frees_the_expert(make_expert, mission, db):
 def test_stale_version_is_refused(make_expert, mission, db):
     tour = services.record_deployment(expert=make_expert(), mission=mission, start=date(2026, 1, 1),
                                       end=date(2026, 12, 31), status=D.PLANNED)
-    with pytest.raises(services.DeploymentError, match="Someone else"):
+    with pytest.raises(Refusal, match="Someone else"):
         services.advance(tour, on=date(2026, 1, 1), version=tour.version + 1)
 
 
 def test_manual_entry_validates_dates(make_expert, mission):
-    with pytest.raises(services.DeploymentError, match="end on or after"):
+    with pytest.raises(Refusal, match="end on or after"):
         services.record_deployment(expert=make_expert(), mission=mission, start=date(2026, 5, 1),
                                    end=date(2026, 4, 1), status=D.COMPLETED)
 

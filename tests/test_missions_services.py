@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from seconding.errors import Refusal, StaleEdit
 from seconding.missions import services
 from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment, parse_moment, to_utc
 from seconding.models import AuditEvent, Cfc, CfcKind, ClearanceLevel, Mission, Position, Regime
@@ -33,10 +34,10 @@ def test_missions_are_seeded_once_civilian_only_and_stay_as_edited(db):
 
 
 def test_military_operations_and_duplicate_acronyms_are_refused(db):
-    with pytest.raises(services.MissionError, match="Military operations are out of scope") as exc:
+    with pytest.raises(Refusal, match="Military operations are out of scope") as exc:
         services.create_mission(services.MissionData("EUFOR ALTHEA", "EU Force", "Bosnia and Herzegovina"))
     assert exc.value.field == "acronym"
-    with pytest.raises(services.MissionError, match="already exists"):
+    with pytest.raises(Refusal, match="already exists"):
         services.create_mission(services.MissionData("eumm georgia", "Again", "Georgia"))
 
 
@@ -57,7 +58,7 @@ def test_a_national_deadline_after_the_eeas_deadline_is_refused(db, make_cfc):
     data = services.CfcData(mission.id, "EUMA 1-2030", CfcKind.REGULAR,
                             eeas_deadline=datetime(2030, 3, 1, 16, tzinfo=UTC),
                             national_deadline=datetime(2030, 3, 1, 16, 1, tzinfo=UTC))
-    with pytest.raises(services.MissionError, match="must not be after the EEAS deadline") as exc:
+    with pytest.raises(Refusal, match="must not be after the EEAS deadline") as exc:
         services.create_cfc(data)
     assert exc.value.field == "national_deadline"
     db.session.rollback()
@@ -83,12 +84,12 @@ def test_position_rules(db, make_cfc):
         (dict(title="  "), "title"),
     ]
     for change, field in cases:
-        with pytest.raises(services.MissionError) as exc:
+        with pytest.raises(Refusal) as exc:
             services.create_position(cfc, services.PositionData(**{**base, **change}))
         assert exc.value.field == field, change
         db.session.rollback()
     services.create_position(cfc, services.PositionData(**base))
-    with pytest.raises(services.MissionError, match="already has a position"):
+    with pytest.raises(Refusal, match="already has a position"):
         services.create_position(cfc, services.PositionData(**{**base, "reference": "geo  zm 1"}))
 
 
@@ -103,7 +104,7 @@ def test_editing_a_position_is_audited_and_refuses_stale_versions(db, make_cfc, 
     assert position.version == version + 1
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "position_updated")).one()
     assert "posts" in event.summary and event.object_id == str(position.id)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.update_position(position, services.PositionData("GEO ZM 12", "Other", Regime.SECONDED, 9),
                                  version=version)
     db.session.rollback()

@@ -7,12 +7,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seconding.deployments.services import record_deployment
+from seconding.errors import Refusal, StaleEdit
 from seconding.models import Mission, Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
 from seconding.nominations import services
-from seconding.nominations.services import Decision, NominationError, StaleNomination, act, create_nomination
+from seconding.nominations.services import Decision, act, create_nomination
 
 CONSENT = date(2026, 1, 1)
 
@@ -63,7 +64,7 @@ def test_selection_refused_when_the_expert_is_already_on_a_tour(three_nomination
     record_deployment(expert=expert, mission=mission, start=date(2026, 1, 1), end=date(2027, 1, 1),
                       status=DeploymentStatus.DEPLOYED)
     db.session.commit()
-    with pytest.raises(NominationError, match="already has an active deployment"):
+    with pytest.raises(Refusal, match="already has an active deployment"):
         act(chosen, "select", coordinator, Decision(), version=None)
     db.session.rollback()
     assert states(db, chosen, *others) == ["interviewed", "draft", "draft"]
@@ -121,7 +122,7 @@ def test_two_coordinators_at_the_same_moment_in_the_database(three_nominations, 
         theirs = other.get(Nomination, chosen.id)
         theirs.status = NominationStatus.ENDORSED
         other.commit()
-    with pytest.raises(StaleNomination):
+    with pytest.raises(StaleEdit):
         act(chosen, "reject", coordinator, Decision(comment="no"), version=None)
     db.session.rollback()
     assert states(db, chosen) == ["endorsed"]

@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from seconding.errors import Refusal
 from seconding.models import Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
-from seconding.nominations.services import Decision, NominationError, act, create_nomination
+from seconding.nominations.services import Decision, act, create_nomination
 from seconding.nominations.workflow import TRANSITIONS
 
 # SPEC §5, written out here independently of the code's table, so the test checks the code against the spec.
@@ -66,7 +67,7 @@ def test_transition_table(role, setting, make_user, make_expert, db):
                 act(nomination, action, actor, FULL, version=nomination.version)
                 db.session.commit()
                 done = True
-            except NominationError:
+            except Refusal:
                 db.session.rollback()
                 done = False
             db.session.expire_all()
@@ -88,7 +89,7 @@ def test_returns_rejections_and_withdrawals_need_a_comment(action, setting, make
     _cfc, position, expert = setting
     coordinator = make_user(Role.COORDINATOR, "MFA")
     nomination = nomination_in(NominationStatus.SUBMITTED, position, expert, coordinator, db)
-    with pytest.raises(NominationError, match="Give a reason"):
+    with pytest.raises(Refusal, match="Give a reason"):
         act(nomination, action, coordinator, Decision(comment="  "), version=None)
 
 
@@ -96,7 +97,7 @@ def test_forward_needs_date_and_goalkeeper_reference(setting, make_user, db):
     _cfc, position, expert = setting
     coordinator = make_user(Role.COORDINATOR, "MFA")
     nomination = nomination_in(NominationStatus.ENDORSED, position, expert, coordinator, db)
-    with pytest.raises(NominationError, match="Goalkeeper"):
+    with pytest.raises(Refusal, match="Goalkeeper"):
         act(nomination, "forward", coordinator, Decision(forwarded_on=date(2030, 1, 1)), version=None)
     act(nomination, "forward", coordinator, Decision(forwarded_on=date(2030, 1, 1), goalkeeper_ref=" GK-9 "),
         version=None)
@@ -106,10 +107,10 @@ def test_forward_needs_date_and_goalkeeper_reference(setting, make_user, db):
 def test_hr_officer_outside_scope_cannot_act(setting, make_user, db):
     _cfc, position, expert = setting  # a Police expert
     border_hr = make_user(Role.HR_OFFICER, "BORDER_GUARD")
-    with pytest.raises(NominationError, match="not in your scope"):
+    with pytest.raises(Refusal, match="not in your scope"):
         create_nomination(position, expert, border_hr, consent_on=CONSENT)
     nomination = nomination_in(NominationStatus.DRAFT, position, expert, make_user(Role.ADMIN), db)
-    with pytest.raises(NominationError, match="not in your scope"):
+    with pytest.raises(Refusal, match="not in your scope"):
         act(nomination, "submit", border_hr, Decision(), version=None)
 
 
@@ -120,7 +121,7 @@ class TestSubmission:
         expert = make_expert("POLICE", consent_on=CONSENT, languages="en:C1")
         hr = make_user(Role.HR_OFFICER, "POLICE")
         nomination = create_nomination(strict, expert, hr)
-        with pytest.raises(NominationError, match=r"Not eligible \(language\)"):
+        with pytest.raises(Refusal, match=r"Not eligible \(language\)"):
             act(nomination, "submit", hr, Decision(), version=None)
 
     def test_consent_must_be_recorded(self, setting, make_user, make_expert, db):
@@ -128,7 +129,7 @@ class TestSubmission:
         expert = make_expert("POLICE", consent_on=None)
         hr = make_user(Role.HR_OFFICER, "POLICE")
         nomination = create_nomination(position, expert, hr)
-        with pytest.raises(NominationError, match="consent must be recorded"):
+        with pytest.raises(Refusal, match="consent must be recorded"):
             act(nomination, "submit", hr, Decision(), version=None)
 
     def test_national_deadline_binds_hr_officers_not_coordinators(self, make_cfc, make_position, make_expert,
@@ -139,7 +140,7 @@ class TestSubmission:
         expert = make_expert("POLICE", consent_on=CONSENT)
         hr = make_user(Role.HR_OFFICER, "POLICE")
         nomination = create_nomination(position, expert, hr)
-        with pytest.raises(NominationError, match="national deadline"):
+        with pytest.raises(Refusal, match="national deadline"):
             act(nomination, "submit", hr, Decision(), version=None)
         act(nomination, "submit", make_user(Role.COORDINATOR, "MFA"), Decision(), version=None)
         assert nomination.status == NominationStatus.SUBMITTED
@@ -148,11 +149,11 @@ class TestSubmission:
         cfc, position, expert = setting
         hr = make_user(Role.HR_OFFICER, "POLICE")
         create_nomination(position, expert, hr)
-        with pytest.raises(NominationError, match="already has an active nomination for GEO 1"):
+        with pytest.raises(Refusal, match="already has an active nomination for GEO 1"):
             create_nomination(position, expert, hr)
         for ref in ("GEO 2", "GEO 3"):
             create_nomination(make_position(cfc, ref), expert, hr)
-        with pytest.raises(NominationError, match="already holds 3 active nominations"):
+        with pytest.raises(Refusal, match="already holds 3 active nominations"):
             create_nomination(make_position(cfc, "GEO 4"), expert, hr)
 
 

@@ -5,20 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from seconding.audit.services import record
+from seconding.errors import Refusal, check_version
 from seconding.extensions import db
 from seconding.models import Institution, Role, User
-
-
-class UserError(ValueError):
-    """A user cannot be created or changed as asked; the message says why."""
-
-
-class PasswordError(UserError):
-    """The new password does not meet the password policy."""
-
-
-class StaleUserError(UserError):
-    """The form was opened before someone else changed the user."""
 
 
 def create_user(*, email: str, name: str, role: str, institution: Institution, password: str | None = None,
@@ -26,11 +15,11 @@ def create_user(*, email: str, name: str, role: str, institution: Institution, p
     """Create a user; returns the user and the password (generated when not given)."""
     address = User.normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
-        raise UserError(_("A user with the e-mail %(email)s already exists.", email=address))
+        raise Refusal(_("A user with the e-mail %(email)s already exists.", email=address))
     try:
         role_value = Role(role)
     except ValueError as exc:
-        raise UserError(_("Unknown role “%(role)s”; use one of %(roles)s.", role=role,
+        raise Refusal(_("Unknown role “%(role)s”; use one of %(roles)s.", role=role,
                           roles=", ".join(Role.values()))) from exc
     if password:
         _check_password(password, address, name)
@@ -50,20 +39,19 @@ def _check_password(password: str, email: str, name: str) -> None:
 
     problem = password_problem(password, email=email, name=name)
     if problem:
-        raise PasswordError(problem)
+        raise Refusal(problem, "password")
 
 
 def update_user(user: User, *, email: str, name: str, role: str, institution: Institution, active: bool,
                 password: str | None, version: int | None = None) -> None:
     """Change a user's details; a new password is set only when given. A form opened at another version (someone
     changed the user meanwhile) changes nothing. A new password or deactivation ends the user's sessions."""
-    if version is not None and version != user.version:
-        raise StaleUserError(_("Someone else changed this user in the meantime. Nothing was changed; the form shows "
-                          "the current details."))
+    check_version(user, version, _("Someone else changed this user in the meantime. Nothing was changed; the form "
+                                   "shows the current details."))
     address = User.normalise_email(email)
     other = db.session.scalar(select(User.id).where(User.email == address, User.id != user.id))
     if other is not None:
-        raise UserError(_("A user with the e-mail %(email)s already exists.", email=address))
+        raise Refusal(_("A user with the e-mail %(email)s already exists.", email=address))
     changes = []
     for field, value in (("email", address), ("name", name.strip()), ("role", Role(role)),
                          ("institution_id", institution.id), ("active", active)):

@@ -6,7 +6,8 @@ from sqlalchemy.orm import joinedload
 
 from seconding.access import roles_required
 from seconding.admin.forms import ROLE_LABELS, UserForm
-from seconding.admin.services import PasswordError, StaleUserError, UserError, create_user, update_user
+from seconding.admin.services import create_user, update_user
+from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version
 from seconding.models import Institution, Role, User
@@ -47,12 +48,9 @@ def new_user():
                 create_user(email=form.email.data, name=form.name.data, role=form.role.data,
                             institution=db.session.get(Institution, form.institution_id.data),
                             password=form.password.data, active=form.active.data)
-            except PasswordError as exc:
+            except Refusal as exc:
                 db.session.rollback()
-                form.password.errors.append(str(exc))
-            except UserError as exc:
-                db.session.rollback()
-                form.email.errors.append(str(exc))
+                (form.password if exc.field == "password" else form.email).errors.append(str(exc))
             else:
                 db.session.commit()
                 flash(_("The user is created."), "success")
@@ -71,16 +69,13 @@ def edit_user(user_id: int):
                         institution=db.session.get(Institution, form.institution_id.data),
                         active=form.active.data, password=form.password.data or None,
                         version=form_version(form.version.data))
-        except StaleUserError as exc:
+        except StaleEdit as exc:
             db.session.rollback()
             form = _user_form(obj=user, formdata=None)  # the current details, to redo the change on
             form.email.errors = [str(exc)]
-        except PasswordError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            form.password.errors.append(str(exc))
-        except UserError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
+            (form.password if exc.field == "password" else form.email).errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("The user is saved."), "success")

@@ -21,10 +21,11 @@ from seconding.api.base import (
 )
 from seconding.api.openapi import SORT_VALUES
 from seconding.api.serializers import expert_detail, expert_summary
+from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
 from seconding.experts.forms import ExpertForm
 from seconding.experts.queries import expert_rows, list_rows
-from seconding.experts.services import ExpertError, StaleEdit, create_expert, update_expert
+from seconding.experts.services import create_expert, update_expert
 from seconding.experts.views import _prepare as prepare_expert_form  # the form's choices, as on the page
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
@@ -127,7 +128,7 @@ def _validated(body: dict):
     return profile.form_to_data(form)
 
 
-def _refused(exc: ExpertError) -> ApiError:
+def _refused(exc: Refusal) -> ApiError:
     if isinstance(exc, StaleEdit):
         return ApiError(409, str(exc), code="stale_version")
     return ApiError(422, str(exc), fields={FIELD_NAMES.get(exc.field, exc.field or "body"): str(exc)})
@@ -141,7 +142,7 @@ def create_expert_json():
     data = _validated(json_body("ExpertInput"))
     try:
         expert = create_expert(data)
-    except ExpertError as exc:
+    except Refusal as exc:
         raise _refused(exc) from exc
     audit_write(f"/api/v1/experts/{expert.id}", expert.institution_id)
     return expert_detail(expert), 201, {"Location": url_for("api.get_expert", expert_id=expert.id)}
@@ -157,7 +158,7 @@ def update_expert_json(expert_id: int):
     data = _validated(body)
     try:
         update_expert(expert, data, version=body["version"])
-    except ExpertError as exc:
+    except Refusal as exc:
         raise _refused(exc) from exc
     audit_write(request.path, expert.institution_id)
     return expert_detail(expert)

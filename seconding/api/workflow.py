@@ -25,6 +25,7 @@ from seconding.api.base import (
     require_personal,
 )
 from seconding.api.serializers import deployment_json, nomination_json
+from seconding.errors import Race, Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.missions.deadlines import in_range
 from seconding.models import Expert, Position
@@ -32,7 +33,7 @@ from seconding.models.deployments import Deployment
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
 from seconding.nominations import queries
-from seconding.nominations.services import Decision, NominationError, NominationRace, StaleNomination, act
+from seconding.nominations.services import Decision, act
 from seconding.nominations.services import create_nomination as create_nomination_service
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
 from seconding.web import MAX_ID
@@ -103,9 +104,9 @@ def create_nomination():
     try:
         nomination = create_nomination_service(position, expert, current_user, consent_on=consent_on,
                                                comment=body.get("comment", ""))
-    except NominationRace as exc:
+    except Race as exc:
         raise ApiError(409, str(exc)) from exc
-    except NominationError as exc:
+    except Refusal as exc:
         raise ApiError(422, str(exc), code="refused") from exc
     audit_write(f"/api/v1/nominations/{nomination.id}", expert.institution_id)
     return _json(nomination), 201, {"Location": url_for("api.get_nomination", nomination_id=nomination.id)}
@@ -131,9 +132,9 @@ def transition_nomination(nomination_id: int):
                         goalkeeper_ref=body.get("goalkeeper_ref", ""), feedback=body.get("feedback", ""))
     try:
         act(nomination, body["action"], current_user, decision, version=body["version"])
-    except StaleNomination as exc:
+    except StaleEdit as exc:
         raise ApiError(409, str(exc), code="stale_version") from exc
-    except NominationError as exc:
+    except Refusal as exc:
         raise ApiError(422, str(exc), code="refused") from exc
     audit_write(f"{request.path} {body['action']}", nomination.expert.institution_id)
     return _json(nomination)

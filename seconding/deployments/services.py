@@ -8,16 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from seconding.audit.services import record
 from seconding.dates import add_months, asap_start
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.matching.findings import Finding
 from seconding.models import Expert
 from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.enums import DeploymentStatus as D
-
-
-class DeploymentError(ValueError):
-    """The deployment cannot be changed as asked; nothing was changed."""
-
 
 # Forward moves of a tour; curtailing (ending early) is possible from any active state.
 ADVANCES = {D.PLANNED: D.PRE_DEPLOYMENT, D.PRE_DEPLOYMENT: D.DEPLOYED, D.DEPLOYED: D.COMPLETED}
@@ -31,7 +27,7 @@ def _flush(deployment: Deployment) -> None:
         # The partial unique index on active tours (PostgreSQL names it; SQLite names its column).
         if not re.search(r"one_active_per_expert|UNIQUE constraint failed: deployments\.expert_id", str(exc.orig)):
             raise  # another rule of the database: a defect, not a message for the user
-        raise DeploymentError(_("%(name)s already has an active deployment; an expert can be on one tour at a time.",
+        raise Refusal(_("%(name)s already has an active deployment; an expert can be on one tour at a time.",
                                 name=name)) from exc
 
 
@@ -55,9 +51,9 @@ def record_deployment(*, expert, mission, start: date, end: date, status: D, rol
                       end_reason: str = "") -> Deployment:
     """A deployment entered by hand (e.g. an earlier tour)."""
     if end < start:
-        raise DeploymentError(_("The tour must end on or after its start."))
+        raise Refusal(_("The tour must end on or after its start."))
     if status == D.CURTAILED and not end_reason.strip():
-        raise DeploymentError(_("A curtailed tour needs the reason."))
+        raise Refusal(_("A curtailed tour needs the reason."))
     deployment = Deployment(expert=expert, mission=mission, role=role.strip(), status=status, planned_start=start,
                             actual_start=start if status not in (D.PLANNED, D.PRE_DEPLOYMENT) else None,
                             end_date=end, end_reason=end_reason.strip())
@@ -72,7 +68,7 @@ def record_deployment(*, expert, mission, start: date, end: date, status: D, rol
 
 def _check_version(deployment: Deployment, version: int | None) -> None:
     if version is not None and version != deployment.version:
-        raise DeploymentError(_("Someone else changed this deployment in the meantime. Nothing was changed."))
+        raise Refusal(_("Someone else changed this deployment in the meantime. Nothing was changed."))
 
 
 def advance(deployment: Deployment, *, on: date, version: int | None) -> Deployment:
@@ -80,9 +76,9 @@ def advance(deployment: Deployment, *, on: date, version: int | None) -> Deploym
     _check_version(deployment, version)
     target = ADVANCES.get(deployment.status)
     if target is None:
-        raise DeploymentError(_("A %(status)s tour has no next step.", status=deployment.status.value))
+        raise Refusal(_("A %(status)s tour has no next step.", status=deployment.status.value))
     if target == D.DEPLOYED and on > deployment.end_date:
-        raise DeploymentError(_("A tour cannot start after its end (%(end)s).", end=deployment.end_date.isoformat()))
+        raise Refusal(_("A tour cannot start after its end (%(end)s).", end=deployment.end_date.isoformat()))
     old = deployment.status
     deployment.status = target
     if target == D.DEPLOYED:
@@ -99,11 +95,11 @@ def curtail(deployment: Deployment, *, on: date, reason: str, version: int | Non
     """End an active tour early, with the reason."""
     _check_version(deployment, version)
     if not deployment.status.active:
-        raise DeploymentError(_("A %(status)s tour cannot be curtailed.", status=deployment.status.value))
+        raise Refusal(_("A %(status)s tour cannot be curtailed.", status=deployment.status.value))
     if not reason.strip():
-        raise DeploymentError(_("Give the reason for ending the tour early."))
+        raise Refusal(_("Give the reason for ending the tour early."))
     if on < deployment.start:
-        raise DeploymentError(_("The end date cannot be before the start of the tour."))
+        raise Refusal(_("The end date cannot be before the start of the tour."))
     old = deployment.status
     deployment.status, deployment.end_date, deployment.end_reason = D.CURTAILED, on, reason.strip()
     _flush(deployment)
@@ -116,9 +112,9 @@ def extend(deployment: Deployment, *, new_end: date, decided_on: date, note: str
     """Extend an active tour; every extension is kept."""
     _check_version(deployment, version)
     if not deployment.status.active:
-        raise DeploymentError(_("A %(status)s tour cannot be extended.", status=deployment.status.value))
+        raise Refusal(_("A %(status)s tour cannot be extended.", status=deployment.status.value))
     if new_end <= deployment.end_date:
-        raise DeploymentError(_("The new end must be after the current end (%(end)s).",
+        raise Refusal(_("The new end must be after the current end (%(end)s).",
                                 end=deployment.end_date.isoformat()))
     deployment.extensions.append(DeploymentExtension(previous_end=deployment.end_date, new_end=new_end,
                                                      decided_on=decided_on, note=note.strip()))

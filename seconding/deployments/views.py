@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from seconding.access import COORDINATING_ROLES, PERSONAL_DATA_ROLES, require_scope, roles_required, scope_filter
 from seconding.deployments import services
 from seconding.deployments.forms import STATUS_LABELS, AdvanceForm, CurtailForm, ExtendForm, ManualForm
+from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version
@@ -63,7 +64,7 @@ def detail(deployment_id: int):
 def _done(deployment: Deployment, change) -> object:
     try:
         change()
-    except services.DeploymentError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -123,7 +124,7 @@ def new(expert_id: int):
                 expert=expert, mission=db.session.get(Mission, form.mission_id.data), start=form.start.data,
                 end=form.end.data, status=DeploymentStatus(form.status.data), role=form.role.data or "",
                 end_reason=form.end_reason.data or "")
-        except services.DeploymentError as exc:
+        except Refusal as exc:
             db.session.rollback()
             form.end.errors.append(str(exc))
         else:

@@ -1,7 +1,8 @@
 """`flask digest send`: a thin shell over send_digests (the scheduler's function)."""
 import click
 
-from seconding.digest.sending import DigestError, send_digests
+from seconding.digest.sending import send_digests
+from seconding.errors import Refusal
 
 
 @click.group()
@@ -17,7 +18,7 @@ def send_command(period: str | None, dry_run: bool, to: str | None) -> None:
     """Send the digests of a period that are not sent yet (each recipient gets one, ever)."""
     try:
         report = send_digests(period, only_email=to, dry_run=dry_run)
-    except DigestError as exc:
+    except Refusal as exc:
         raise click.ClickException(str(exc)) from exc
     if dry_run:
         for email, status, subject in report.planned:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from seconding.db import utcnow
 from seconding.digest.content import ContentCache
 from seconding.digest.render import period_start, render
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.mail import MailError, build_message, message_id, transport
 from seconding.missions.deadlines import WARSAW
@@ -25,9 +26,6 @@ from seconding.models import DeliveryStatus, DigestDelivery, DigestRun, User
 
 S = DeliveryStatus
 
-
-class DigestError(ValueError):
-    """The command cannot run as asked; the text says why."""
 
 
 @dataclass
@@ -41,14 +39,14 @@ class SendReport:
 
 
 def parse_period(text: str) -> str:
-    """'2026-12' -> '2026-12'; DigestError for anything else."""
+    """'2026-12' -> '2026-12'; Refusal for anything else."""
     value = (text or "").strip()
     try:
         start = datetime.strptime(value, "%Y-%m").date()
     except ValueError as exc:
-        raise DigestError(f"{text!r} is not a period: use YYYY-MM, e.g. 2026-12.") from exc
+        raise Refusal(f"{text!r} is not a period: use YYYY-MM, e.g. 2026-12.") from exc
     if not 2000 <= start.year <= 2099:
-        raise DigestError(f"{text!r}: use a year from 2000 to 2099.")
+        raise Refusal(f"{text!r}: use a year from 2000 to 2099.")
     return start.strftime("%Y-%m")
 
 
@@ -62,7 +60,7 @@ def recipients(only_email: str | None = None) -> list[User]:
     if only_email is not None:
         user = db.session.scalar(query.where(db.func.lower(User.email) == only_email.strip().lower()))
         if user is None:
-            raise DigestError(f"No active user has the e-mail address {only_email!r}.")
+            raise Refusal(f"No active user has the e-mail address {only_email!r}.")
         return [user]
     return list(db.session.scalars(query.where(User.digest_opt_in.is_(True))))
 

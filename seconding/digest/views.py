@@ -7,7 +7,8 @@ from sqlalchemy import case, select
 from seconding.access import COORDINATING_ROLES, in_scope, roles_required, scope_filter
 from seconding.digest.content import build
 from seconding.digest.render import period_start, render
-from seconding.digest.sending import DigestError, current_period, delivery_counts, parse_period
+from seconding.digest.sending import current_period, delivery_counts, parse_period
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.formtools import whole_number
 from seconding.models import DeliveryStatus, DigestDelivery, Role, User
@@ -24,7 +25,7 @@ def _period() -> tuple[str, str | None]:
         return current_period(), None
     try:
         return parse_period(text[:20]), None
-    except DigestError as exc:
+    except Refusal as exc:
         return current_period(), str(exc)
 
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from seconding.audit.services import record
 from seconding.db import utcnow
+from seconding.errors import Refusal, check_version, same_moment
 from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
@@ -25,18 +25,6 @@ from seconding.models import (
     Sex,
     Unavailability,
 )
-
-
-class ExpertError(ValueError):
-    """The change cannot be made; `field` names the form field concerned."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
-
-
-class StaleEdit(ExpertError):
-    """Someone else saved the record after this form was opened; nothing was overwritten."""
 
 
 @dataclass
@@ -183,7 +171,7 @@ def check(data: ExpertData) -> list[tuple[str, str]]:
 def _raise_first(problems: list[tuple[str, str]]) -> None:
     if problems:
         field_name, message = problems[0]
-        raise ExpertError(message, field_name)
+        raise Refusal(message, field_name)
 
 
 def _external_id_taken(institution_id: int, external_id: str, except_id: int | None = None) -> bool:
@@ -200,14 +188,14 @@ def create_expert(data: ExpertData, *, audit: bool = True) -> Expert:
     """Create an expert; the (institution, external id) pair must be new."""
     _raise_first(check(data))
     if _external_id_taken(data.institution_id, data.external_id):
-        raise ExpertError(str(DUPLICATE), "external_id")
+        raise Refusal(str(DUPLICATE), "external_id")
     expert = Expert(notes="", short_notice=False)
     db.session.add(expert)
     _apply(expert, data)
     try:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent insert of the same pair; the caller rolls back
-        raise ExpertError(str(DUPLICATE), "external_id") from exc
+        raise Refusal(str(DUPLICATE), "external_id") from exc
     if audit:
         record("expert_created", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
                summary=f"{expert.name} ({expert.external_id})")
@@ -220,15 +208,15 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
 
     With flush=False the caller flushes many experts at once (the register import) and answers a StaleDataError
     itself: the UPDATE still checks each expert's version."""
-    if version is not None and version != expert.version:
-        raise StaleEdit(_("Someone else changed this expert after you opened the form. Nothing was saved: "
-                          "the form now shows their version; make your change again."))
+    check_version(expert, version, _("Someone else changed this expert after you opened the form. Nothing was saved: "
+                                     "the form now shows their version; make your change again."))
     _raise_first(check(data))
     # Unchanged, the key is this expert's own (the unique constraint says no other has it): no query.
     moved = (data.institution_id, data.external_id) != (expert.institution_id, expert.external_id)
     if moved and _external_id_taken(data.institution_id, data.external_id, except_id=expert.id):
-        raise ExpertError(str(DUPLICATE), "external_id")
-    try:  # a writer that saved first makes our UPDATE match no row: the flush says so
+        raise Refusal(str(DUPLICATE), "external_id")
+    # A writer that saved first makes our UPDATE match no row: the flush says so.
+    with same_moment(_("Someone else changed this expert at the same moment. Nothing was saved.")):
         with db.session.no_autoflush:  # loading the lists must not flush early: one UPDATE, one version step
             changed = _apply(expert, data)
         if changed:
@@ -236,8 +224,6 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
             expert.updated_at = utcnow()
             if flush:
                 db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit(_("Someone else changed this expert at the same moment. Nothing was saved.")) from exc
     if changed and audit:
         record("expert_updated", object_type="expert", object_id=expert.id,
                institution_id=expert.institution_id, summary="changed: " + ", ".join(changed))
@@ -246,8 +232,7 @@ def update_expert(expert: Expert, data: ExpertData, *, version: int | None, audi
 
 def change_pool_status(expert: Expert, status: PoolStatus, *, version: int | None, reason: str = "") -> bool:
     """Move an expert between active, suspended and left the pool."""
-    if version is not None and version != expert.version:
-        raise StaleEdit(_("Someone else changed this expert after you opened the page. Nothing was saved."))
+    check_version(expert, version, _("Someone else changed this expert after you opened the page. Nothing was saved."))
     if expert.pool_status == status:
         return False
     old = expert.pool_status

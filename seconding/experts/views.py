@@ -10,10 +10,11 @@ from sqlalchemy.orm import joinedload
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.queries import audit_events
 from seconding.deployments.forms import STATUS_LABELS as DEPLOYMENT_LABELS
+from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
 from seconding.experts.forms import ExpertForm, FilterForm, StatusForm
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
-from seconding.experts.services import ExpertError, StaleEdit, change_pool_status, create_expert, update_expert
+from seconding.experts.services import change_pool_status, create_expert, update_expert
 from seconding.extensions import db
 from seconding.formtools import form_version
 from seconding.languages import language_names
@@ -89,7 +90,7 @@ def _prepare(form: ExpertForm) -> None:
         entry.form.code.choices = languages
 
 
-def _save_errors(form: ExpertForm, exc: ExpertError) -> None:
+def _save_errors(form: ExpertForm, exc: Refusal) -> None:
     field = getattr(form, exc.field, None) if exc.field else None
     (field.errors if field is not None else form.form_errors).append(str(exc))
 
@@ -104,7 +105,7 @@ def new():
     if form.validate_on_submit():
         try:
             expert = create_expert(profile.form_to_data(form))
-        except ExpertError as exc:
+        except Refusal as exc:
             db.session.rollback()
             _save_errors(form, exc)
         else:
@@ -154,7 +155,7 @@ def edit(expert_id: int):
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("experts.edit", expert_id=expert_id))
-        except ExpertError as exc:
+        except Refusal as exc:
             db.session.rollback()
             _save_errors(form, exc)
         else:

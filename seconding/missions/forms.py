@@ -15,8 +15,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from seconding.errors import Refusal
 from seconding.missions.deadlines import BRUSSELS, EARLIEST, LATEST, WARSAW, in_range, local, to_utc
-from seconding.missions.requirements import RequirementError, format_languages, parse_languages
+from seconding.missions.requirements import format_languages, parse_languages
 from seconding.missions.services import CfcData, MissionData, PositionData
 from seconding.models import (
     Cfc,
@@ -74,7 +75,7 @@ class LanguagesField(StringField):
     def pre_validate(self, form) -> None:
         try:
             self.languages = parse_languages(self.data or "")
-        except RequirementError as exc:
+        except Refusal as exc:
             self.languages = []
             raise ValidationError(str(exc)) from exc
 

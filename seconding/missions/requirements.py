@@ -1,19 +1,15 @@
 """Reading position requirements typed by people (forms, the annex): codes forgiven for case and spaces.
 
-Each parser returns the value or raises RequirementError with a message a person can act on.
+Each parser returns the value or raises Refusal with a message a person can act on.
 """
 import re
 
 from flask_babel import gettext as _
 
+from seconding.errors import Refusal
 from seconding.languages import is_language_code
 from seconding.matching import clearance_rank
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, Regime
-
-
-class RequirementError(ValueError):
-    """A requirement cannot be read; the message says what is expected."""
-
 
 LEVELS_TEXT = "A1, A2, B1, B2, C1, C2 or native"
 
@@ -29,7 +25,7 @@ def parse_level(text: str) -> CefrLevel:
         return CefrLevel.NATIVE
     if value in CefrLevel.values():
         return CefrLevel(value)
-    raise RequirementError(_("unknown level “%(value)s”: use %(levels)s", value=text.strip(), levels=LEVELS_TEXT))
+    raise Refusal(_("unknown level “%(value)s”: use %(levels)s", value=text.strip(), levels=LEVELS_TEXT))
 
 
 def parse_languages(text: str) -> list[tuple[str, CefrLevel]]:
@@ -39,14 +35,14 @@ def parse_languages(text: str) -> list[tuple[str, CefrLevel]]:
         if not item.strip():
             continue
         if ":" not in item:
-            raise RequirementError(_("“%(value)s” needs a level, e.g. en:B2", value=item.strip()))
+            raise Refusal(_("“%(value)s” needs a level, e.g. en:B2", value=item.strip()))
         code, level = (part.strip() for part in item.split(":", 1))
         code = code.lower()
         if not is_language_code(code):
-            raise RequirementError(_("unknown language code “%(code)s” (use two-letter ISO 639-1 codes, e.g. en)",
+            raise Refusal(_("unknown language code “%(code)s” (use two-letter ISO 639-1 codes, e.g. en)",
                                       code=code))
         if any(code == seen for seen, _ in result):
-            raise RequirementError(_("language %(code)s is listed twice", code=code))
+            raise Refusal(_("language %(code)s is listed twice", code=code))
         result.append((code, parse_level(level)))
     return result
 
@@ -68,7 +64,7 @@ def parse_clearance(text: str) -> ClearanceLevel:
         return list(ClearanceLevel)[clearance_rank(value)]
     except (KeyError, ValueError):
         pass
-    raise RequirementError(_("unknown clearance level “%(value)s”: use %(levels)s", value=text.strip(),
+    raise Refusal(_("unknown clearance level “%(value)s”: use %(levels)s", value=text.strip(),
                             levels=", ".join(ClearanceLevel.values())))
 
 
@@ -79,7 +75,7 @@ def parse_licence(text: str) -> DrivingLicence:
         return DrivingLicence.NONE
     if value in DrivingLicence.values():
         return DrivingLicence(value)
-    raise RequirementError(_("unknown driving licence “%(value)s”: use NONE, B or B_4X4", value=text.strip()))
+    raise Refusal(_("unknown driving licence “%(value)s”: use NONE, B or B_4X4", value=text.strip()))
 
 
 def parse_regime(text: str) -> Regime:
@@ -87,7 +83,7 @@ def parse_regime(text: str) -> Regime:
     value = re.sub(r"[\s\-]+", "_", _words(text).lower())
     if value in Regime.values():
         return Regime(value)
-    raise RequirementError(_("unknown regime “%(value)s”: use seconded, seconded_contracted or contracted",
+    raise Refusal(_("unknown regime “%(value)s”: use seconded, seconded_contracted or contracted",
                             value=text.strip()))
 
 
@@ -99,8 +95,8 @@ def parse_codes(text: str, known: set[str], what: str) -> list[str]:
         if not code:
             continue
         if code not in known:
-            raise RequirementError(_("unknown %(what)s “%(value)s”", what=what, value=item.strip()))
+            raise Refusal(_("unknown %(what)s “%(value)s”", what=what, value=item.strip()))
         if code in result:
-            raise RequirementError(_("%(what)s %(code)s is listed twice", what=what, code=code))
+            raise Refusal(_("%(what)s %(code)s is listed twice", what=what, code=code))
         result.append(code)
     return result

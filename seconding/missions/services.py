@@ -7,10 +7,10 @@ from flask import has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from seconding.audit.services import record
 from seconding.db import utcnow
+from seconding.errors import Refusal, check_version, flush
 from seconding.extensions import db
 from seconding.languages import is_language_code
 from seconding.missions.deadlines import EARLIEST, LATEST, in_range
@@ -36,16 +36,6 @@ MAX_POSTS = 999
 MAX_TOUR_MONTHS = 48
 
 
-class MissionError(ValueError):
-    """The change cannot be made; `field` names the form field (or annex column) concerned."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
-
-
-class StaleEdit(MissionError):
-    """Someone else saved the record after this form was opened; nothing was overwritten."""
 
 
 def english_outside_requests() -> AbstractContextManager:
@@ -58,22 +48,9 @@ def clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _check_version(obj, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise StaleEdit(_("Someone else changed this record after you opened the form. Nothing was saved: "
-                          "the form now shows their version; make your change again."))
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit(_("Someone else changed this record at the same moment. Nothing was saved.")) from exc
-
-
 def _raise_first(problems: list[tuple[str, str]]) -> None:
     if problems:
-        raise MissionError(problems[0][1], problems[0][0])
+        raise Refusal(problems[0][1], problems[0][0])
 
 
 def _set(obj, values: dict) -> list[str]:
@@ -137,11 +114,11 @@ def create_mission(data: MissionData) -> Mission:
 
 def update_mission(mission: Mission, data: MissionData, *, version: int | None) -> list[str]:
     """Save changes to a mission unless someone else saved it since `version`; returns what changed."""
-    _check_version(mission, version)
+    check_version(mission, version)
     _raise_first(check_mission(data, mission.id))
     changed = _set(mission, _mission_values(data))
     if changed:
-        _flush()
+        flush()
         record("mission_updated", object_type="mission", object_id=mission.id,
                summary=f"{mission.acronym}: changed " + ", ".join(changed))
     return changed
@@ -199,11 +176,11 @@ def create_cfc(data: CfcData) -> Cfc:
 
 def update_cfc(cfc: Cfc, data: CfcData, *, version: int | None) -> list[str]:
     """Save changes to a CfC unless someone else saved it since `version`; returns what changed."""
-    _check_version(cfc, version)
+    check_version(cfc, version)
     _raise_first(check_cfc(data, cfc.id))
     changed = _set(cfc, _cfc_values(data))
     if changed:
-        _flush()
+        flush()
         record("cfc_updated", object_type="cfc", object_id=cfc.id,
                summary=f"{cfc.reference}: changed " + ", ".join(changed))
     return changed
@@ -325,7 +302,7 @@ def create_position(cfc: Cfc, data: PositionData, *, codes=None, audit: bool = T
     _raise_first(check_position(data, known_courses=set(courses), known_areas=set(areas),
                                 mandatory_courses={c for c, course in courses.items() if course.mandatory}))
     if _position_reference_taken(cfc.id, data.reference, None):
-        raise MissionError(_("This CfC already has a position with this reference."), "reference")
+        raise Refusal(_("This CfC already has a position with this reference."), "reference")
     position = Position(cfc=cfc)
     db.session.add(position)
     _apply_position(position, data, courses, areas)
@@ -339,16 +316,16 @@ def create_position(cfc: Cfc, data: PositionData, *, codes=None, audit: bool = T
 def update_position(position: Position, data: PositionData, *, version: int | None, codes=None,
                     audit: bool = True) -> list[str]:
     """Save changes to a position unless someone else saved it since `version`; returns what changed."""
-    _check_version(position, version)
+    check_version(position, version)
     courses, areas = codes or known_codes()
     _raise_first(check_position(data, known_courses=set(courses), known_areas=set(areas),
                                 mandatory_courses={c for c, course in courses.items() if course.mandatory}))
     if _position_reference_taken(position.cfc_id, data.reference, position.id):
-        raise MissionError(_("This CfC already has a position with this reference."), "reference")
+        raise Refusal(_("This CfC already has a position with this reference."), "reference")
     changed = _apply_position(position, data, courses, areas)
     if changed:
         position.updated_at = utcnow()  # moves the version even when only the lists changed
-        _flush()
+        flush()
         if audit:
             record("position_updated", object_type="position", object_id=position.id,
                    summary=f"{position.cfc.reference} / {position.reference}: changed " + ", ".join(changed))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from seconding.access import COORDINATING_ROLES, roles_required
 from seconding.db import utcnow
+from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import whole_number
 from seconding.missions import forms, queries, services, uploads
@@ -40,7 +41,7 @@ def editing():
             "today": today_in_warsaw()}
 
 
-def _stale(exc: services.MissionError, obj) -> None:
+def _stale(exc: Refusal, obj) -> None:
     """After a refused save: roll back, show the message, and reload the record as stored."""
     db.session.rollback()
     flash(str(exc), "error")
@@ -78,7 +79,7 @@ def new_mission():
     if form.validate_on_submit():
         try:
             mission = services.create_mission(forms.mission_data(form))
-        except services.MissionError as exc:
+        except Refusal as exc:
             db.session.rollback()
             forms.add_error(form, exc.field, str(exc))
         else:
@@ -96,10 +97,10 @@ def edit_mission(mission_id: int):
     if form.validate_on_submit():
         try:
             services.update_mission(mission, forms.mission_data(form), version=forms.version_of(form))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             _stale(exc, mission)
             form = forms.MissionForm(obj=mission, formdata=None)
-        except services.MissionError as exc:
+        except Refusal as exc:
             db.session.rollback()
             forms.add_error(form, exc.field, str(exc))
         else:
@@ -146,7 +147,7 @@ def new_cfc():
     if form.validate_on_submit():
         try:
             item = services.create_cfc(forms.cfc_data(form))
-        except services.MissionError as exc:
+        except Refusal as exc:
             db.session.rollback()
             forms.add_error(form, exc.field, str(exc))
         else:
@@ -165,10 +166,10 @@ def edit_cfc(cfc_id: int):
     if form.validate_on_submit():
         try:
             services.update_cfc(item, forms.cfc_data(form), version=forms.version_of(form))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             _stale(exc, item)
             forms.fill_cfc_form(form, item)
-        except services.MissionError as exc:
+        except Refusal as exc:
             db.session.rollback()
             forms.add_error(form, exc.field, str(exc))
         else:
@@ -206,7 +207,7 @@ def new_position(cfc_id: int):
     if form.validate_on_submit():
         try:
             created = services.create_position(item, forms.position_data(form))
-        except services.MissionError as exc:
+        except Refusal as exc:
             db.session.rollback()
             forms.add_error(form, exc.field, str(exc))
         else:
@@ -224,10 +225,10 @@ def edit_position(position_id: int):
     if form.validate_on_submit():
         try:
             services.update_position(item, forms.position_data(form), version=forms.version_of(form))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             _stale(exc, item)
             forms.fill_position_form(form, item)
-        except services.MissionError as exc:
+        except Refusal as exc:
             db.session.rollback()
             forms.add_error(form, exc.field, str(exc))
         else:

@@ -7,24 +7,12 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from seconding.audit.services import record
+from seconding.errors import Refusal, check_version, flush
 from seconding.extensions import db
 from seconding.models import CompactCommitment, Institution, NationalTarget, NipAction, NipProgressUpdate, NipStatus
 from seconding.models.users import User
-
-
-class NipError(ValueError):
-    """The change cannot be made; `field` names the form field concerned ('' for the whole form)."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
-
-
-class StaleEdit(NipError):
-    """Someone else saved the record after this form was opened; nothing was overwritten."""
 
 
 @dataclass
@@ -53,34 +41,26 @@ class UpdateData:
     evidence_url: str = ""
 
 
-def _check_version(obj, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise StaleEdit(_("Someone else changed this record after you opened the form. Nothing was saved: "
-                          "the page now shows their version; make your change again."))
-
-
 def _flush(unique_message: str = "", unique_field: str = "") -> None:
     try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit(_("Someone else changed this record at the same moment. Nothing was saved.")) from exc
+        flush()
     except IntegrityError as exc:
-        raise NipError(unique_message or _("The record conflicts with another one."), unique_field) from exc
+        raise Refusal(unique_message or _("The record conflicts with another one."), unique_field) from exc
 
 
 def _check_action(data: ActionData, action: NipAction | None = None) -> None:
     data.code, data.title = " ".join(data.code.split()).upper(), data.title.strip()
     if not data.code:
-        raise NipError(_("Give the action's code."), "code")
+        raise Refusal(_("Give the action's code."), "code")
     if not data.title:
-        raise NipError(_("Give the action's title."), "title")
+        raise Refusal(_("Give the action's title."), "title")
     clash = db.session.scalar(select(NipAction.id).where(NipAction.code == data.code))
     if clash is not None and (action is None or clash != action.id):
-        raise NipError(_("Another action already has the code %(code)s.", code=data.code), "code")
+        raise Refusal(_("Another action already has the code %(code)s.", code=data.code), "code")
     if data.start_on and data.start_on > data.due_on:
-        raise NipError(_("The action cannot start after its due date."), "start_on")
+        raise Refusal(_("The action cannot start after its due date."), "start_on")
     if db.session.get(Institution, data.lead_institution_id) is None:
-        raise NipError(_("Choose the lead institution."), "lead_institution_id")
+        raise Refusal(_("Choose the lead institution."), "lead_institution_id")
 
 
 def _apply_action(action: NipAction, data: ActionData) -> None:
@@ -96,16 +76,16 @@ def _apply_action(action: NipAction, data: ActionData) -> None:
 
 def _check_update(update: UpdateData, today: date) -> None:
     if update.reported_on > today:
-        raise NipError(_("A progress update cannot be dated in the future."), "reported_on")
+        raise Refusal(_("A progress update cannot be dated in the future."), "reported_on")
     if not 0 <= update.progress <= 100:
-        raise NipError(_("Progress is a percentage from 0 to 100."), "progress")
+        raise Refusal(_("Progress is a percentage from 0 to 100."), "progress")
     if update.status == NipStatus.COMPLETED and update.progress != 100:
-        raise NipError(_("A completed action has progress 100 %."), "progress")
+        raise Refusal(_("A completed action has progress 100 %."), "progress")
     url = update.evidence_url.strip()
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise NipError(_("The evidence link must be a web address starting with https:// or http://."),
+            raise Refusal(_("The evidence link must be a web address starting with https:// or http://."),
                            "evidence_url")
     update.evidence_url, update.narrative = url, update.narrative.strip()
 
@@ -126,7 +106,7 @@ def create_action(data: ActionData, initial: UpdateData, *, author: User | None,
 
 def update_action(action: NipAction, data: ActionData, *, version: int | None) -> NipAction:
     """Change what an action is (its state changes only through progress updates)."""
-    _check_version(action, version)
+    check_version(action, version)
     _check_action(data, action)
     _apply_action(action, data)
     _flush(_("Another action already has the code %(code)s.", code=data.code), "code")
@@ -152,7 +132,7 @@ def _add_update(action: NipAction, data: UpdateData, author: User | None) -> Nip
 def add_progress_update(action: NipAction, data: UpdateData, *, author: User | None, today: date,
                         version: int | None) -> NipProgressUpdate:
     """Report progress on an action."""
-    _check_version(action, version)
+    check_version(action, version)
     _check_update(data, today)
     update = _add_update(action, data, author)
     record("nip_progress_update", object_type="nip_action", object_id=action.id,
@@ -202,13 +182,13 @@ def save_commitment(data: CommitmentData, commitment: CompactCommitment | None =
     """Create a commitment, or change one (an edition and code pair is unique)."""
     problems = check_commitment(data)
     if problems:
-        raise NipError(problems[0][1], problems[0][0])
+        raise Refusal(problems[0][1], problems[0][0])
     if commitment is not None:
-        _check_version(commitment, version)
+        check_version(commitment, version)
     clash = db.session.scalar(select(CompactCommitment.id).where(CompactCommitment.edition == data.edition,
                                                                  CompactCommitment.code == data.code))
     if clash is not None and (commitment is None or clash != commitment.id):
-        raise NipError(_("The %(edition)d edition already has a commitment %(code)s.", edition=data.edition,
+        raise Refusal(_("The %(edition)d edition already has a commitment %(code)s.", edition=data.edition,
                          code=data.code), "code")
     created = commitment is None
     commitment = commitment or CompactCommitment()
@@ -234,16 +214,16 @@ class TargetData:
 def save_target(data: TargetData, *, version: int | None = None) -> NationalTarget:
     """Set the national targets of a year (one row per year)."""
     if not 2000 <= data.year <= 2100:
-        raise NipError(_("Give a year from 2000 to 2100."), "year")
+        raise Refusal(_("Give a year from 2000 to 2100."), "year")
     for name in ("women_percent", "seconded_percent"):
         value = getattr(data, name)
         if value is not None and not 0 <= value <= 100:
-            raise NipError(_("A share is a percentage from 0 to 100."), name)
+            raise Refusal(_("A share is a percentage from 0 to 100."), name)
     if data.experts_deployed is not None and data.experts_deployed < 0:
-        raise NipError(_("The number of experts cannot be negative."), "experts_deployed")
+        raise Refusal(_("The number of experts cannot be negative."), "experts_deployed")
     target = db.session.scalar(select(NationalTarget).where(NationalTarget.year == data.year))
     if target is not None:
-        _check_version(target, version)
+        check_version(target, version)
     target = target or NationalTarget(year=data.year)
     target.experts_deployed, target.women_percent = data.experts_deployed, data.women_percent
     target.seconded_percent, target.note = data.seconded_percent, data.note.strip()

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seconding.access import COORDINATING_ROLES, may_edit_nip_action, roles_required
+from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, whole_number
 from seconding.missions.deadlines import today_in_warsaw
@@ -68,7 +69,7 @@ def _action_form(form: forms.ActionForm) -> forms.ActionForm:
     return form
 
 
-def _refused(form, exc: services.NipError) -> None:
+def _refused(form, exc: Refusal) -> None:
     db.session.rollback()
     field = getattr(form, exc.field, None) or next(f for f in form if f.type not in ("CSRFTokenField",
                                                                                       "HiddenField"))
@@ -85,7 +86,7 @@ def new_action():
         state.reported_on = today
         try:
             action = services.create_action(forms.action_data(form), state, author=current_user, today=today)
-        except services.NipError as exc:
+        except Refusal as exc:
             _refused(form if exc.field in form else initial, exc)
         else:
             db.session.commit()
@@ -124,12 +125,12 @@ def edit_action(action_id: int):
     if form.validate_on_submit():
         try:
             services.update_action(item, forms.action_data(form), version=form_version(form.version.data))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             db.session.rollback()
             flash(str(exc), "error")
             db.session.refresh(item)
             return redirect(url_for("nip.edit_action", action_id=item.id))
-        except services.NipError as exc:
+        except Refusal as exc:
             _refused(form, exc)
         else:
             db.session.commit()
@@ -149,11 +150,11 @@ def add_progress(action_id: int):
         try:
             services.add_progress_update(item, forms.update_data(form), author=current_user, today=today,
                                          version=form_version(form.version.data))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("nip.action", action_id=item.id))
-        except services.NipError as exc:
+        except Refusal as exc:
             _refused(form, exc)
         else:
             db.session.commit()
@@ -184,11 +185,11 @@ def edit_commitment(commitment_id: int | None = None):
     if form.validate_on_submit():
         try:
             services.save_commitment(forms.commitment_data(form), item, version=form_version(form.version.data))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("nip.edit_commitment", commitment_id=item.id))
-        except services.NipError as exc:
+        except Refusal as exc:
             _refused(form, exc)
         else:
             db.session.commit()
@@ -247,11 +248,11 @@ def edit_targets():
     if form.validate_on_submit():
         try:
             services.save_target(forms.target_data(form), version=form_version(form.version.data))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("nip.edit_targets", year=form.year.data))
-        except services.NipError as exc:
+        except Refusal as exc:
             _refused(form, exc)
         else:
             db.session.commit()

@@ -11,25 +11,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from seconding.access import in_scope
 from seconding.audit.services import record
 from seconding.db import utcnow
-from seconding.deployments.services import DeploymentError, plan_deployment
+from seconding.deployments.services import plan_deployment
+from seconding.errors import Race, Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.missions.deadlines import WARSAW
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
 from seconding.nominations.workflow import TRANSITIONS
-
-
-class NominationError(ValueError):
-    """The nomination cannot be made or moved; the message says why and nothing was changed."""
-
-
-class StaleNomination(NominationError):
-    """Someone else acted on the nomination first."""
-
-
-class NominationRace(NominationError):
-    """The database refused a duplicate made at the same moment; the transaction must be rolled back."""
 
 
 @dataclass
@@ -44,7 +33,7 @@ class Decision:
 
 def _check_actor(actor: User, expert: Expert) -> None:
     if actor.role not in (Role.ADMIN, Role.COORDINATOR, Role.HR_OFFICER) or not in_scope(actor, expert.institution_id):
-        raise NominationError(_("This expert is not in your scope."))
+        raise Refusal(_("This expert is not in your scope."))
 
 
 def active_nominations(expert_id: int, cfc_id: int) -> int:
@@ -66,18 +55,18 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     """A draft nomination of an expert in the actor's scope; one active per position."""
     _check_actor(actor, expert)
     if position.cfc.status != CfcStatus.OPEN:
-        raise NominationError(_("The call %(cfc)s is closed.", cfc=position.cfc.reference))
+        raise Refusal(_("The call %(cfc)s is closed.", cfc=position.cfc.reference))
     if expert.pool_status != PoolStatus.ACTIVE:
-        raise NominationError(_("%(name)s is not active in the pool.", name=expert.name))
+        raise Refusal(_("%(name)s is not active in the pool.", name=expert.name))
     duplicate = db.session.scalar(select(Nomination.id).where(
         Nomination.expert_id == expert.id, Nomination.position_id == position.id,
         Nomination.status.in_(NominationStatus.active())))
     if duplicate is not None:
-        raise NominationError(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
+        raise Refusal(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
                                 position=position.reference))
     limit = current_app.config["MAX_ACTIVE_NOMINATIONS_PER_CFC"]
     if active_nominations(expert.id, position.cfc_id) >= limit:
-        raise NominationError(_("%(name)s already holds %(n)d active nominations in %(cfc)s.", name=expert.name,
+        raise Refusal(_("%(name)s already holds %(n)d active nominations in %(cfc)s.", name=expert.name,
                                 n=limit, cfc=position.cfc.reference))
     nomination = Nomination(position=position, expert=expert, created_by=actor, status=NominationStatus.DRAFT,
                             consent_on=consent_on or expert.consent_on, comment=comment.strip())
@@ -86,7 +75,7 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     try:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent duplicate; the caller rolls back
-        raise NominationRace(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
+        raise Race(_("%(name)s already has an active nomination for %(position)s.", name=expert.name,
                                 position=position.reference)) from exc
     record("nomination_created", object_type="nomination", object_id=nomination.id,
            institution_id=expert.institution_id, actor=actor,
@@ -123,29 +112,29 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
     """Apply one transition of the workflow table, with its checks, history, audit and side effects."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise NominationError(_("Unknown action “%(action)s”.", action=action))
+        raise Refusal(_("Unknown action “%(action)s”.", action=action))
     if version is not None and version != nomination.version:
-        raise StaleNomination(_("Someone else acted on this nomination in the meantime. Nothing was changed; "
+        raise StaleEdit(_("Someone else acted on this nomination in the meantime. Nothing was changed; "
                                 "look at its new state and decide again."))
     if actor.role not in transition.roles:
-        raise NominationError(_("Your role may not do this to nominations: %(action)s.",
+        raise Refusal(_("Your role may not do this to nominations: %(action)s.",
                                 action=action.replace("_", " ")))
     _check_actor(actor, nomination.expert)
     if nomination.status not in transition.sources:
-        raise NominationError(_("A nomination that is %(status)s cannot be %(target)s (%(action)s).",
+        raise Refusal(_("A nomination that is %(status)s cannot be %(target)s (%(action)s).",
                                 status=nomination.status.value, target=transition.target.value.replace("_", " "),
                                 action=action.replace("_", " ")))
     comment = decision.comment.strip()
     if transition.needs_comment and not comment:
-        raise NominationError(_("Give a reason: it is kept in the nomination's history and sent back to the service."))
+        raise Refusal(_("Give a reason: it is kept in the nomination's history and sent back to the service."))
     if transition.needs_forwarding and (decision.forwarded_on is None or not decision.goalkeeper_ref.strip()):
-        raise NominationError(_("Forwarding needs the date and the Goalkeeper reference."))
+        raise Refusal(_("Forwarding needs the date and the Goalkeeper reference."))
     now = now or utcnow()
     today = now.astimezone(WARSAW).date()  # the users' calendar day, as everywhere in the app
     if action == "submit":
         problems = submission_problems(nomination, actor, now, today)
         if problems:
-            raise NominationError(" ".join(problems))
+            raise Refusal(" ".join(problems))
     old = nomination.status
     try:  # any flush from here on may find that someone else changed the row first
         nomination.status = transition.target
@@ -158,7 +147,7 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
         _history(nomination, actor, old, comment)
         db.session.flush()
     except StaleDataError as exc:
-        raise StaleNomination(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
+        raise StaleEdit(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
             from exc
     record(f"nomination_{action}", object_type="nomination", object_id=nomination.id, actor=actor,
            institution_id=nomination.expert.institution_id,
@@ -172,8 +161,8 @@ def _on_selection(nomination: Nomination, actor: User, today: date) -> None:
     """Create the planned deployment and withdraw the expert's other active nominations (same transaction)."""
     try:
         plan_deployment(nomination, today=today)
-    except DeploymentError as exc:
-        raise NominationError(str(exc)) from exc
+    except Refusal as exc:
+        raise Refusal(str(exc)) from exc
     reason = f"selected for {nomination.position.reference}"
     others = db.session.scalars(select(Nomination).where(
         Nomination.expert_id == nomination.expert_id, Nomination.id != nomination.id,
@@ -187,7 +176,7 @@ def _on_selection(nomination: Nomination, actor: User, today: date) -> None:
     try:
         db.session.flush()
     except StaleDataError as exc:
-        raise StaleNomination(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
+        raise StaleEdit(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
             from exc
 
 
@@ -197,6 +186,6 @@ def nominations_from_plan(assignments, actor: User) -> tuple[list[Nomination], l
     for position, expert in assignments:
         try:  # create_nomination checks everything before it adds anything, so a refusal leaves no trace
             made.append(create_nomination(position, expert, actor, comment="from the staffing plan"))
-        except NominationError as exc:
+        except Refusal as exc:
             skipped.append(f"{position.reference}: {exc}")
     return made, skipped

@@ -14,6 +14,7 @@ from seconding.access import (
     roles_required,
     scope_filter,
 )
+from seconding.errors import Race, Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, whole_number
@@ -33,8 +34,6 @@ from seconding.nominations.forms import (
 )
 from seconding.nominations.services import (
     Decision,
-    NominationError,
-    NominationRace,
     act,
     create_nomination,
     nominations_from_plan,
@@ -100,7 +99,7 @@ def bulk():
     try:
         for nomination in nominations:
             act(nomination, form.action.data, current_user, decision, version=None)
-    except NominationError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(_("Nothing was changed: %(reason)s", reason=str(exc)), "error")
     else:
@@ -147,7 +146,7 @@ def act_on(nomination_id: int):
                         goalkeeper_ref=form.goalkeeper_ref.data or "", feedback=form.feedback.data or "")
     try:
         act(nomination, form.action.data, current_user, decision, version=form_version(form.version.data))
-    except NominationError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -176,7 +175,7 @@ def new(expert_id: int):
         try:
             nomination = create_nomination(position, expert, current_user, consent_on=form.consent_on.data,
                                            comment=form.comment.data or "")
-        except NominationError as exc:
+        except Refusal as exc:
             db.session.rollback()
             form.position_id.errors.append(str(exc))
         else:
@@ -207,7 +206,7 @@ def from_plan(cfc_id: int):
     pairs = [(positions[a.position_id], experts[a.expert_id]) for a in result.plan.assignments]
     try:
         made, skipped = nominations_from_plan(pairs, current_user)
-    except NominationRace as exc:  # someone nominated the same expert at the same moment
+    except Race as exc:  # someone nominated the same expert at the same moment
         db.session.rollback()
         flash(_("Nothing was created: %(reason)s Try again.", reason=str(exc)), "error")
         return redirect(url_for("matches.plan", cfc_id=cfc.id))

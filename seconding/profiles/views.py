@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, roles_required
-from seconding.experts.services import ExpertError
+from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version
@@ -63,7 +63,7 @@ def confirm(expert_id: int):
     try:
         missing = confirm_profile(expert, current_user, version=form_version(form.version.data),
                                   today=today_in_warsaw())
-    except ExpertError as exc:  # a stale page (StaleEdit) or an anonymised record
+    except Refusal as exc:  # a stale page (StaleEdit) or an anonymised record
         db.session.rollback()
         flash(str(exc), "error")
     else:

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from seconding.audit.services import record
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.missions import services
 from seconding.missions.deadlines import BRUSSELS, WARSAW, in_range, parse_moment, range_message
 from seconding.missions.requirements import (
-    RequirementError,
     parse_clearance,
     parse_codes,
     parse_languages,
@@ -169,7 +169,7 @@ class _Row:
             return default
         try:
             return parser(value)
-        except (RequirementError, ValueError) as exc:
+        except (Refusal, ValueError) as exc:
             self.error(column, str(exc))
             return default
 
@@ -395,7 +395,7 @@ def _import(source: str | os.PathLike | IO[bytes], filename: str | None, dry_run
         name = filename or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "")
         try:
             apply(result, source=name)
-        except services.MissionError as exc:  # a rule the checks above missed: report it, change nothing
+        except Refusal as exc:  # a rule the checks above missed: report it, change nothing
             db.session.rollback()
             result.errors.append(AnnexError(0, exc.field, str(exc)))
             result.applied = False

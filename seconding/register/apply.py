@@ -21,8 +21,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from seconding.audit.services import record
 from seconding.db import utcnow
+from seconding.errors import Refusal
 from seconding.experts.queries import mandatory_course_ids
-from seconding.experts.services import SCALARS, ExpertError, update_expert
+from seconding.experts.services import SCALARS, update_expert
 from seconding.extensions import db
 from seconding.models import (
     AuditEvent,
@@ -156,7 +157,7 @@ def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> 
                                         "imported; check the file again."), p.row)
             try:
                 changed = update_expert(expert, p.data, version=None, audit=False, flush=False)
-            except ExpertError as exc:
+            except Refusal as exc:
                 raise ImportConflict(str(exc), p.row) from exc
             if changed:
                 events.append(_event("expert_updated", expert.id, expert.institution_id,

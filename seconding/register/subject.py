@@ -10,6 +10,7 @@ from sqlalchemy import Table, and_, delete, or_, select, update
 
 from seconding.audit.services import record
 from seconding.db import utcnow
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.models import (
     AuditEvent,
@@ -29,9 +30,6 @@ REDACTED = "[anonymised]"
 OWN_SECTIONS = {"experts", "expert_languages", "expert_expertise", "training_records", "unavailability",
                 "mission_history"}
 
-
-class AnonymiseError(ValueError):
-    """The expert cannot be anonymised (not left the pool, or already anonymised)."""
 
 
 def _plain(value: object) -> object:
@@ -132,9 +130,9 @@ def _redact_audit(expert: Expert, identifiers: list[str]) -> int:
 def anonymise(expert: Expert) -> int:
     """Erase the personal data of an expert who left the pool, keeping what statistics need; audited."""
     if expert.anonymised_at is not None:
-        raise AnonymiseError("This expert is already anonymised.")
+        raise Refusal("This expert is already anonymised.")
     if expert.pool_status != PoolStatus.LEFT:
-        raise AnonymiseError("Only an expert who left the pool can be anonymised; change the pool status first.")
+        raise Refusal("Only an expert who left the pool can be anonymised; change the pool status first.")
     identifiers = [f"{expert.given_name} {expert.family_name}", expert.family_name, expert.given_name,
                    expert.external_id, expert.email or "", expert.phone or ""]
     redacted = _redact_audit(expert, identifiers)

@@ -15,6 +15,7 @@ from seconding.access import (
     roles_required,
     scope_ids,
 )
+from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.missions.deadlines import today_in_warsaw
@@ -27,8 +28,8 @@ from seconding.register.export import FORMATS, MIMETYPES, export_register, filte
 from seconding.register.forms import AnonymiseForm, ConfirmForm, UploadForm
 from seconding.register.importer import Outcome, check_file, run_import
 from seconding.register.samples import example_file, template_xlsx
-from seconding.register.subject import AnonymiseError, expert_data, record_data_export
 from seconding.register.subject import anonymise as anonymise_expert
+from seconding.register.subject import expert_data, record_data_export
 from seconding.register.tables import file_kind
 
 bp = Blueprint("register", __name__, url_prefix="/register")
@@ -196,7 +197,7 @@ def anonymise(expert_id: int):
             return redirect(url_for("register.anonymise", expert_id=expert_id))
         try:
             anonymise_expert(expert)
-        except (AnonymiseError, StaleDataError):
+        except (Refusal, StaleDataError):
             db.session.rollback()
             flash(_("Nothing was changed: the expert was changed at the same moment. Try again."), "error")
             return redirect(url_for("register.anonymise", expert_id=expert_id))

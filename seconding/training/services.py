@@ -5,18 +5,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from seconding.audit.services import record
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.models import Course, Expert, TrainingRecord
 from seconding.training import summary
 from seconding.training.status import computed_expiry
-
-
-class TrainingError(ValueError):
-    """The record cannot be added; `field` names the form field concerned."""
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
 
 
 def add_training_record(expert: Expert, course: Course, completed_on: date, *, expires_on: date | None = None,
@@ -24,12 +17,12 @@ def add_training_record(expert: Expert, course: Course, completed_on: date, *, e
     """Record a completed course; expiry is computed from the course's validity unless given. `summarise=False`
     leaves the expert's training summary to the caller (summary.refresh), as a session for many does once."""
     if expires_on is not None and expires_on < completed_on:
-        raise TrainingError(_("The expiry date must be on or after the completion date."), "expires_on")
+        raise Refusal(_("The expiry date must be on or after the completion date."), "expires_on")
     duplicate = db.session.scalar(select(TrainingRecord.id).where(
         TrainingRecord.expert_id == expert.id, TrainingRecord.course_id == course.id,
         TrainingRecord.completed_on == completed_on))
     if duplicate is not None:
-        raise TrainingError(_("%(course)s completed on %(day)s is already recorded.", course=course.code,
+        raise Refusal(_("%(course)s completed on %(day)s is already recorded.", course=course.code,
                               day=completed_on.isoformat()),
                             "completed_on")
     entry = TrainingRecord(expert=expert, course=course, completed_on=completed_on,

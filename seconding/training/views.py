@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.services import record
+from seconding.errors import Refusal
 from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
@@ -20,7 +21,6 @@ from seconding.pagination import Page, page_number
 from seconding.register.parse import escape
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
 from seconding.training.services import (
-    TrainingError,
     add_training_record,
     delete_training_record,
     record_session,
@@ -105,7 +105,7 @@ def add_record(expert_id: int):
         try:
             add_training_record(expert, db.session.get(Course, form.course_id.data), form.completed_on.data,
                                 expires_on=form.expires_on.data, certificate_ref=form.certificate_ref.data or "")
-        except TrainingError as exc:
+        except Refusal as exc:
             db.session.rollback()
             getattr(form, exc.field or "completed_on").errors.append(str(exc))
         else:

@@ -1,0 +1,60 @@
+"""One commit per request, and work that waits for it.
+
+Services flush and never commit. A page or API request is committed once, when it answers with a success (a
+status below 400), by `finish`; any other answer, and any refusal the view caught (`refused`), rolls back. Work
+queued with `after_commit` during the request (e-mail) runs only after that commit succeeded, and is dropped on a
+rollback, so a refused or failed request sends nothing. Commands and scheduler jobs call `commit` themselves."""
+from collections.abc import Callable
+
+from flask import Flask, current_app, g, has_app_context
+
+from seconding.extensions import db
+
+Work = Callable[[], None]
+
+
+def after_commit(work: Work) -> None:
+    """Run `work` after the current transaction is committed by `commit` (dropped if it is rolled back)."""
+    if not has_app_context():
+        raise RuntimeError("after_commit needs an application context")
+    g.setdefault("after_commit", []).append(work)
+
+
+def _take() -> list[Work]:
+    return g.pop("after_commit", []) if has_app_context() else []
+
+
+def commit() -> None:
+    """Commit the session, then run the work queued for after the commit (each piece on its own: one that fails
+    is logged and does not stop the others, nor undo the commit)."""
+    db.session.commit()
+    for work in _take():
+        try:
+            work()
+        except Exception:  # the commit stands; the work's own outbox retries what it can
+            current_app.logger.exception("work after commit failed")
+
+
+def rollback() -> None:
+    """Roll the session back and drop the work queued for after a commit."""
+    db.session.rollback()
+    _take()
+
+
+def refused() -> None:
+    """A view caught a refusal: undo what the request flushed; the answer (a form with errors) commits nothing."""
+    rollback()
+    g.refused = True
+
+
+def finish(response):
+    """After each request: commit a success, roll back anything else."""
+    if response.status_code < 400 and not g.pop("refused", False):
+        commit()
+    else:
+        rollback()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(finish)
