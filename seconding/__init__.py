@@ -18,8 +18,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from seconding.web import init_extensions, register_blueprints, register_errors, register_hooks, trust_proxies
 
+    from seconding import transaction
+
     trust_proxies(app)
     init_extensions(app)
+    transaction.init_app(app)  # one commit per request (after the blueprints' own after-request hooks)
     register_blueprints(app)
 
     from seconding.cli import register_cli

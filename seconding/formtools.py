@@ -1,6 +1,9 @@
 """Small helpers shared by the forms of several areas."""
 import re
 
+from seconding import transaction
+from seconding.errors import Refusal
+
 from markupsafe import Markup, escape
 from wtforms.widgets import Select
 
@@ -32,3 +35,11 @@ class PlainSelect(Select):
         selected = "selected " if choice.selected else ""
         return Markup(f'<option {selected}value="{escape(choice.value)}">'
                       f"{escape(choice.label or choice.value)}</option>")
+
+
+def show_refusal(form, refusal: Refusal, default: str) -> None:
+    """A service refused the change: undo what the request flushed and show the message at the field it names
+    (or at `default`), so the page answers with the form, its error summary and the input kept."""
+    transaction.refused()
+    field = form._fields.get(refusal.field) or form._fields[default]
+    field.errors = [*field.errors, str(refusal)]

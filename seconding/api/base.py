@@ -46,12 +46,8 @@ def authenticate() -> None:
 
 
 @bp.after_request
-def finish(response):
-    """One commit per request, only when it succeeded; a refusal leaves the database as it was."""
-    if response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
+def no_store(response):
+    """API answers are never cached. (The request is committed once, on success, by seconding.transaction.)"""
     response.headers["Cache-Control"] = "no-store"
     return response
 
