@@ -19,7 +19,8 @@ class Deployment(db.Model):
         # At most one active deployment per expert (SPEC §5), enforced by the database.
         Index("uq_deployments_one_active_per_expert", "expert_id", unique=True,
               sqlite_where=text(_ACTIVE), postgresql_where=text(_ACTIVE)),
-        CheckConstraint("end_date >= planned_start", name="ends_after_start"),
+        # A tour cancelled before it began (curtailed) may end before its planned start.
+        CheckConstraint("end_date >= planned_start OR status = 'curtailed'", name="ends_after_start"),
         # A curtailed tour says why (SPEC §5); a tour under way or completed has its actual start (a curtailed one
         # may have ended before it began).
         CheckConstraint("status <> 'curtailed' OR end_reason <> ''", name="curtailed_has_reason"),
@@ -48,6 +49,7 @@ class Deployment(db.Model):
     expert: Mapped[Expert] = relationship()
     mission: Mapped[Mission] = relationship()
     position: Mapped[Position | None] = relationship()
+    nomination: Mapped["Nomination | None"] = relationship()  # noqa: F821
     extensions: Mapped[list["DeploymentExtension"]] = relationship(
         back_populates="deployment", cascade="all, delete-orphan", order_by="DeploymentExtension.id")
 

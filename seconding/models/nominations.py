@@ -1,7 +1,7 @@
 """Nominations: the national proposal of one expert for one position, with its history."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seconding.db import UTCDateTime, enum_type, utcnow
@@ -33,6 +33,9 @@ class Nomination(db.Model):
     goalkeeper_ref: Mapped[str] = mapped_column(String(60), default="")
     forwarded_on: Mapped[date | None] = mapped_column(Date)
     eeas_feedback: Mapped[str] = mapped_column(Text, default="")
+    # The EEAS's steps as they happened (the dates the coordinator gives, bounded by the workflow).
+    interviewed_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)  # selected, reserve list or not selected
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Two coordinators acting at once: the second UPDATE finds another version and is told.
@@ -45,10 +48,15 @@ class Nomination(db.Model):
     created_by: Mapped[User | None] = relationship()
     history: Mapped[list["NominationEvent"]] = relationship(
         back_populates="nomination", cascade="all, delete-orphan", order_by="NominationEvent.id")
+    # The tour a selection planned (SPEC §5); its page links back here.
+    deployment: Mapped["Deployment | None"] = relationship(  # noqa: F821
+        primaryjoin="Nomination.id == foreign(Deployment.nomination_id)", viewonly=True, uselist=False,
+        order_by="Deployment.id.desc()")
 
 
 class NominationEvent(db.Model):
-    """One transition of a nomination: from, to, who, when, why."""
+    """One transition of a nomination: from, to, who, when (the moment it was recorded, and the day it happened
+    where the step has one), why; every transition keeps its own row."""
 
     __tablename__ = "nomination_events"
 
@@ -60,5 +68,8 @@ class NominationEvent(db.Model):
     actor_label: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     comment: Mapped[str] = mapped_column(Text, default="")
+    on_date: Mapped[date | None] = mapped_column(Date)  # forwarded, shortlisted, interviewed or decided on
+    # Forwarded after the CfC's EEAS deadline, confirmed by the coordinator.
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     nomination: Mapped[Nomination] = relationship(back_populates="history")
