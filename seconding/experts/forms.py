@@ -12,7 +12,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from seconding.formtools import PlainSelect
 from seconding.missions.deadlines import today_in_warsaw
+from seconding.missions.forms import MultiCheckboxField
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}
@@ -97,7 +97,10 @@ class ExpertForm(FlaskForm):
                               validators=[DataRequired(), Length(max=64)])
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=100)])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
-    sex = SelectField(_l("Sex"), choices=[(s.value, label) for s, label in SEX_LABELS.items()])
+    # No default: nobody's sex is chosen for them; the empty first option must be changed.
+    sex = SelectField(_l("Sex"), default="",
+                      choices=[("", "—")] + [(s.value, label) for s, label in SEX_LABELS.items()],
+                      validators=[DataRequired(message=_l("Choose the sex of the expert."))])
     date_of_birth = _date_field(_l("Date of birth"))
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
@@ -106,8 +109,7 @@ class ExpertForm(FlaskForm):
                                     validators=[InputRequired(message=_l("Give a whole number of years.")),
                                                 NumberRange(min=0, max=60)])
     primary_expertise = SelectField(_l("Primary expertise area"), validate_choice=True)
-    other_expertise = SelectMultipleField(_l("Other expertise areas"),
-                                          description=_l("Hold Ctrl (or Cmd) to choose several."))
+    other_expertise = MultiCheckboxField(_l("Other expertise areas"))
     languages = FieldList(FormField(LanguageForm), label=_l("Languages"))
     clearance_level = SelectField(_l("Security clearance"),
                                   choices=[(c.value, label) for c, label in CLEARANCE_LABELS.items()])

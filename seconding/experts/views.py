@@ -7,16 +7,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from seconding import transaction
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.queries import audit_events
 from seconding.deployments.forms import STATUS_LABELS as DEPLOYMENT_LABELS
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
-from seconding.experts.forms import ExpertForm, FilterForm, StatusForm
+from seconding.experts.forms import STATUS_LABELS, ExpertForm, FilterForm, StatusForm
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import change_pool_status, create_expert, update_expert
 from seconding.extensions import db
-from seconding.formtools import form_version
+from seconding.formtools import form_version, show_refusal
 from seconding.languages import language_names
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
@@ -90,9 +91,13 @@ def _prepare(form: ExpertForm) -> None:
         entry.form.code.choices = languages
 
 
-def _save_errors(form: ExpertForm, exc: Refusal) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field.errors if field is not None else form.form_errors).append(str(exc))
+def _add_language(form: ExpertForm) -> bool:
+    """The "Add another language" button: one more blank row, the rest as typed; nothing is checked or saved."""
+    if "add_language" not in request.form:
+        return False
+    form.languages.append_entry()
+    _prepare(form)
+    return True
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -101,15 +106,15 @@ def new():
     form = ExpertForm()
     if request.method == "GET":
         profile.pad_lists(form)
+    elif _add_language(form):
+        return render_template("experts/form.html", form=form, expert=None)
     _prepare(form)
     if form.validate_on_submit():
         try:
             expert = create_expert(profile.form_to_data(form))
         except Refusal as exc:
-            db.session.rollback()
-            _save_errors(form, exc)
+            show_refusal(form, exc, "external_id")
         else:
-            db.session.commit()
             flash(_("The expert %(name)s is added to the pool.", name=expert.name), "success")
             return redirect(url_for("experts.detail", expert_id=expert.id))
     return render_template("experts/form.html", form=form, expert=None)
@@ -146,20 +151,20 @@ def edit(expert_id: int):
     form = ExpertForm()
     if request.method == "GET":
         profile.expert_to_form(expert, form)
+    elif _add_language(form):
+        return render_template("experts/form.html", form=form, expert=expert)
     _prepare(form)
     if form.validate_on_submit():
         try:
             version = form_version(form.version.data)
             changed = update_expert(expert, profile.form_to_data(form), version=version)
         except StaleEdit as exc:
-            db.session.rollback()
+            transaction.refused()
             flash(str(exc), "error")
             return redirect(url_for("experts.edit", expert_id=expert_id))
         except Refusal as exc:
-            db.session.rollback()
-            _save_errors(form, exc)
+            show_refusal(form, exc, "external_id")
         else:
-            db.session.commit()
             flash(_("Saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("experts.detail", expert_id=expert.id))
     return render_template("experts/form.html", form=form, expert=expert)
@@ -175,12 +180,11 @@ def status(expert_id: int):
             version = form_version(form.version.data)
             change_pool_status(expert, PoolStatus(form.pool_status.data), version=version,
                                reason=form.reason.data or "")
-        except StaleEdit as exc:
-            db.session.rollback()
+        except Refusal as exc:
+            transaction.refused()
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash(_("The pool status is now: %(status)s.", status=expert.pool_status.value), "success")
+            flash(_("The pool status is now: %(status)s.", status=STATUS_LABELS[expert.pool_status]), "success")
     else:
         flash(_("Choose a valid pool status."), "error")
     return redirect(url_for("experts.detail", expert_id=expert.id))
