@@ -16,9 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     config_module.finish(app.config)
 
-    from seconding.web import init_extensions, register_blueprints, register_errors, register_hooks, trust_proxies
-
     from seconding import transaction
+    from seconding.web import init_extensions, register_blueprints, register_errors, register_hooks, trust_proxies
 
     trust_proxies(app)
     init_extensions(app)

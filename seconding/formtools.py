@@ -1,11 +1,11 @@
 """Small helpers shared by the forms of several areas."""
 import re
 
-from seconding import transaction
-from seconding.errors import Refusal
-
 from markupsafe import Markup, escape
 from wtforms.widgets import Select
+
+from seconding import transaction
+from seconding.errors import Refusal
 
 _WHOLE = re.compile(r"[0-9]{1,10}")
 

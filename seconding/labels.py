@@ -21,3 +21,11 @@ STATUS_LABELS = {
     "completed": _l("completed"),
     "curtailed": _l("curtailed"),
 }
+
+# The rules of SPEC §6 by the names a person reads (messages name the rule that blocks, never its code).
+RULE_LABELS = {
+    "pool_status": _l("Pool status"), "busy": _l("Free for the tour"), "unavailable": _l("Availability"),
+    "language": _l("Language"), "clearance": _l("Clearance"), "experience": _l("Experience"),
+    "driving_licence": _l("Driving licence"), "course": _l("Course"), "clearance_expiry": _l("Clearance validity"),
+    "passport": _l("Passport"),
+}

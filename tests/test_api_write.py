@@ -1,9 +1,9 @@
 """Writes through the API: the expert form's validation and optimistic locking, nominations through the workflow
 table; every refusal is JSON with a stable shape and changes nothing."""
-from datetime import date
 
 from sqlalchemy import func, select
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert, Role
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination
@@ -170,7 +170,7 @@ def _advance(client, nomination_id: int, *actions: str, **extra) -> dict:
 def test_forwarding_asks_to_confirm_the_warnings(api_as, world, db):
     """Two men of the Police for one call: forwarding the second needs confirm_warnings, as on the page."""
     coordinator = api_as(Role.COORDINATOR, "MFA")
-    forward = {"forwarded_on": "2026-01-05", "goalkeeper_ref": "GK-7"}
+    forward = {"forwarded_on": today_in_warsaw().isoformat(), "goalkeeper_ref": "GK-7"}
     first = world["nominations"]["POLICE"]
     _advance(coordinator, first.id, "submit", "endorse")
     assert _advance(coordinator, first.id, "forward", **forward)["status"] == "forwarded"
@@ -190,7 +190,7 @@ def test_forwarding_asks_to_confirm_the_warnings(api_as, world, db):
     assert confirmed.status_code == 200 and confirmed.get_json()["goalkeeper_ref"] == "GK-7"
     assert db.session.scalar(select(func.count(Nomination.id)).where(
         Nomination.status == NominationStatus.FORWARDED)) == 2
-    assert db.session.get(Nomination, second["id"]).forwarded_on == date(2026, 1, 5)
+    assert db.session.get(Nomination, second["id"]).forwarded_on == today_in_warsaw()
 
 
 def test_odd_input_gets_a_clear_answer_never_a_500(api_as, make_expert):

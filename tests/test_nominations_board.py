@@ -28,7 +28,7 @@ def endorsed(make_cfc, make_position, make_expert, make_user, db):
 
 def test_bulk_forward_warns_when_all_one_sex_and_one_institution(client, make_user, login, endorsed, db):
     login(make_user(Role.COORDINATOR))
-    data = {"ids": [str(n.id) for n in endorsed], "action": "forward", "forwarded_on": "2030-02-25",
+    data = {"ids": [str(n.id) for n in endorsed], "action": "forward", "forwarded_on": today_in_warsaw().isoformat(),
             "goalkeeper_ref": "GK-77"}
     warned = client.post_form("/nominations/bulk", data)
     html = warned.get_data(as_text=True)
@@ -49,8 +49,8 @@ def test_no_warning_for_a_mixed_list(client, make_user, login, endorsed, make_ex
     db.session.commit()
     login(make_user(Role.COORDINATOR))
     response = client.post_form("/nominations/bulk", {
-        "ids": [str(n.id) for n in (*endorsed, woman)], "action": "forward", "forwarded_on": "2030-02-25",
-        "goalkeeper_ref": "GK-78"}, follow_redirects=True)
+        "ids": [str(n.id) for n in (*endorsed, woman)], "action": "forward",
+        "forwarded_on": today_in_warsaw().isoformat(), "goalkeeper_ref": "GK-78"}, follow_redirects=True)
     assert "3 nominations: Forward to the EEAS." in response.get_data(as_text=True)
 
 

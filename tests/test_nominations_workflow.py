@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from seconding.errors import Refusal
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus, NominationStatus
@@ -30,7 +31,7 @@ SPEC = {
     "not_select": (EEAS, "not_selected", COORD),
     "withdraw": (ACTIVE, "withdrawn", HR_AND_UP),
 }
-FULL = Decision(comment="because", forwarded_on=date(2030, 2, 25), goalkeeper_ref="GK-1", feedback="ok")
+FULL = Decision(comment="because", forwarded_on=today_in_warsaw(), goalkeeper_ref="GK-1", feedback="ok")
 CONSENT = date(2026, 1, 1)
 
 
@@ -98,10 +99,10 @@ def test_forward_needs_date_and_goalkeeper_reference(setting, make_user, db):
     coordinator = make_user(Role.COORDINATOR, "MFA")
     nomination = nomination_in(NominationStatus.ENDORSED, position, expert, coordinator, db)
     with pytest.raises(Refusal, match="Goalkeeper"):
-        act(nomination, "forward", coordinator, Decision(forwarded_on=date(2030, 1, 1)), version=None)
-    act(nomination, "forward", coordinator, Decision(forwarded_on=date(2030, 1, 1), goalkeeper_ref=" GK-9 "),
+        act(nomination, "forward", coordinator, Decision(forwarded_on=today_in_warsaw()), version=None)
+    act(nomination, "forward", coordinator, Decision(forwarded_on=today_in_warsaw(), goalkeeper_ref=" GK-9 "),
         version=None)
-    assert (nomination.goalkeeper_ref, nomination.forwarded_on) == ("GK-9", date(2030, 1, 1))
+    assert (nomination.goalkeeper_ref, nomination.forwarded_on) == ("GK-9", today_in_warsaw())
 
 
 def test_hr_officer_outside_scope_cannot_act(setting, make_user, db):
@@ -121,7 +122,7 @@ class TestSubmission:
         expert = make_expert("POLICE", consent_on=CONSENT, languages="en:C1")
         hr = make_user(Role.HR_OFFICER, "POLICE")
         nomination = create_nomination(strict, expert, hr)
-        with pytest.raises(Refusal, match=r"Not eligible \(language\)"):
+        with pytest.raises(Refusal, match=r"Not eligible \(Language\)"):
             act(nomination, "submit", hr, Decision(), version=None)
 
     def test_consent_must_be_recorded(self, setting, make_user, make_expert, db):

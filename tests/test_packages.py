@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from seconding.deployments.services import record_deployment
 from seconding.experts.services import History, Period
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, Mission, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import NominationEvent
@@ -199,7 +200,8 @@ def test_bulk_forward_leads_to_the_batch_package(client, login, make_user, make_
     db.session.commit()
     login(make_user(Role.COORDINATOR))
     response = client.post_form("/nominations/bulk", {"ids": [str(endorsed.id)], "action": "forward",
-                                                      "forwarded_on": "2030-02-26", "goalkeeper_ref": "GK-B"})
+                                                      "forwarded_on": today_in_warsaw().isoformat(),
+                                                      "goalkeeper_ref": "GK-B"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/packages/batch?ids={endorsed.id}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -6,19 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from seconding.missions.forms import Plausible
-
-ACTION_LABELS = {
-    "submit": _l("Submit to the coordinator"), "return": _l("Return to the service"), "reject": _l("Reject"),
-    "endorse": _l("Endorse"), "forward": _l("Forward to the EEAS"), "shortlist": _l("Record: shortlisted"),
-    "interview": _l("Record: interviewed"), "select": _l("Record: selected"), "reserve": _l("Record: reserve list"),
-    "not_select": _l("Record: not selected"), "withdraw": _l("Withdraw"),
-}
-STATUS_LABELS = {
-    "draft": _l("draft"), "submitted": _l("submitted"), "endorsed": _l("endorsed"), "forwarded": _l("forwarded"),
-    "shortlisted": _l("shortlisted"), "interviewed": _l("interviewed"), "selected": _l("selected"),
-    "reserve": _l("reserve"), "not_selected": _l("not selected"), "rejected": _l("rejected"),
-    "withdrawn": _l("withdrawn"),
-}
+from seconding.nominations.workflow import ACTION_LABELS, STATUS_LABELS  # noqa: F401  (the pages' words)
 
 
 class NominationForm(FlaskForm):
@@ -28,14 +16,26 @@ class NominationForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
+# The day each of the EEAS's steps happened, as the coordinator records it.
+DATE_LABELS = {"shortlist": _l("Shortlisted on"), "interview": _l("Interview held on"), "select": _l("Selected on"),
+               "reserve": _l("Put on the reserve list on"), "not_select": _l("Decided on")}
+LATE_LABEL = _l("Forwarded after the EEAS deadline (the EEAS accepted it late)")
+
+
 class ActionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     version = HiddenField()
     comment = TextAreaField(_l("Comment or reason"), validators=[Optional(), Length(max=2000)])
     forwarded_on = DateField(_l("Forwarded on"), validators=[Optional(), Plausible()])
     goalkeeper_ref = StringField(_l("Goalkeeper reference"), validators=[Optional(), Length(max=60)])
+    late = BooleanField(LATE_LABEL)
+    on = DateField(_l("Date"), validators=[Optional(), Plausible()])
     feedback = TextAreaField(_l("EEAS feedback"), validators=[Optional(), Length(max=2000)])
     confirm_warnings = BooleanField(_l("Forward anyway"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on.label.text = DATE_LABELS.get(self.action.data or kwargs.get("action"), self.on.label.text)
 
 
 class MultiCheckbox(SelectMultipleField):
@@ -49,7 +49,13 @@ class BulkForm(FlaskForm):
                                                 ("package", _l("Package for Goalkeeper (ZIP)"))])
     forwarded_on = DateField(_l("Forwarded on"), validators=[Optional(), Plausible()])
     goalkeeper_ref = StringField(_l("Goalkeeper reference"), validators=[Optional(), Length(max=60)])
+    late = BooleanField(LATE_LABEL)
     confirm_warnings = BooleanField(_l("Forward anyway"))
+
+
+class ConsentForm(FlaskForm):
+    consent_on = DateField(_l("The expert consented on"), validators=[
+        DataRequired(message=_l("Give the date the expert gave consent.")), Plausible()])
 
 
 class PlanForm(FlaskForm):

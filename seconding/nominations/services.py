@@ -6,19 +6,19 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from seconding.access import in_scope
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.deployments.services import plan_deployment
-from seconding.errors import Race, Refusal, StaleEdit
+from seconding.errors import Race, Refusal, check_version, flush, same_moment
 from seconding.extensions import db
+from seconding.labels import RULE_LABELS
 from seconding.missions.deadlines import WARSAW
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
-from seconding.nominations.workflow import TRANSITIONS
+from seconding.nominations.workflow import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, Transition
 
 
 @dataclass
@@ -29,6 +29,8 @@ class Decision:
     forwarded_on: date | None = None
     goalkeeper_ref: str = ""
     feedback: str = ""
+    on: date | None = None  # the day an EEAS step happened (shortlisted, interviewed, decided); today when not given
+    late: bool = False  # forwarded after the CfC's EEAS deadline, and the coordinator says so
 
 
 def _check_actor(actor: User, expert: Expert) -> None:
@@ -44,10 +46,12 @@ def active_nominations(expert_id: int, cfc_id: int) -> int:
                Nomination.status.in_(NominationStatus.active())))
 
 
-def _history(nomination: Nomination, actor: User | None, old: NominationStatus | None, comment: str) -> None:
+def _history(nomination: Nomination, actor: User | None, old: NominationStatus | None, comment: str, *,
+             on_date: date | None = None, late: bool = False) -> None:
     nomination.history.append(NominationEvent(
         from_status=old, to_status=nomination.status, actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else "command line", comment=comment, at=utcnow()))
+        actor_label=actor.email if actor else "command line", comment=comment, at=utcnow(), on_date=on_date,
+        late=late))
 
 
 def create_nomination(position: Position, expert: Expert, actor: User, *, consent_on: date | None = None,
@@ -83,28 +87,92 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     return nomination
 
 
-def submission_problems(nomination: Nomination, actor: User, now: datetime, as_of: date) -> list[str]:
-    """Why the nomination may not be submitted now (empty when it may)."""
+@dataclass(frozen=True)
+class Problem:
+    """Why a nomination may not be submitted, and where it is mended: "consent" (the nomination's consent),
+    "expert" (the expert's profile) or "" (nothing to mend here)."""
+
+    text: str
+    mend: str = ""
+
+
+def blockers(expert: Expert, position: Position, as_of: date) -> list[Problem]:
+    """The matching rules that block this expert for this position, each named and said in a sentence."""
     from seconding.matches.facts import load_experts, mandatory_courses, position_facts
     from seconding.matches.results import weights
     from seconding.matches.sentences import finding_text
     from seconding.matching import evaluate
 
+    facts = load_experts([Expert.id == expert.id])
+    if not facts:
+        return [Problem(_("%(name)s is not in the pool.", name=expert.name), "expert")]
+    evaluation = evaluate(facts[0], position_facts([position])[0], as_of=as_of,
+                          mandatory_courses=mandatory_courses(), weights=weights())
+    return [Problem(_("Not eligible (%(rule)s): %(detail)s", rule=RULE_LABELS.get(b.rule, b.rule),
+                      detail=finding_text(b)), "expert") for b in evaluation.blockers]
+
+
+def submission_problems(nomination: Nomination, actor: User, now: datetime, as_of: date) -> list[Problem]:
+    """Why the nomination may not be submitted now (empty when it may)."""
     problems = []
     position, expert = nomination.position, nomination.expert
     if actor.role == Role.HR_OFFICER and position.cfc.national_deadline < now:
-        problems.append(_("The national deadline of this call has passed; only a coordinator may still accept it."))
+        problems.append(Problem(_("The national deadline of this call has passed; only a coordinator may still "
+                                  "accept it.")))
     if nomination.consent_on is None:
-        problems.append(_("The expert's consent must be recorded before submitting."))
-    facts = load_experts([Expert.id == expert.id])
-    if not facts:
-        problems.append(_("%(name)s is not in the pool.", name=expert.name))
-    else:
-        evaluation = evaluate(facts[0], position_facts([position])[0], as_of=as_of,
-                              mandatory_courses=mandatory_courses(), weights=weights())
-        problems += [_("Not eligible (%(rule)s): %(detail)s", rule=b.rule, detail=finding_text(b))
-                     for b in evaluation.blockers]
-    return problems
+        problems.append(Problem(_("The expert's consent must be recorded before submitting."), "consent"))
+    return problems + blockers(expert, position, as_of)
+
+
+def record_consent(nomination: Nomination, day: date, actor: User, *, today: date) -> None:
+    """Record the day the expert consented to this nomination (a draft's); never in the future."""
+    _check_actor(actor, nomination.expert)
+    if nomination.status != NominationStatus.DRAFT:
+        raise Refusal(_("Consent is recorded on a draft; this nomination is %(status)s.",
+                        status=STATUS_LABELS[nomination.status.value]), "consent_on")
+    if day > today:
+        raise Refusal(_("The date cannot be in the future (today is %(today)s).", today=today.isoformat()),
+                      "consent_on")
+    nomination.consent_on = day
+    flush(_("Someone else acted on this nomination at the same moment. Nothing was changed."))
+    record("nomination_consent", object_type="nomination", object_id=nomination.id, actor=actor,
+           institution_id=nomination.expert.institution_id, summary=f"consent given on {day.isoformat()}")
+
+
+def _previous_step_day(nomination: Nomination) -> date | None:
+    """The day of the nomination's latest step: its own date where it has one (forwarded on, interviewed on...),
+    else the Warsaw day it was recorded (endorsed on)."""
+    if not nomination.history:
+        return None
+    last = nomination.history[-1]
+    return last.on_date or last.at.astimezone(WARSAW).date()
+
+
+def _step_day(nomination: Nomination, transition: Transition, decision: Decision, today: date) -> date | None:
+    """The day a dated step happened, bounded: never in the future, never before the step before it, and a
+    forwarding after the CfC's EEAS deadline only when the coordinator says it was late (`decision.late`)."""
+    if not transition.dated:
+        return None
+    field = "forwarded_on" if transition.needs_forwarding else "on"
+    day = decision.forwarded_on if transition.needs_forwarding else (decision.on or today)
+    if day is None:
+        raise Refusal(_("Give the date it was forwarded to the EEAS."), field)
+    if day > today:
+        raise Refusal(_("The date cannot be in the future (today is %(today)s).", today=today.isoformat()), field)
+    previous = _previous_step_day(nomination)
+    if previous is not None and day < previous:
+        raise Refusal(_("The date cannot be before the nomination's previous step (%(status)s on %(day)s).",
+                        status=STATUS_LABELS[nomination.status.value], day=previous.isoformat()), field)
+    if transition.needs_forwarding and day > _eeas_deadline_day(nomination) and not decision.late:
+        raise Refusal(_("%(day)s is after the EEAS deadline of %(cfc)s (%(deadline)s). If the EEAS accepted the "
+                        "nomination late, tick “Forwarded after the EEAS deadline”: it is kept in the history.",
+                        day=day.isoformat(), cfc=nomination.position.cfc.reference,
+                        deadline=_eeas_deadline_day(nomination).isoformat()), "late")
+    return day
+
+
+def _eeas_deadline_day(nomination: Nomination) -> date:
+    return nomination.position.cfc.eeas_deadline.astimezone(WARSAW).date()
 
 
 def act(nomination: Nomination, action: str, actor: User, decision: Decision, *, version: int | None,
@@ -113,47 +181,50 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise Refusal(_("Unknown action “%(action)s”.", action=action))
-    if version is not None and version != nomination.version:
-        raise StaleEdit(_("Someone else acted on this nomination in the meantime. Nothing was changed; "
-                                "look at its new state and decide again."))
+    check_version(nomination, version, _("Someone else acted on this nomination in the meantime. Nothing was "
+                                         "changed; look at its new state and decide again."))
     if actor.role not in transition.roles:
-        raise Refusal(_("Your role may not do this to nominations: %(action)s.",
-                                action=action.replace("_", " ")))
+        raise Refusal(_("Your role may not do this to nominations: %(action)s.", action=ACTION_LABELS[action]))
     _check_actor(actor, nomination.expert)
     if nomination.status not in transition.sources:
-        raise Refusal(_("A nomination that is %(status)s cannot be %(target)s (%(action)s).",
-                                status=nomination.status.value, target=transition.target.value.replace("_", " "),
-                                action=action.replace("_", " ")))
+        raise Refusal(_("A nomination that is %(status)s cannot be moved on this way (%(action)s).",
+                        status=STATUS_LABELS[nomination.status.value], action=ACTION_LABELS[action]))
     comment = decision.comment.strip()
     if transition.needs_comment and not comment:
-        raise Refusal(_("Give a reason: it is kept in the nomination's history and sent back to the service."))
-    if transition.needs_forwarding and (decision.forwarded_on is None or not decision.goalkeeper_ref.strip()):
-        raise Refusal(_("Forwarding needs the date and the Goalkeeper reference."))
+        raise Refusal(_("Give a reason: it is kept in the nomination's history and sent back to the service."),
+                      "comment")
+    if transition.needs_forwarding and not decision.goalkeeper_ref.strip():
+        raise Refusal(_("Give the Goalkeeper reference of the nomination."), "goalkeeper_ref")
     now = now or utcnow()
     today = now.astimezone(WARSAW).date()  # the users' calendar day, as everywhere in the app
+    day = _step_day(nomination, transition, decision, today)
     if action == "submit":
         problems = submission_problems(nomination, actor, now, today)
         if problems:
-            raise Refusal(" ".join(problems))
+            raise Refusal(" ".join(p.text for p in problems))
     old = nomination.status
-    try:  # any flush from here on may find that someone else changed the row first
+    feedback = decision.feedback.strip()
+    with same_moment(_("Someone else acted on this nomination at the same moment. Nothing was changed.")):
         nomination.status = transition.target
         nomination.updated_at = now
         if transition.needs_forwarding:
-            nomination.forwarded_on = decision.forwarded_on
+            nomination.forwarded_on = day
             nomination.goalkeeper_ref = decision.goalkeeper_ref.strip()
-        if decision.feedback.strip():
-            nomination.eeas_feedback = decision.feedback.strip()
-        _history(nomination, actor, old, comment)
+        elif action == "interview":
+            nomination.interviewed_on = day
+        elif transition.dated and action != "shortlist":
+            nomination.decided_on = day
+        if feedback:
+            nomination.eeas_feedback = feedback
+        late = transition.needs_forwarding and day > _eeas_deadline_day(nomination)
+        _history(nomination, actor, old, " — ".join(t for t in (comment, feedback) if t), on_date=day, late=late)
         db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
-            from exc
     record(f"nomination_{action}", object_type="nomination", object_id=nomination.id, actor=actor,
            institution_id=nomination.expert.institution_id,
-           summary=f"{old.value} -> {nomination.status.value}" + (f": {comment}" if comment else ""))
+           summary=f"{old.value} -> {nomination.status.value}" + (f" on {day.isoformat()}" if day else "")
+           + (" (after the EEAS deadline)" if late else "") + (f": {comment}" if comment else ""))
     if action == "select":
-        _on_selection(nomination, actor, today)
+        _on_selection(nomination, actor, day or today)
     return nomination
 
 
@@ -173,11 +244,7 @@ def _on_selection(nomination: Nomination, actor: User, today: date) -> None:
         _history(other, actor, old, reason)
         record("nomination_withdraw", object_type="nomination", object_id=other.id, actor=actor,
                institution_id=other.expert.institution_id, summary=f"{old.value} -> withdrawn: {reason}")
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise StaleEdit(_("Someone else acted on this nomination at the same moment. Nothing was changed.")) \
-            from exc
+    flush(_("Someone else acted on this nomination at the same moment. Nothing was changed."))
 
 
 def nominations_from_plan(assignments, actor: User) -> tuple[list[Nomination], list[str]]:

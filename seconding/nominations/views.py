@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from seconding import transaction
 from seconding.access import (
     COORDINATING_ROLES,
     PERSONAL_DATA_ROLES,
@@ -14,10 +15,11 @@ from seconding.access import (
     roles_required,
     scope_filter,
 )
+from seconding.db import utcnow
 from seconding.errors import Race, Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
-from seconding.formtools import form_version, whole_number
+from seconding.formtools import form_version, show_refusal, whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Position
 from seconding.models.enums import NominationStatus
@@ -29,14 +31,18 @@ from seconding.nominations.forms import (
     ActionForm,
     BoardFilters,
     BulkForm,
+    ConsentForm,
     NominationForm,
     PlanForm,
 )
 from seconding.nominations.services import (
     Decision,
     act,
+    blockers,
     create_nomination,
     nominations_from_plan,
+    record_consent,
+    submission_problems,
 )
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
 from seconding.packages.content import build_packages
@@ -53,9 +59,7 @@ def get_nomination(nomination_id: int) -> Nomination:
     return nomination
 
 
-@bp.route("/")
-@personal
-def board():
+def _board_page(bulk_form: BulkForm, **extra):
     filters = BoardFilters(request.args)
     filters.status.choices = [("", _("any"))] + [(s.value, STATUS_LABELS[s.value]) for s in NominationStatus]
     cfcs = db.session.scalars(select(Cfc).order_by(Cfc.national_deadline.desc())).all()
@@ -70,8 +74,14 @@ def board():
                                      institution=institution or ""),
                        page=page_number(request.args.get("page")), per_page=100, error_out=False)
     args = {k: v for k, v in {"status": status, "cfc": cfc_id, "institution": institution}.items() if v}
-    return render_template("nominations/board.html", page=page, filters=filters, args=args, bulk=BulkForm(),
-                           status_labels=STATUS_LABELS, today=today_in_warsaw())
+    return render_template("nominations/board.html", page=page, filters=filters, args=args, bulk=bulk_form,
+                           status_labels=STATUS_LABELS, today=today_in_warsaw(), **extra)
+
+
+@bp.route("/")
+@personal
+def board():
+    return _board_page(BulkForm(forwarded_on=today_in_warsaw()))
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -79,8 +89,9 @@ def board():
 def bulk():
     form = BulkForm()
     if not form.validate_on_submit() or not form.ids.data:
-        flash(_("Choose at least one nomination and an action."), "error")
-        return redirect(url_for("nominations.board"))
+        if not form.ids.data:
+            form.ids.errors = [*form.ids.errors, _("Choose at least one nomination.")]
+        return _board_page(form)
     if any(not 0 < i <= MAX_ID for i in form.ids.data):
         abort(404)
     nominations = queries.chosen(form.ids.data)
@@ -95,31 +106,47 @@ def bulk():
         if warnings and not form.confirm_warnings.data:
             return render_template("nominations/confirm_bulk.html", form=form, nominations=nominations,
                                    warnings=warnings)
-    decision = Decision(forwarded_on=form.forwarded_on.data, goalkeeper_ref=form.goalkeeper_ref.data or "")
-    try:
-        for nomination in nominations:
+    decision = Decision(forwarded_on=form.forwarded_on.data, goalkeeper_ref=form.goalkeeper_ref.data or "",
+                        late=form.late.data)
+    for nomination in nominations:
+        try:
             act(nomination, form.action.data, current_user, decision, version=None)
-    except Refusal as exc:
-        db.session.rollback()
-        flash(_("Nothing was changed: %(reason)s", reason=str(exc)), "error")
-    else:
-        db.session.commit()
-        flash(_("%(n)d nominations: %(action)s.", n=len(nominations), action=ACTION_LABELS[form.action.data]),
-              "success")
-        if form.action.data == "forward":  # next: the batch's package for Goalkeeper
-            return redirect(url_for("packages.batch", ids=[n.id for n in nominations]))
+        except Refusal as exc:  # all or nothing: the first refusal, named, and nothing changed
+            show_refusal(form, Refusal(_("Nothing was changed. %(name)s (%(position)s): %(reason)s",
+                                         name=nomination.expert.name,
+                                         position=nomination.position.reference, reason=str(exc)), exc.field),
+                         "ids")
+            return _board_page(form)
+    flash(_("%(n)d nominations: %(action)s.", n=len(nominations), action=ACTION_LABELS[form.action.data]),
+          "success")
+    if form.action.data == "forward":  # next: the batch's package for Goalkeeper
+        return redirect(url_for("packages.batch", ids=[n.id for n in nominations]))
     return redirect(url_for("nominations.board"))
+
+
+def _detail_page(nomination: Nomination, failed: ActionForm | None = None, consent: ConsentForm | None = None):
+    """The nomination's page; a form that was refused is shown again in place of its fresh one."""
+    today = today_in_warsaw()
+    actions = allowed_actions(nomination.status, current_user.role)
+    forms = {a: ActionForm(action=a, version=str(nomination.version), prefix=a, formdata=None,
+                           forwarded_on=today, on=today) for a in actions}
+    if failed is not None:
+        forms[failed.action.data] = failed
+    errors = [f for f in forms.values() if any(field.errors for field in f)]
+    if consent is None and nomination.status == NominationStatus.DRAFT:
+        consent = ConsentForm(formdata=None, consent_on=nomination.consent_on or today)
+    problems = (submission_problems(nomination, current_user, utcnow(), today)
+                if nomination.status == NominationStatus.DRAFT else [])
+    package = build_packages([nomination], current_user)[0]  # what its Goalkeeper package is missing
+    return render_template("nominations/detail.html", nomination=nomination, forms=forms, package=package,
+                           failed=errors[0] if errors else None, consent=consent, problems=problems,
+                           action_labels=ACTION_LABELS, status_labels=STATUS_LABELS)
 
 
 @bp.route("/<int:nomination_id>")
 @personal
 def detail(nomination_id: int):
-    nomination = get_nomination(nomination_id)
-    actions = allowed_actions(nomination.status, current_user.role)
-    forms = {a: ActionForm(action=a, version=str(nomination.version), prefix=a) for a in actions}
-    package = build_packages([nomination], current_user)[0]  # what its Goalkeeper package is missing
-    return render_template("nominations/detail.html", nomination=nomination, forms=forms, package=package,
-                           action_labels=ACTION_LABELS, status_labels=STATUS_LABELS)
+    return _detail_page(get_nomination(nomination_id))
 
 
 @bp.route("/<int:nomination_id>/act", methods=["POST"])
@@ -128,31 +155,49 @@ def act_on(nomination_id: int):
     nomination = get_nomination(nomination_id)
     action = request.form.get("action", "")
     transition = TRANSITIONS.get(action)
-    if transition is not None and current_user.role not in transition.roles:
+    if transition is None:
+        abort(400)
+    if current_user.role not in transition.roles:
         abort(403)  # a role that may never take this action (SPEC §3)
     form = ActionForm(prefix=action)
-    if not form.validate_on_submit():
-        flash(_("The form is incomplete: %(errors)s", errors="; ".join(
-            f"{f.label.text}: {' '.join(map(str, f.errors))}" for f in form if f.errors)), "error")
+    if action not in allowed_actions(nomination.status, current_user.role):  # its form is no longer on the page
+        flash(_("Someone else acted on this nomination in the meantime. Nothing was changed; look at its new state "
+                "and decide again."), "error")
         return redirect(url_for("nominations.detail", nomination_id=nomination.id))
-    if form.action.data == "forward" and not form.confirm_warnings.data:
-        warnings = queries.forwarding_warnings([nomination])
-        if warnings:
-            for warning in warnings:
-                flash(warning, "warning")
-            flash(_("Tick “Forward anyway” to forward this nomination all the same."), "warning")
-            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
-    decision = Decision(comment=form.comment.data or "", forwarded_on=form.forwarded_on.data,
-                        goalkeeper_ref=form.goalkeeper_ref.data or "", feedback=form.feedback.data or "")
-    try:
-        act(nomination, form.action.data, current_user, decision, version=form_version(form.version.data))
-    except Refusal as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Done: %(action)s.", action=ACTION_LABELS.get(form.action.data, form.action.data)), "success")
-    return redirect(url_for("nominations.detail", nomination_id=nomination_id))
+    if form.validate_on_submit():
+        warnings = queries.forwarding_warnings([nomination]) if action == "forward" else []
+        if warnings and not form.confirm_warnings.data:
+            form.confirm_warnings.errors = [*warnings, _("Tick “Forward anyway” to forward it all the same.")]
+        else:
+            decision = Decision(comment=form.comment.data or "", forwarded_on=form.forwarded_on.data,
+                                goalkeeper_ref=form.goalkeeper_ref.data or "", feedback=form.feedback.data or "",
+                                on=form.on.data, late=form.late.data)
+            try:
+                act(nomination, action, current_user, decision, version=form_version(form.version.data))
+            except Refusal as exc:
+                show_refusal(form, exc, "comment")
+            else:
+                flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
+                return redirect(url_for("nominations.detail", nomination_id=nomination_id))
+    form.action.data = action
+    return _detail_page(nomination, failed=form)
+
+
+@bp.route("/<int:nomination_id>/consent", methods=["POST"])
+@personal
+def consent(nomination_id: int):
+    """Record the day the expert gave consent to a draft nomination (on paper, as the HR officer keeps it)."""
+    nomination = get_nomination(nomination_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            record_consent(nomination, form.consent_on.data, current_user, today=today_in_warsaw())
+        except Refusal as exc:
+            show_refusal(form, exc, "consent_on")
+        else:
+            flash(_("The expert's consent is recorded."), "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination_id))
+    return _detail_page(nomination, consent=form)
 
 
 def _open_positions() -> list[Position]:
@@ -176,11 +221,11 @@ def new(expert_id: int):
             nomination = create_nomination(position, expert, current_user, consent_on=form.consent_on.data,
                                            comment=form.comment.data or "")
         except Refusal as exc:
-            db.session.rollback()
-            form.position_id.errors.append(str(exc))
+            show_refusal(form, exc, "position_id")
         else:
-            db.session.commit()
             flash(_("A draft nomination is created. Submit it when it is ready."), "success")
+            for problem in blockers(expert, position, today_in_warsaw()):
+                flash(_("It cannot be submitted yet: %(problem)s", problem=problem.text), "warning")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     return render_template("nominations/new.html", form=form, expert=expert)
 
@@ -207,10 +252,9 @@ def from_plan(cfc_id: int):
     try:
         made, skipped = nominations_from_plan(pairs, current_user)
     except Race as exc:  # someone nominated the same expert at the same moment
-        db.session.rollback()
+        transaction.rollback()
         flash(_("Nothing was created: %(reason)s Try again.", reason=str(exc)), "error")
         return redirect(url_for("matches.plan", cfc_id=cfc.id))
-    db.session.commit()
     flash(ngettext("%(num)d draft nomination created from the plan.",
                    "%(num)d draft nominations created from the plan.", len(made)), "success")
     for reason in skipped:
