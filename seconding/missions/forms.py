@@ -160,24 +160,6 @@ class AnnexConfirmForm(FlaskForm):
 FORM_FIELDS = {"national_deadline": "national_date", "eeas_deadline": "eeas_date"}
 
 
-def add_error(form: FlaskForm, field_name: str, message: str) -> None:
-    """Show a service's message next to its field (or at the top of the form when no field matches)."""
-    field = getattr(form, FORM_FIELDS.get(field_name, field_name), None)
-    if field is None or field_name == "version":
-        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-    if not isinstance(field.errors, list):
-        field.errors = list(field.errors)
-    field.errors.append(message)
-
-
-def version_of(form: FlaskForm) -> int | None:
-    """The record version the form was opened at (None when the form does not say)."""
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
-
-
 def mission_data(form: MissionForm) -> MissionData:
     return MissionData(acronym=form.acronym.data or "", name=form.name.data or "",
                        host_country=form.host_country.data or "", hq_city=form.hq_city.data or "",

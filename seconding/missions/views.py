@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from seconding import transaction
 from seconding.access import COORDINATING_ROLES, roles_required
 from seconding.db import utcnow
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
-from seconding.formtools import whole_number
+from seconding.formtools import form_version, show_refusal, whole_number
 from seconding.missions import forms, queries, services, uploads
 from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
@@ -41,10 +42,17 @@ def editing():
             "today": today_in_warsaw()}
 
 
-def _stale(exc: Refusal, obj) -> None:
-    """After a refused save: roll back, show the message, and reload the record as stored."""
-    db.session.rollback()
-    flash(str(exc), "error")
+def _refused(form, exc: Refusal, default: str) -> None:
+    """A service refused the save: nothing is kept, and the message is at its field (service names mapped to the
+    form's, e.g. eeas_deadline to eeas_date), or at `default`."""
+    field = forms.FORM_FIELDS.get(exc.field, exc.field)
+    show_refusal(form, Refusal(str(exc), field if field != "version" else default), default)
+
+
+def _stale(exc: StaleEdit, obj) -> None:
+    """Someone else saved the record since the form was opened: nothing is kept, and the record is read again as
+    stored (the caller fills the form with it, then shows the message with `_refused`)."""
+    transaction.refused()
     db.session.refresh(obj)
 
 
@@ -80,10 +88,8 @@ def new_mission():
         try:
             mission = services.create_mission(forms.mission_data(form))
         except Refusal as exc:
-            db.session.rollback()
-            forms.add_error(form, exc.field, str(exc))
+            _refused(form, exc, "acronym")
         else:
-            db.session.commit()
             flash(_("The mission is added."), "success")
             return redirect(url_for("missions.detail", mission_id=mission.id))
     return render_template("missions/mission_form.html", form=form, mission=None)
@@ -96,15 +102,14 @@ def edit_mission(mission_id: int):
     form = forms.MissionForm(obj=mission)
     if form.validate_on_submit():
         try:
-            services.update_mission(mission, forms.mission_data(form), version=forms.version_of(form))
+            services.update_mission(mission, forms.mission_data(form), version=form_version(form.version.data))
         except StaleEdit as exc:
             _stale(exc, mission)
             form = forms.MissionForm(obj=mission, formdata=None)
+            _refused(form, exc, "acronym")
         except Refusal as exc:
-            db.session.rollback()
-            forms.add_error(form, exc.field, str(exc))
+            _refused(form, exc, "acronym")
         else:
-            db.session.commit()
             flash(_("The mission is saved."), "success")
             return redirect(url_for("missions.detail", mission_id=mission.id))
     form.version.data = mission.version
@@ -148,10 +153,8 @@ def new_cfc():
         try:
             item = services.create_cfc(forms.cfc_data(form))
         except Refusal as exc:
-            db.session.rollback()
-            forms.add_error(form, exc.field, str(exc))
+            _refused(form, exc, "reference")
         else:
-            db.session.commit()
             flash(_("The call for contributions is added. Now add its positions, or import its annex."), "success")
             return redirect(url_for("missions.cfc", cfc_id=item.id))
     return render_template("missions/cfc_form.html", form=form, cfc=None)
@@ -165,15 +168,14 @@ def edit_cfc(cfc_id: int):
     form.mission_id.choices = _mission_choices(item.mission_id)
     if form.validate_on_submit():
         try:
-            services.update_cfc(item, forms.cfc_data(form), version=forms.version_of(form))
+            services.update_cfc(item, forms.cfc_data(form), version=form_version(form.version.data))
         except StaleEdit as exc:
             _stale(exc, item)
             forms.fill_cfc_form(form, item)
+            _refused(form, exc, "reference")
         except Refusal as exc:
-            db.session.rollback()
-            forms.add_error(form, exc.field, str(exc))
+            _refused(form, exc, "reference")
         else:
-            db.session.commit()
             flash(_("The call for contributions is saved."), "success")
             return redirect(url_for("missions.cfc", cfc_id=item.id))
     elif request.method == "GET":
@@ -208,10 +210,8 @@ def new_position(cfc_id: int):
         try:
             created = services.create_position(item, forms.position_data(form))
         except Refusal as exc:
-            db.session.rollback()
-            forms.add_error(form, exc.field, str(exc))
+            _refused(form, exc, "reference")
         else:
-            db.session.commit()
             flash(_("Position %(ref)s is added.", ref=created.reference), "success")
             return redirect(url_for("missions.cfc", cfc_id=item.id))
     return render_template("missions/position_form.html", form=form, cfc=item, position=None)
@@ -224,15 +224,14 @@ def edit_position(position_id: int):
     form = _position_form()
     if form.validate_on_submit():
         try:
-            services.update_position(item, forms.position_data(form), version=forms.version_of(form))
+            services.update_position(item, forms.position_data(form), version=form_version(form.version.data))
         except StaleEdit as exc:
             _stale(exc, item)
             forms.fill_position_form(form, item)
+            _refused(form, exc, "reference")
         except Refusal as exc:
-            db.session.rollback()
-            forms.add_error(form, exc.field, str(exc))
+            _refused(form, exc, "reference")
         else:
-            db.session.commit()
             flash(_("Position %(ref)s is saved.", ref=item.reference), "success")
             return redirect(url_for("missions.position", position_id=item.id))
     elif request.method == "GET":
@@ -285,13 +284,13 @@ def confirm_import():
         flash(_("The uploaded file is no longer available. Upload it again."), "error")
         return redirect(url_for("missions.import_positions"))
     result = annex.import_annex(stored, stored.name.split("-", 1)[1])
+    token, user_id = form.token.data, current_user.id
     if not result.ok:
-        db.session.rollback()
-        uploads.discard(form.token.data, current_user.id)
+        transaction.refused()
+        uploads.discard(token, user_id)
         flash(_("The annex could not be imported; nothing was changed. Upload it again to see why."), "error")
         return redirect(url_for("missions.import_positions"))
-    db.session.commit()
-    uploads.discard(form.token.data, current_user.id)
+    transaction.after_commit(lambda: uploads.discard(token, user_id))  # kept for another try if the commit fails
     counts = result.counts()
     flash(_("The annex is imported: %(cc)s CfC(s) created, %(cu)s updated; %(pc)s position(s) created, "
             "%(pu)s updated.", cc=counts["cfcs_created"], cu=counts["cfcs_updated"],
