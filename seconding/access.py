@@ -110,10 +110,19 @@ def concerns_scope(user: User, institution_ids: set[int]) -> bool:
 
 
 def may_edit_nip_action(user: User, action) -> bool:
-    """Admins and coordinators edit every NIP action; HR officers those their institution leads or takes part in."""
+    """Who reports progress on an NIP action: admins and coordinators on every one; HR officers on those their
+    institution leads or takes part in (what the action is, and who takes part: `may_define_nip_action`)."""
     if user.role in COORDINATING_ROLES:
         return True
     return user.role == Role.HR_OFFICER and concerns_scope(user, action.institution_ids)
+
+
+def may_define_nip_action(user: User, action) -> bool:
+    """Who changes what an NIP action is, who leads it and who takes part: admins and coordinators, and HR officers
+    of the lead institution (or above it); a partner institution only reports progress."""
+    if user.role in COORDINATING_ROLES:
+        return True
+    return user.role == Role.HR_OFFICER and in_scope(user, action.lead_institution_id)
 
 
 def aggregate_scope_filter(user: User, institution_column):

@@ -119,9 +119,15 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _read(field):
+    """A field's value, or None when the form could not read it (its errors say why)."""
+    return None if field.errors else field.data
+
+
 def action_data(form: ActionForm) -> ActionData:
+    """The action of an ActionForm; a value the form could not read is None (the services check it no further)."""
     return ActionData(code=form.code.data or "", title=form.title.data or "",
-                      lead_institution_id=form.lead_institution_id.data, due_on=form.due_on.data,
+                      lead_institution_id=_read(form.lead_institution_id), due_on=_read(form.due_on),
                       description=form.description.data or "", start_on=form.start_on.data,
                       partner_ids=list(form.partner_ids.data or []),
                       commitment_ids=list(form.commitment_ids.data or []),
@@ -131,21 +137,24 @@ def action_data(form: ActionForm) -> ActionData:
 
 
 def update_data(form) -> UpdateData:
-    """The progress update of a ProgressForm, or the initial state of an InitialStateForm (dated by the caller)."""
-    return UpdateData(reported_on=getattr(form, "reported_on", None) and form.reported_on.data,
-                      status=NipStatus(form.status.data), progress=form.progress.data,
-                      value=_number(form.value.data),
+    """The progress update of a ProgressForm, or the initial state of an InitialStateForm (dated by the caller); a
+    value the form could not read is None."""
+    status = _read(form.status)
+    value = _read(form.value)
+    return UpdateData(reported_on=_read(form.reported_on) if hasattr(form, "reported_on") else None,
+                      status=NipStatus(status) if status in NipStatus.values() else None,
+                      progress=_read(form.progress), value=_number(value),
                       narrative=(form.narrative.data or "") if hasattr(form, "narrative") else "",
                       evidence_url=(form.evidence_url.data or "") if hasattr(form, "evidence_url") else "")
 
 
 def commitment_data(form: CommitmentForm) -> CommitmentData:
-    return CommitmentData(edition=form.edition.data, code=form.code.data or "", title=form.title.data or "",
+    return CommitmentData(edition=_read(form.edition), code=form.code.data or "", title=form.title.data or "",
                           strand=form.strand.data or "", description=form.description.data or "",
                           source=form.source.data or "")
 
 
 def target_data(form: TargetForm) -> TargetData:
-    return TargetData(year=form.year.data, experts_deployed=form.experts_deployed.data,
-                      women_percent=form.women_percent.data, seconded_percent=form.seconded_percent.data,
+    return TargetData(year=_read(form.year), experts_deployed=_read(form.experts_deployed),
+                      women_percent=_read(form.women_percent), seconded_percent=_read(form.seconded_percent),
                       note=form.note.data or "")

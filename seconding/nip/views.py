@@ -4,10 +4,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from seconding.access import COORDINATING_ROLES, may_edit_nip_action, roles_required
+from seconding import transaction
+from seconding.access import COORDINATING_ROLES, may_define_nip_action, may_edit_nip_action, roles_required
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
-from seconding.formtools import form_version, whole_number
+from seconding.formtools import form_version, show_refusal, whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import CompactCommitment, NipAction, Role
 from seconding.nip import forms, queries, report, services, targets
@@ -69,37 +70,74 @@ def _action_form(form: forms.ActionForm) -> forms.ActionForm:
     return form
 
 
+def _first_field(form) -> str:
+    return next(f.short_name for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+
+
+def _show_problems(form, problems: list[tuple[str, str]]) -> bool:
+    """Put a service's problems at their fields beside the form's own errors (a field the form already found
+    wrong keeps only its own message); False when there was any problem."""
+    wrong = {f.short_name for f in form if f.errors}
+    for name, message in problems:
+        if name not in wrong:
+            field = form._fields.get(name) or form._fields[_first_field(form)]
+            field.errors = [*field.errors, message]
+    return not problems
+
+
 def _refused(form, exc: Refusal) -> None:
-    db.session.rollback()
-    field = getattr(form, exc.field, None) or next(f for f in form if f.type not in ("CSRFTokenField",
-                                                                                      "HiddenField"))
-    field.errors = [*field.errors, str(exc)]
+    """A service refused the change after the checks of the form: show every problem it gives, at its field."""
+    if isinstance(exc, services.Problems):
+        transaction.refused()
+        _show_problems(form, exc.problems)
+    else:
+        show_refusal(form, exc, _first_field(form))
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
 @coordinators
 def new_action():
     form, initial = _action_form(forms.ActionForm()), forms.InitialStateForm(prefix="initial")
-    if request.method == "POST" and all([form.validate_on_submit(), initial.validate()]):
+    if request.method == "POST":
         today = today_in_warsaw()
-        state = forms.update_data(initial)
+        valid = all([form.validate_on_submit(), initial.validate()])
+        data, state = forms.action_data(form), forms.update_data(initial)
         state.reported_on = today
-        try:
-            action = services.create_action(forms.action_data(form), state, author=current_user, today=today)
-        except Refusal as exc:
-            _refused(form if exc.field in form else initial, exc)
-        else:
-            db.session.commit()
-            flash(_("The action is added."), "success")
-            return redirect(url_for("nip.action", action_id=action.id))
+        valid = all([_show_problems(form, services.action_problems(data)),
+                     _show_problems(initial, services.update_problems(state, today)), valid])
+        if valid:
+            try:
+                action = services.create_action(data, state, author=current_user, today=today)
+            except Refusal as exc:
+                _refused(form, exc)
+            else:
+                flash(_("The action is added."), "success")
+                return redirect(url_for("nip.action", action_id=action.id))
     return render_template("nip/action_form.html", form=form, initial=initial, action=None)
 
 
-def _editable_action(action_id: int) -> NipAction:
+def _reportable_action(action_id: int) -> NipAction:
+    """An action the user may report progress on (its lead's and partners' HR officers, coordinators); else 403."""
     action = db.get_or_404(NipAction, action_id)
     if not may_edit_nip_action(current_user, action):
         abort(403)
     return action
+
+
+def _definable_action(action_id: int) -> NipAction:
+    """An action whose definition, lead and partners the user may change (its lead's HR officers, coordinators);
+    a partner institution may never do it: 403."""
+    action = db.get_or_404(NipAction, action_id)
+    if not may_define_nip_action(current_user, action):
+        abort(403)
+    return action
+
+
+def _action_page(item: NipAction, form: forms.ProgressForm, today):
+    return render_template("nip/action.html", action=item, today=today, form=form,
+                           flags=flags(item, today, queries.thresholds()),
+                           can_define=may_define_nip_action(current_user, item),
+                           can_report=may_edit_nip_action(current_user, item))
 
 
 @bp.route("/actions/<int:action_id>")
@@ -109,59 +147,59 @@ def action(action_id: int):
     today = today_in_warsaw()
     form = forms.ProgressForm(version=str(item.version), reported_on=today, status=item.status.value,
                               progress=item.progress)
-    return render_template("nip/action.html", action=item, today=today, form=form,
-                           flags=flags(item, today, queries.thresholds()),
-                           can_edit=may_edit_nip_action(current_user, item))
+    return _action_page(item, form, today)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_action(action_id: int):
-    item = _editable_action(action_id)
+    item = _definable_action(action_id)
     form = _action_form(forms.ActionForm(obj=item))
     if request.method == "GET":
         form.partner_ids.data = [p.id for p in item.partners]
         form.commitment_ids.data = [c.id for c in item.commitments]
-    if form.validate_on_submit():
-        try:
-            services.update_action(item, forms.action_data(form), version=form_version(form.version.data))
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            db.session.refresh(item)
-            return redirect(url_for("nip.edit_action", action_id=item.id))
-        except Refusal as exc:
-            _refused(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The action is saved."), "success")
-            return redirect(url_for("nip.action", action_id=item.id))
-    form.version.data = item.version
+    else:
+        valid = form.validate_on_submit()
+        data = forms.action_data(form)
+        if all([_show_problems(form, services.action_problems(data, item)), valid]):
+            try:
+                services.update_action(item, data, version=form_version(form.version.data), by=current_user)
+            except StaleEdit as exc:  # the form opens again with the current record
+                transaction.refused()
+                flash(str(exc), "error")
+                return redirect(url_for("nip.edit_action", action_id=action_id))
+            except Refusal as exc:
+                _refused(form, exc)
+            else:
+                flash(_("The action is saved."), "success")
+                return redirect(url_for("nip.action", action_id=item.id))
+    if request.method == "GET":  # a form sent back keeps the version it was opened at
+        form.version.data = item.version
     return render_template("nip/action_form.html", form=form, initial=None, action=item)
 
 
 @bp.route("/actions/<int:action_id>/progress", methods=["POST"])
 @login_required
 def add_progress(action_id: int):
-    item = _editable_action(action_id)
+    item = _reportable_action(action_id)
     form = forms.ProgressForm()
     today = today_in_warsaw()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    data = forms.update_data(form)
+    if all([_show_problems(form, services.update_problems(data, today)), valid]):
         try:
-            services.add_progress_update(item, forms.update_data(form), author=current_user, today=today,
+            services.add_progress_update(item, data, author=current_user, today=today,
                                          version=form_version(form.version.data))
         except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("nip.action", action_id=item.id))
+            # The page shows the current record; the input stays, now at its version, to be sent again.
+            _refused(form, exc)
+            form.version.data = item.version
         except Refusal as exc:
             _refused(form, exc)
         else:
-            db.session.commit()
             flash(_("The progress update is added."), "success")
             return redirect(url_for("nip.action", action_id=item.id))
-    return render_template("nip/action.html", action=item, today=today, form=form, can_edit=True,
-                           flags=flags(item, today, queries.thresholds())), 400
+    return _action_page(item, form, today)
 
 
 # --- commitments ----------------------------------------------------------------------------------
@@ -182,20 +220,22 @@ def commitments():
 def edit_commitment(commitment_id: int | None = None):
     item = db.get_or_404(CompactCommitment, commitment_id) if commitment_id else None
     form = forms.CommitmentForm(obj=item)
-    if form.validate_on_submit():
-        try:
-            services.save_commitment(forms.commitment_data(form), item, version=form_version(form.version.data))
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("nip.edit_commitment", commitment_id=item.id))
-        except Refusal as exc:
-            _refused(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The commitment is saved."), "success")
-            return redirect(url_for("nip.commitments"))
-    if item is not None:
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        data = forms.commitment_data(form)
+        if all([_show_problems(form, services.commitment_problems(data, item)), valid]):
+            try:
+                services.save_commitment(data, item, version=form_version(form.version.data))
+            except StaleEdit as exc:  # the form opens again with the current record
+                transaction.refused()
+                flash(str(exc), "error")
+                return redirect(url_for("nip.edit_commitment", commitment_id=commitment_id))
+            except Refusal as exc:
+                _refused(form, exc)
+            else:
+                flash(_("The commitment is saved."), "success")
+                return redirect(url_for("nip.commitments"))
+    if item is not None and request.method == "GET":  # a form sent back keeps the version it was opened at
         form.version.data = item.version
     return render_template("nip/commitment_form.html", form=form, commitment=item, strands=STRANDS)
 
@@ -205,25 +245,24 @@ def edit_commitment(commitment_id: int | None = None):
 def import_commitments():
     from seconding.nip.imports import import_commitments as run_import
 
-    form, result, error = forms.CommitmentImportForm(), None, None
+    form, result = forms.CommitmentImportForm(), None
     if form.validate_on_submit():
         upload = form.file.data
         dry_run = bool(request.form.get("check"))
         try:
             result = run_import(upload.stream, upload.filename, dry_run=dry_run)
-        except TableError as exc:
-            error = str(exc)
+        except TableError as exc:  # the file cannot be read at all: said at the field, in the error summary
+            transaction.refused()
+            form.file.errors = [*form.file.errors, str(exc)]
         else:
-            if result.errors or dry_run:
-                db.session.rollback()
+            if result.errors or dry_run:  # every row's problem listed at once; a check changes nothing
+                transaction.refused()
             else:
-                db.session.commit()
                 flash(_("Commitments imported: %(created)d new, %(updated)d updated.", created=result.created,
                         updated=result.updated), "success")
                 return redirect(url_for("nip.commitments"))
-    return render_template("nip/commitment_import.html", form=form, result=result, error=error,
-                           columns=("code", "edition", "strand", "title", "description", "source")), \
-        400 if error or (result and result.errors) else 200
+    return render_template("nip/commitment_import.html", form=form, result=result,
+                           columns=("code", "edition", "strand", "title", "description", "source"))
 
 
 # --- national targets -----------------------------------------------------------------------------
@@ -245,20 +284,22 @@ def edit_targets():
 
     current = db.session.scalar(db.select(NationalTarget).where(NationalTarget.year == year))
     form = forms.TargetForm(obj=current, year=year)
-    if form.validate_on_submit():
-        try:
-            services.save_target(forms.target_data(form), version=form_version(form.version.data))
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("nip.edit_targets", year=form.year.data))
-        except Refusal as exc:
-            _refused(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The targets of %(year)d are saved.", year=form.year.data), "success")
-            return redirect(url_for("nip.national_targets"))
-    elif request.method == "GET":
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        data = forms.target_data(form)
+        if all([_show_problems(form, services.target_problems(data)), valid]):
+            try:
+                services.save_target(data, version=form_version(form.version.data))
+            except StaleEdit as exc:  # the form opens again with the current record
+                transaction.refused()
+                flash(str(exc), "error")
+                return redirect(url_for("nip.edit_targets", year=data.year))
+            except Refusal as exc:
+                _refused(form, exc)
+            else:
+                flash(_("The targets of %(year)d are saved.", year=data.year), "success")
+                return redirect(url_for("nip.national_targets"))
+    else:
         form.version.data = current.version if current else ""
     return render_template("nip/target_form.html", form=form, year=year)
 
