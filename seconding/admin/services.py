@@ -15,12 +15,12 @@ def create_user(*, email: str, name: str, role: str, institution: Institution, p
     """Create a user; returns the user and the password (generated when not given)."""
     address = User.normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
-        raise Refusal(_("A user with the e-mail %(email)s already exists.", email=address))
+        raise Refusal(_("A user with the e-mail %(email)s already exists.", email=address), "email")
     try:
         role_value = Role(role)
     except ValueError as exc:
         raise Refusal(_("Unknown role “%(role)s”; use one of %(roles)s.", role=role,
-                          roles=", ".join(Role.values()))) from exc
+                          roles=", ".join(Role.values())), "role") from exc
     if password:
         _check_password(password, address, name)
     password = password or secrets.token_urlsafe(12)
@@ -51,7 +51,7 @@ def update_user(user: User, *, email: str, name: str, role: str, institution: In
     address = User.normalise_email(email)
     other = db.session.scalar(select(User.id).where(User.email == address, User.id != user.id))
     if other is not None:
-        raise Refusal(_("A user with the e-mail %(email)s already exists.", email=address))
+        raise Refusal(_("A user with the e-mail %(email)s already exists.", email=address), "email")
     changes = []
     for field, value in (("email", address), ("name", name.strip()), ("role", Role(role)),
                          ("institution_id", institution.id), ("active", active)):

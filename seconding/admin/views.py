@@ -1,15 +1,16 @@
 """Users and institutions (admin only)."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from seconding import transaction
 from seconding.access import roles_required
 from seconding.admin.forms import ROLE_LABELS, UserForm
 from seconding.admin.services import create_user, update_user
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
-from seconding.formtools import form_version
+from seconding.formtools import form_version, show_refusal
 from seconding.models import Institution, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,22 +40,21 @@ def users():
 @roles_required(Role.ADMIN)
 def new_user():
     form = _user_form()
-    if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append(_("Give a password of at least %(n)d characters.",
-                                          n=current_app.config["PASSWORD_MIN_LENGTH"]))
+    valid = form.validate_on_submit()
+    if request.method == "POST" and not form.password.data:  # with the other fields' errors, all at once
+        form.password.errors.append(_("Give a password of at least %(n)d characters.",
+                                      n=current_app.config["PASSWORD_MIN_LENGTH"]))
+        valid = False
+    if valid:
+        try:
+            create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                        institution=db.session.get(Institution, form.institution_id.data),
+                        password=form.password.data, active=form.active.data)
+        except Refusal as exc:
+            show_refusal(form, exc, "email")
         else:
-            try:
-                create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                            institution=db.session.get(Institution, form.institution_id.data),
-                            password=form.password.data, active=form.active.data)
-            except Refusal as exc:
-                db.session.rollback()
-                (form.password if exc.field == "password" else form.email).errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(_("The user is created."), "success")
-                return redirect(url_for("admin.users"))
+            flash(_("The user is created."), "success")
+            return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -70,14 +70,12 @@ def edit_user(user_id: int):
                         active=form.active.data, password=form.password.data or None,
                         version=form_version(form.version.data))
         except StaleEdit as exc:
-            db.session.rollback()
+            transaction.refused()
             form = _user_form(obj=user, formdata=None)  # the current details, to redo the change on
-            form.email.errors = [str(exc)]
+            show_refusal(form, exc, "email")
         except Refusal as exc:
-            db.session.rollback()
-            (form.password if exc.field == "password" else form.email).errors.append(str(exc))
+            show_refusal(form, exc, "email")
         else:
-            db.session.commit()
             flash(_("The user is saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
