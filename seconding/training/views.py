@@ -14,7 +14,7 @@ from seconding.errors import Refusal
 from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
-from seconding.formtools import form_version
+from seconding.formtools import form_version, show_refusal
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
@@ -86,7 +86,6 @@ def matrix_csv():
                         + [row.training_status] + cells)
     record("training_matrix_exported", object_type="expert", summary=f"{len(rows)} experts",
            institution_id=current_user.institution_id)
-    db.session.commit()
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=training-matrix-{today.isoformat()}.csv"})
 
@@ -106,10 +105,8 @@ def add_record(expert_id: int):
             add_training_record(expert, db.session.get(Course, form.course_id.data), form.completed_on.data,
                                 expires_on=form.expires_on.data, certificate_ref=form.certificate_ref.data or "")
         except Refusal as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "completed_on").errors.append(str(exc))
+            show_refusal(form, exc, "completed_on")
         else:
-            db.session.commit()
             flash(_("The training is recorded."), "success")
             return redirect(url_for("experts.detail", expert_id=expert.id))
     return render_template("training/record_form.html", form=form, expert=expert)
@@ -122,7 +119,6 @@ def delete_record(record_id: int):
     require_scope(entry.expert.institution_id)
     expert_id = entry.expert_id
     delete_training_record(entry)
-    db.session.commit()
     flash(_("The training record is deleted."), "success")
     return redirect(url_for("experts.detail", expert_id=expert_id))
 
@@ -146,7 +142,6 @@ def session():
         else:
             added = record_session(db.session.get(Course, form.course_id.data), form.completed_on.data,
                                    list(dict.fromkeys(experts[p] for p in wanted)))
-            db.session.commit()
             flash(_("The session is recorded for %(n)d experts (%(skipped)d had it already).", n=added,
                     skipped=len(set(wanted)) - added), "success")
             return redirect(url_for("training.matrix", institution=institution.code))
@@ -178,7 +173,6 @@ def course_form(course_id: int | None = None):
         else:
             save_course(course, code=code, name=form.name.data, provider=form.provider.data,
                         validity_months=form.validity_months.data, mandatory=bool(form.mandatory.data))
-            db.session.commit()
             flash(_("The course is saved."), "success")
             return redirect(url_for("training.courses"))
     return render_template("training/course_form.html", form=form, course=course)
