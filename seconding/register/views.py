@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from seconding import transaction
 from seconding.access import (
     COORDINATING_ROLES,
     PERSONAL_DATA_ROLES,
@@ -105,26 +106,26 @@ def confirm():
     outcome = _check(stored.path.read_bytes(), stored.filename, stored.default_institution)
     upload_form = _upload_form()
     if outcome.file_error is not None:  # e.g. the default institution left the user's scope
-        db.session.rollback()
+        transaction.refused()
         uploads.discard(stored.token)
         flash(_("Nothing was imported: %(reason)s", reason=str(outcome.file_error)), "error")
         return redirect(url_for("register.index"))
     if not outcome.ok:  # the pool changed since the preview so that a row now fails
-        db.session.rollback()
+        transaction.refused()
         uploads.discard(stored.token)
         return _preview(outcome, upload_form, filename=stored.filename)
     if outcome.fingerprint != stored.fingerprint or outcome.counts.as_dict() != stored.counts:
-        db.session.rollback()
+        transaction.refused()
         uploads.update_note(stored, fingerprint=outcome.fingerprint, counts=outcome.counts.as_dict())
         return _preview(outcome, upload_form, filename=stored.filename, token=stored.token, changed=True)
     try:
         counts = run_import(outcome, actor=current_user._get_current_object(), source=stored.filename)
     except ImportConflict as exc:
-        db.session.rollback()
+        transaction.refused()
         flash(_("Nothing was imported: %(reason)s", reason=str(exc)), "error")
         return redirect(url_for("register.index"))
-    db.session.commit()
-    uploads.discard(stored.token)
+    token = stored.token
+    transaction.after_commit(lambda: uploads.discard(token))  # kept for another try if the commit fails
     done = [p for p in outcome.plans if p.action != Action.UNCHANGED]
     return render_template("register/done.html", counts=counts, filename=stored.filename, shown=done[:SHOWN_ROWS],
                            total=len(done), codes=outcome.lookups.codes_by_id, detail=_detail_endpoint(),
@@ -141,7 +142,6 @@ def export():
     today = today_in_warsaw()
     content, _count = export_register(current_user, filters, fmt, today=today,
                                       horizon_days=current_app.config["TRAINING_EXPIRING_DAYS"])
-    db.session.commit()  # the audit event of the export
     return send_file(io.BytesIO(content), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"register-{today.isoformat()}.{fmt}")
 
@@ -168,7 +168,6 @@ def expert_json(expert_id: int):
     expert = get_expert(expert_id)
     data = expert_data(expert)
     record_data_export(expert)
-    db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return current_app.response_class(
         body, mimetype="application/json",
@@ -198,10 +197,9 @@ def anonymise(expert_id: int):
         try:
             anonymise_expert(expert)
         except (Refusal, StaleDataError):
-            db.session.rollback()
+            transaction.refused()
             flash(_("Nothing was changed: the expert was changed at the same moment. Try again."), "error")
             return redirect(url_for("register.anonymise", expert_id=expert_id))
-        db.session.commit()
         flash(_("The expert's personal data is erased; statistics are kept."), "success")
         return redirect(back)
     return render_template("register/anonymise.html", expert=expert, form=form, back=back, reason=reason)
