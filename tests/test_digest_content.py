@@ -62,6 +62,8 @@ def fixed(make_user, make_expert, make_cfc, make_position, institutions):
                                     to_status=NominationStatus.SUBMITTED, actor_label="x",
                                     at=datetime(2026, 5, 10, 9, 0, tzinfo=UTC)))
     _db.session.add(NationalTarget(year=2026, experts_deployed=90, women_percent=40, seconded_percent=70))
+    for expert in (jan, maria):  # entered long before the period (a new profile counts as current)
+        expert.created_at = datetime(2025, 1, 1, tzinfo=UTC)
     _db.session.commit()
     return make_user(Role.HR_OFFICER, "POLICE", name="Ewa Kadrowa", email="ewa@example.org")
 

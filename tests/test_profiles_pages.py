@@ -24,7 +24,8 @@ HEADER = ["Institution", "Name", "Active experts", "Complete profiles", "Complet
 
 @pytest.fixture
 def pool(make_expert, add_training):
-    """Four active Police experts and a suspended one, two Border Guard experts (see the counts in the tests)."""
+    """Four active Police experts and a suspended one, two Border Guard experts (see the counts in the tests), all
+    entered 400 days ago."""
     today = today_in_warsaw()
     now = utcnow()
     good = {"passport_expires": today + timedelta(days=900), "available_from": today - timedelta(days=30),
@@ -44,6 +45,7 @@ def pool(make_expert, add_training):
     for institution, family, changes, confirmed_at, trained in specs:
         expert = make_expert(institution, family_name=family, **{**good, **changes})
         expert.confirmed_at = confirmed_at
+        expert.created_at = now - timedelta(days=400)  # an old pool: a new profile would count as current
         if trained:
             add_training(expert, "PDT", today - timedelta(days=400))
             add_training(expert, "HEAT", today - timedelta(days=400))
@@ -124,7 +126,7 @@ def test_the_expert_page_shows_what_is_missing_and_the_last_confirmation(client,
     login(make_user(Role.HR_OFFICER, "BORDER_GUARD"))
     page = client.get(f"/experts/{pool['Bezszkolen'].id}").get_data(as_text=True)
     assert "2 fields missing" in page and "no valid record of HEAT, PDT" in page
-    assert "no available-from date" in page and "never" in page and "not confirmed for 6 months" in page
+    assert "the date is not stated" in page and "never" in page and "not confirmed for 6 months" in page
     page = client.get(f"/experts/{pool['Bezjezyka'].id}").get_data(as_text=True)
     assert "no language recorded" in page and "not confirmed for 6 months" not in page
 

@@ -6,7 +6,13 @@ from sqlalchemy import select
 
 from seconding.experts.queries import mandatory_course_ids
 from seconding.models import ClearanceLevel, Expert, PoolStatus
-from seconding.profiles.queries import facts_of, missing_condition, not_confirmed_condition, overview
+from seconding.profiles.queries import (
+    confirmed_condition,
+    facts_of,
+    missing_condition,
+    not_confirmed_condition,
+    overview,
+)
 from seconding.profiles.rules import (
     FIELDS,
     ProfileFacts,
@@ -161,15 +167,20 @@ def test_the_overview_query_adds_up_what_the_rules_say(db, varied, make_user):
 def test_confirmation_condition_matches_the_pure_rule(db, make_expert):
     cutoff = confirmation_cutoff(TODAY, 6)
     moments = [None, cutoff - timedelta(seconds=1), cutoff, cutoff + timedelta(days=30)]
+    long_ago, lately = cutoff - timedelta(days=400), cutoff + timedelta(days=1)
+    cases = [(moment, created) for created in (long_ago, lately) for moment in moments if moment is None
+             or moment >= created]
     experts = []
-    for moment in moments:
+    for moment, created in cases:
         expert = make_expert("POLICE")
-        expert.confirmed_at = moment
+        expert.confirmed_at, expert.created_at = moment, created
         experts.append(expert)
     db.session.commit()
     outdated = set(db.session.scalars(select(Expert.id).where(not_confirmed_condition(cutoff))))
-    assert outdated == {e.id for e, m in zip(experts, moments) if not confirmed_recently(m, cutoff)}
-    assert len(outdated) == 2
+    recent = set(db.session.scalars(select(Expert.id).where(confirmed_condition(cutoff))))
+    assert outdated == {e.id for e, (m, c) in zip(experts, cases) if not confirmed_recently(m, cutoff, created_at=c)}
+    assert recent == {e.id for e in experts} - outdated
+    assert len(outdated) == 2  # entered long ago, never or not lately confirmed
 
 
 def test_the_overview_reads_in_a_fixed_number_of_queries(db, make_expert, make_user, count_queries):

@@ -189,7 +189,12 @@ def _profile_conditions(filters: ExpertFilters, today: date) -> list:
     from flask import current_app
 
     # Imported here: the profiles package builds on this module's training conditions.
-    from seconding.profiles.queries import incomplete_condition, missing_condition, not_confirmed_condition
+    from seconding.profiles.queries import (
+        confirmed_condition,
+        incomplete_condition,
+        missing_condition,
+        not_confirmed_condition,
+    )
     from seconding.profiles.rules import FIELDS, confirmation_cutoff
 
     conditions = []
@@ -198,8 +203,9 @@ def _profile_conditions(filters: ExpertFilters, today: date) -> list:
     elif filters.missing in FIELDS:
         conditions.append(missing_condition(filters.missing, today, mandatory_course_ids()))
     if filters.confirmation in ("outdated", "recent"):
-        outdated = not_confirmed_condition(confirmation_cutoff(today, current_app.config["PROFILE_CONFIRM_MONTHS"]))
-        conditions.append(outdated if filters.confirmation == "outdated" else ~outdated)
+        cutoff = confirmation_cutoff(today, current_app.config["PROFILE_CONFIRM_MONTHS"])
+        conditions.append(not_confirmed_condition(cutoff) if filters.confirmation == "outdated"
+                          else confirmed_condition(cutoff))
     return conditions
 
 

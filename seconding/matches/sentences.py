@@ -35,7 +35,7 @@ FINDINGS: dict[str, Callable[[Args], str]] = {
     "language.level": lambda a: _("%(language)s %(held_level)s, needs %(needed_level)s", **a),
     "language.missing": lambda a: _("%(language)s missing, needs %(needed_level)s", **a),
     "language.none": lambda a: _("no essential language"),
-    "clearance.none": lambda a: _("no clearance required"),
+    "clearance.none": lambda a: _("not required"),  # the position asks for no clearance level
     "clearance.below": lambda a: _("%(held_clearance)s, needs %(needed_clearance)s", **a),
     "clearance.expired": lambda a: _("%(held_clearance)s expired %(expires)s, needs valid on %(start)s", **a),
     "clearance.valid": lambda a: _("%(held_clearance)s valid on %(start)s, needs %(needed_clearance)s", **a),
@@ -49,7 +49,7 @@ FINDINGS: dict[str, Callable[[Args], str]] = {
     "course.expired": lambda a: _("%(course)s expired %(expires)s", **a),
     "course.expires": lambda a: _("%(course)s expires %(expires)s, needs valid on %(start)s", **a),
     "course.none": lambda a: _("no course required"),
-    "clearance_expiry.none": lambda a: _("no clearance required"),
+    "clearance_expiry.none": lambda a: _("not required"),  # the position asks for no clearance level
     "clearance_expiry.no_date": lambda a: _("no expiry date recorded"),
     "clearance_expiry.expires": lambda a: _("clearance expires %(expires)s, needs valid to %(end)s", **a),
     "clearance_expiry.valid": lambda a: _("clearance valid to %(expires)s", **a),

@@ -54,9 +54,15 @@ def incomplete_condition(today: date, course_ids: list[int]):
     return or_(*[missing_condition(name, today, course_ids) for name in CHEAP_FIRST])
 
 
+def confirmed_condition(cutoff: datetime):
+    """WHERE condition: confirmed, or created, at or after the cutoff (the twin of rules.confirmed_recently)."""
+    return or_(Expert.confirmed_at >= cutoff, Expert.created_at >= cutoff)
+
+
 def not_confirmed_condition(cutoff: datetime):
-    """WHERE condition: never confirmed, or last confirmed before the cutoff."""
-    return or_(Expert.confirmed_at.is_(None), Expert.confirmed_at < cutoff)
+    """WHERE condition: created before the cutoff, and never confirmed or last confirmed before it (NULL-safe, so
+    not simply the negation of confirmed_condition)."""
+    return and_(Expert.created_at < cutoff, or_(Expert.confirmed_at.is_(None), Expert.confirmed_at < cutoff))
 
 
 def overview_query(user: User, today: date, cutoff: datetime, *, personal: bool = True) -> Select:
@@ -66,7 +72,7 @@ def overview_query(user: User, today: date, cutoff: datetime, *, personal: bool 
     flags = [case((missing_condition(name, today, course_ids), 1), else_=0).label(name) for name in FIELDS]
     per_expert = (
         select(Expert.institution_id, *flags,
-               case((Expert.confirmed_at >= cutoff, 1), else_=0).label("confirmed"))
+               case((confirmed_condition(cutoff), 1), else_=0).label("confirmed"))
         .where(Expert.pool_status == PoolStatus.ACTIVE,
                scope_filter(user, Expert.institution_id, personal=personal))
         # Computed once per expert: SQLite would otherwise merge the subquery into the outer query and evaluate

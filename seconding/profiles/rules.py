@@ -89,6 +89,8 @@ def confirmation_cutoff(today: date, months: int) -> datetime:
     return to_utc(add_months(today, -months), time(0, 0), WARSAW)
 
 
-def confirmed_recently(confirmed_at: datetime | None, cutoff: datetime) -> bool:
-    """Whether the profile was confirmed as current at or after the cutoff."""
-    return confirmed_at is not None and confirmed_at >= cutoff
+def confirmed_recently(confirmed_at: datetime | None, cutoff: datetime, *, created_at: datetime | None = None) -> bool:
+    """Whether the profile counts as current: confirmed at or after the cutoff, or created at or after it (a profile
+    is as fresh as its entry until it is `months` old, so a new one is never shown as overdue). The SQL twin is
+    `confirmed_condition` in queries.py."""
+    return any(moment is not None and moment >= cutoff for moment in (confirmed_at, created_at))

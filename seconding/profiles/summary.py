@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from seconding.extensions import db
+from seconding.missions.deadlines import WARSAW, local
 from seconding.models import Expert, User
 from seconding.profiles.forms import FIELD_LABELS
 from seconding.profiles.queries import facts_of
@@ -33,6 +34,7 @@ class ProfileSummary:
     confirmed_by: str
     recent: bool
     months: int
+    created_on: date | None = None  # the Warsaw day the profile was entered
 
     @property
     def missing(self) -> list[FieldLine]:
@@ -51,7 +53,8 @@ def _detail(name: str, facts: ProfileFacts, today: date) -> str:
     if name == "courses":
         return _("no valid record of %(courses)s", courses=", ".join(courses_not_valid(facts, today)))
     if name == "availability":
-        return _("no available-from date (matching counts the expert as available now)")
+        # Not "no ...": the line already says "missing" (in Polish both would read "brak").
+        return _("the date is not stated; matching counts the expert as available now")
     return _("no consent date recorded")
 
 
@@ -63,5 +66,6 @@ def profile_summary(expert: Expert, today: date, months: int) -> ProfileSummary:
         missing = RULES[name](facts, today)
         lines.append(FieldLine(name, str(FIELD_LABELS[name]), missing, _detail(name, facts, today) if missing else ""))
     confirmer = db.session.get(User, expert.confirmed_by_id) if expert.confirmed_by_id else None
-    return ProfileSummary(lines, expert.confirmed_at, confirmer.name if confirmer else "",
-                          confirmed_recently(expert.confirmed_at, confirmation_cutoff(today, months)), months)
+    recent = confirmed_recently(expert.confirmed_at, confirmation_cutoff(today, months), created_at=expert.created_at)
+    return ProfileSummary(lines, expert.confirmed_at, confirmer.name if confirmer else "", recent, months,
+                          created.date() if (created := local(expert.created_at, WARSAW)) else None)
