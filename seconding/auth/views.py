@@ -31,7 +31,6 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
-        db.session.commit()
         if user is not None:
             session.clear()
             session.permanent = True
@@ -46,7 +45,6 @@ def sign_in():
 def sign_out():
     record("sign_out", object_type="user", object_id=current_user.id, institution_id=current_user.institution_id)
     current_user.end_sessions()  # a copy of this session's cookie is worthless from now on
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -58,16 +56,9 @@ def sign_out():
 def account():
     password_form = PasswordForm(prefix="pw")
     prefs_form = PreferencesForm(prefix="pref", obj=current_user)
-    if "pw-submit" in request.form and password_form.validate_on_submit():
-        problem = services.password_problem(password_form.new_password.data, email=current_user.email,
-                                            name=current_user.name)
-        if not current_user.check_password(password_form.current_password.data):
-            password_form.current_password.errors.append(_("The current password is wrong."))
-        elif problem:
-            password_form.new_password.errors.append(problem)
-        elif services.change_password(current_user, password_form.current_password.data,
-                                      password_form.new_password.data):
-            db.session.commit()
+    if "pw-submit" in request.form:
+        if _password_checked(password_form) and services.change_password(
+                current_user, password_form.current_password.data, password_form.new_password.data):
             login_user(current_user._get_current_object())  # this session goes on; every other one ended
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
@@ -77,10 +68,24 @@ def account():
         record("preferences_changed", object_type="user", object_id=current_user.id,
                institution_id=current_user.institution_id,
                summary=f"locale={current_user.locale}, digest={'on' if current_user.digest_opt_in else 'off'}")
-        db.session.commit()
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(password_form=password_form, prefs_form=prefs_form)
+
+
+def _password_checked(form: PasswordForm) -> bool:
+    """Validate the password form with every problem at once: the fields, the current password, the new one."""
+    valid = form.validate_on_submit()
+    if form.current_password.data and not current_user.check_password(form.current_password.data):
+        form.current_password.errors.append(_("The current password is wrong."))
+        valid = False
+    if form.new_password.data and not form.new_password.errors:
+        problem = services.password_problem(form.new_password.data, email=current_user.email,
+                                            name=current_user.name)
+        if problem:
+            form.new_password.errors.append(problem)
+            valid = False
+    return valid
 
 
 def _account_page(**forms):
@@ -107,7 +112,6 @@ def create_token():
         return redirect(url_for("auth.account"))
     days = None if form.expires.data == "never" else int(form.expires.data)
     token, secret = tokens.create_token(current_user, form.name.data, days)
-    db.session.commit()
     return _account_page(new_token=token, new_secret=secret)
 
 
@@ -119,6 +123,5 @@ def revoke_token():
     if token is None:
         flash(_("There is no such live token of yours. Nothing was changed."), "error")
     else:
-        db.session.commit()
         flash(_("The token “%(name)s” is revoked: it no longer opens the API.", name=token.name), "success")
     return redirect(url_for("auth.account"))
