@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, require_scope, roles_required
-from seconding.extensions import db
 from seconding.formtools import whole_number
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models.nominations import Nomination
@@ -52,7 +51,7 @@ def _batch_ids() -> list[int] | None:
 
 
 def _send(content: bytes, name: str):
-    db.session.commit()  # the audit events of the download
+    # The audit events of the download are committed with the answer (seconding/transaction.py).
     return send_file(io.BytesIO(content), mimetype=ZIP, as_attachment=True, download_name=name)
 
 
