@@ -46,7 +46,7 @@ def test_create_expert_with_languages_clearance_and_history(client, hr, institut
     assert db.session.scalar(select(AuditEvent.action).where(
         AuditEvent.object_type == "expert", AuditEvent.object_id == str(expert.id))) == "expert_created"
     page = client.get(f"/experts/{expert.id}").get_data(as_text=True)
-    assert "en C1" in page and "ru B2" in page and "SECRET" in page
+    assert "English C1" in page and "Russian B2" in page and "SECRET (tajne)" in page and "Female" in page
 
 
 def test_dates_up_to_today_count_warsaw_days(client, hr, institutions, db, server_day_not_warsaw):

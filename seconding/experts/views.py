@@ -13,7 +13,7 @@ from seconding.audit.queries import audit_events
 from seconding.deployments.forms import STATUS_LABELS as DEPLOYMENT_LABELS
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
-from seconding.experts.forms import STATUS_LABELS, ExpertForm, FilterForm, StatusForm
+from seconding.experts.forms import CLEARANCE_LABELS, SEX_LABELS, STATUS_LABELS, ExpertForm, FilterForm, StatusForm
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import change_pool_status, create_expert, update_expert
 from seconding.extensions import db
@@ -141,7 +141,9 @@ def detail(expert_id: int):
                            nominations=nominations, deployments=deployments,
                            nomination_labels=NOMINATION_LABELS, deployment_labels=DEPLOYMENT_LABELS,
                            completeness=profile_summary(expert, today, current_app.config["PROFILE_CONFIRM_MONTHS"]),
-                           confirm_form=ConfirmForm(version=expert.version))
+                           confirm_form=ConfirmForm(version=expert.version),
+                           sex_labels=SEX_LABELS, clearance_labels=CLEARANCE_LABELS,
+                           language_labels=language_names(str(get_locale() or "en")))
 
 
 @bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])

@@ -4,10 +4,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from seconding import transaction
 from seconding.access import PERSONAL_DATA_ROLES, roles_required
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
-from seconding.extensions import db
 from seconding.formtools import form_version
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.profiles import report
@@ -64,10 +64,9 @@ def confirm(expert_id: int):
         missing = confirm_profile(expert, current_user, version=form_version(form.version.data),
                                   today=today_in_warsaw())
     except Refusal as exc:  # a stale page (StaleEdit) or an anonymised record
-        db.session.rollback()
+        transaction.refused()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         if missing:
             flash(_("The profile is confirmed as current. Still missing: %(fields)s.",
                     fields=", ".join(str(FIELD_LABELS[name]) for name in missing)), "success")
