@@ -58,9 +58,10 @@ def test_an_earlier_mission_cannot_end_before_it_starts(db, make_expert):
 
 
 def test_a_planned_tour_can_still_be_curtailed_before_it_starts(db, tour):
-    from seconding.deployments.services import curtail
+    from seconding.deployments.services import end_tour
 
-    curtail(tour, on=date(2025, 1, 1), reason="the mission was suspended", version=tour.version)
+    end_tour(tour, DeploymentStatus.CURTAILED, on=date(2025, 1, 1), reason="the mission was suspended",
+             version=tour.version, today=date(2025, 1, 1))
     db.session.commit()
     assert tour.status == DeploymentStatus.CURTAILED and tour.actual_start is None
 

@@ -22,22 +22,25 @@ def test_a_tour_moves_forward_and_records_the_actual_start(make_expert, mission,
     tour = services.record_deployment(expert=make_expert(), mission=mission, start=date(2027, 1, 10),
                                       end=date(2028, 1, 10), status=D.PLANNED)
     for on, expected in ((date(2026, 12, 1), D.PRE_DEPLOYMENT), (date(2027, 1, 12), D.DEPLOYED)):
-        services.advance(tour, on=on, version=tour.version)
+        services.advance(tour, on=on, version=tour.version, today=on)
         assert tour.status == expected
     assert tour.actual_start == date(2027, 1, 12)
-    services.advance(tour, on=date(2028, 1, 9), version=tour.version)
-    assert (tour.status, tour.end_date) == (D.COMPLETED, date(2028, 1, 9))
-    with pytest.raises(Refusal, match="no next step"):
-        services.advance(tour, on=date(2028, 2, 1), version=tour.version)
+    with pytest.raises(Refusal, match="no next step"):  # it ends by completion or curtailment, confirmed
+        services.advance(tour, on=date(2028, 2, 1), version=tour.version, today=date(2028, 2, 1))
+    services.end_tour(tour, D.COMPLETED, on=date(2028, 1, 10), version=tour.version, today=date(2028, 1, 10))
+    assert (tour.status, tour.end_date) == (D.COMPLETED, date(2028, 1, 10))
 
 
 def test_extensions_are_kept_as_a_list(make_expert, mission, db):
     tour = services.record_deployment(expert=make_expert(), mission=mission, start=date(2026, 1, 1),
                                       end=date(2026, 12, 31), status=D.DEPLOYED)
     with pytest.raises(Refusal, match="must be after the current end"):
-        services.extend(tour, new_end=date(2026, 12, 31), decided_on=date(2026, 10, 1), note="", version=None)
-    services.extend(tour, new_end=date(2027, 6, 30), decided_on=date(2026, 10, 1), note="mandate", version=None)
-    services.extend(tour, new_end=date(2027, 12, 31), decided_on=date(2027, 4, 1), note="", version=None)
+        services.extend(tour, new_end=date(2026, 12, 31), decided_on=date(2026, 10, 1), note="", version=None,
+                         today=date(2027, 4, 1))
+    services.extend(tour, new_end=date(2027, 6, 30), decided_on=date(2026, 10, 1), note="mandate", version=None,
+                     today=date(2026, 10, 1))
+    services.extend(tour, new_end=date(2027, 12, 31), decided_on=date(2027, 4, 1), note="", version=None,
+                         today=date(2027, 4, 1))
     db.session.commit()
     assert [(x.previous_end, x.new_end) for x in tour.extensions] == [
         (date(2026, 12, 31), date(2027, 6, 30)), (date(2027, 6, 30), date(2027, 12, 31))]
@@ -49,8 +52,8 @@ def test_curtail_needs_a_reason_and_frees_the_expert(make_expert, mission, db):
     tour = services.record_deployment(expert=expert, mission=mission, start=date(2026, 1, 1),
                                       end=date(2026, 12, 31), status=D.DEPLOYED)
     with pytest.raises(Refusal, match="reason"):
-        services.curtail(tour, on=date(2026, 6, 1), reason=" ", version=None)
-    services.curtail(tour, on=date(2026, 6, 1), reason="medical", version=None)
+        services.end_tour(tour, D.CURTAILED, on=date(2026, 6, 1), reason=" ", version=None, today=date(2026, 6, 1))
+    services.end_tour(tour, D.CURTAILED, on=date(2026, 6, 1), reason="medical", version=None, today=date(2026, 6, 1))
     db.session.commit()
     assert (tour.status, tour.end_date) == (D.CURTAILED, date(2026, 6, 1))
     services.record_deployment(expert=expert, mission=mission, start=date(2026, 9, 1), end=date(2027, 9, 1),
@@ -61,7 +64,7 @@ def test_stale_version_is_refused(make_expert, mission, db):
     tour = services.record_deployment(expert=make_expert(), mission=mission, start=date(2026, 1, 1),
                                       end=date(2026, 12, 31), status=D.PLANNED)
     with pytest.raises(Refusal, match="Someone else"):
-        services.advance(tour, on=date(2026, 1, 1), version=tour.version + 1)
+        services.advance(tour, on=date(2026, 1, 1), version=tour.version + 1, today=date(2026, 1, 1))
 
 
 def test_manual_entry_validates_dates(make_expert, mission):

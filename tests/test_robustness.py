@@ -42,11 +42,11 @@ def test_deployment_forms_report_errors_and_refuse_absurd_dates(client, coordina
     tour = record_deployment(expert=make_expert(), mission=mission, start=date(2030, 1, 1), end=date(2030, 12, 31),
                              status=DeploymentStatus.PLANNED)
     db.session.commit()
-    missing = client.post_form(f"/deployments/{tour.id}/curtail", {"version": tour.version, "on": "2030-03-01"},
-                               follow_redirects=True)
+    missing = client.post_form(f"/deployments/{tour.id}/curtail", {"curtail-version": tour.version,
+                                                                   "curtail-on": "2030-03-01"})
     assert missing.status_code == 200 and "Give the reason." in missing.get_data(as_text=True)
-    absurd = client.post_form(f"/deployments/{tour.id}/advance", {"version": tour.version, "on": "9999-12-31"},
-                              follow_redirects=True)
+    absurd = client.post_form(f"/deployments/{tour.id}/advance", {"advance-version": tour.version,
+                                                                  "advance-on": "9999-12-31"})
     assert "Use a date from 2000-01-01 to 2099-12-31." in absurd.get_data(as_text=True)
     assert client.get(f"/deployments/{tour.id}").status_code == 200
 

@@ -22,10 +22,21 @@ class ExtendForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
 
 
+class CompleteForm(FlaskForm):
+    """Completing a tour: asked on a confirmation page before anything changes."""
+
+    version = HiddenField()
+    on = DateField(_l("Completed on"), validators=[DATE_REQUIRED, Plausible()])
+    confirmed = HiddenField()
+
+
 class CurtailForm(FlaskForm):
+    """Ending a tour early, with its reason: asked on a confirmation page before anything changes."""
+
     version = HiddenField()
     on = DateField(_l("Ended on"), validators=[DATE_REQUIRED, Plausible()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=_l("Give the reason.")), Length(max=2000)])
+    confirmed = HiddenField()
 
 
 class ManualForm(FlaskForm):

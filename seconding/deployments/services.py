@@ -8,15 +8,18 @@ from sqlalchemy.exc import IntegrityError
 
 from seconding.audit.services import record
 from seconding.dates import add_months, asap_start
-from seconding.errors import Refusal
+from seconding.errors import Refusal, check_version
 from seconding.extensions import db
+from seconding.labels import STATUS_LABELS
 from seconding.matching.findings import Finding
 from seconding.models import Expert
 from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.enums import DeploymentStatus as D
 
-# Forward moves of a tour; curtailing (ending early) is possible from any active state.
-ADVANCES = {D.PLANNED: D.PRE_DEPLOYMENT, D.PRE_DEPLOYMENT: D.DEPLOYED, D.DEPLOYED: D.COMPLETED}
+# Moves of a tour towards its start; it ends by `end_tour`: completed (on or after its planned end) or curtailed
+# (before it, with the reason; possible from any active state, also before the tour began).
+ADVANCES = {D.PLANNED: D.PRE_DEPLOYMENT, D.PRE_DEPLOYMENT: D.DEPLOYED}
+ENDINGS = (D.COMPLETED, D.CURTAILED)
 
 
 def _flush(deployment: Deployment) -> None:
@@ -29,6 +32,10 @@ def _flush(deployment: Deployment) -> None:
             raise  # another rule of the database: a defect, not a message for the user
         raise Refusal(_("%(name)s already has an active deployment; an expert can be on one tour at a time.",
                                 name=name)) from exc
+
+
+def _stale() -> str:
+    return _("Someone else changed this deployment in the meantime. Nothing was changed.")
 
 
 def plan_deployment(nomination, *, today: date) -> Deployment:
@@ -48,12 +55,19 @@ def plan_deployment(nomination, *, today: date) -> Deployment:
 
 
 def record_deployment(*, expert, mission, start: date, end: date, status: D, role: str = "",
-                      end_reason: str = "") -> Deployment:
-    """A deployment entered by hand (e.g. an earlier tour)."""
+                      end_reason: str = "", today: date | None = None) -> Deployment:
+    """A deployment entered by hand (e.g. an earlier tour). With `today` (the pages), a tour that has ended
+    cannot end in the future, nor one under way start in it."""
+    if today is not None and status in ENDINGS and end > today:
+        raise Refusal(_("A %(status)s tour cannot end in the future (today is %(today)s).",
+                        status=STATUS_LABELS[status.value], today=today.isoformat()), "end")
+    if today is not None and status == D.DEPLOYED and start > today:
+        raise Refusal(_("A tour under way cannot start in the future (today is %(today)s).",
+                        today=today.isoformat()), "start")
     if end < start:
-        raise Refusal(_("The tour must end on or after its start."))
+        raise Refusal(_("The tour must end on or after its start."), "end")
     if status == D.CURTAILED and not end_reason.strip():
-        raise Refusal(_("A curtailed tour needs the reason."))
+        raise Refusal(_("A curtailed tour needs the reason."), "end_reason")
     deployment = Deployment(expert=expert, mission=mission, role=role.strip(), status=status, planned_start=start,
                             actual_start=start if status not in (D.PLANNED, D.PRE_DEPLOYMENT) else None,
                             end_date=end, end_reason=end_reason.strip())
@@ -66,56 +80,83 @@ def record_deployment(*, expert, mission, start: date, end: date, status: D, rol
     return deployment
 
 
-def _check_version(deployment: Deployment, version: int | None) -> None:
-    if version is not None and version != deployment.version:
-        raise Refusal(_("Someone else changed this deployment in the meantime. Nothing was changed."))
+def _not_after_today(on: date, today: date, field: str = "on") -> None:
+    if on > today:
+        raise Refusal(_("The date cannot be in the future (today is %(today)s).", today=today.isoformat()), field)
 
 
-def advance(deployment: Deployment, *, on: date, version: int | None) -> Deployment:
-    """Move a tour to its next state; starting the tour records the actual start."""
-    _check_version(deployment, version)
+def advance(deployment: Deployment, *, on: date, version: int | None, today: date) -> Deployment:
+    """Move a tour towards its start: planned -> pre-deployment -> deployed (recording the actual start). Ending
+    a tour is `complete` or `curtail`, each confirmed by the user first."""
+    check_version(deployment, version, _stale())
     target = ADVANCES.get(deployment.status)
     if target is None:
-        raise Refusal(_("A %(status)s tour has no next step.", status=deployment.status.value))
+        raise Refusal(_("A %(status)s tour has no next step here.", status=STATUS_LABELS[deployment.status.value]))
+    _not_after_today(on, today)
     if target == D.DEPLOYED and on > deployment.end_date:
-        raise Refusal(_("A tour cannot start after its end (%(end)s).", end=deployment.end_date.isoformat()))
+        raise Refusal(_("A tour cannot start after its end (%(end)s).", end=deployment.end_date.isoformat()), "on")
     old = deployment.status
     deployment.status = target
     if target == D.DEPLOYED:
         deployment.actual_start = on
-    if target == D.COMPLETED:
-        deployment.end_date = on if on >= deployment.start else deployment.end_date
     _flush(deployment)
     record("deployment_" + target.value, object_type="deployment", object_id=deployment.id,
-           institution_id=deployment.expert.institution_id, summary=f"{old.value} -> {target.value}")
+           institution_id=deployment.expert.institution_id, summary=f"{old.value} -> {target.value} on {on}")
     return deployment
 
 
-def curtail(deployment: Deployment, *, on: date, reason: str, version: int | None) -> Deployment:
-    """End an active tour early, with the reason."""
-    _check_version(deployment, version)
-    if not deployment.status.active:
-        raise Refusal(_("A %(status)s tour cannot be curtailed.", status=deployment.status.value))
-    if not reason.strip():
-        raise Refusal(_("Give the reason for ending the tour early."))
-    if on < deployment.start:
-        raise Refusal(_("The end date cannot be before the start of the tour."))
+def check_end(deployment: Deployment, kind: D, *, on: date, reason: str, version: int | None, today: date) -> None:
+    """Refuse an end of the tour that would write a false record. Completing is for a tour under way, on or after
+    its planned end (the last extension's); ending before that is a curtailment, with its reason. Neither is in
+    the future, nor before the tour's actual start."""
+    check_version(deployment, version, _stale())
+    if kind == D.COMPLETED:
+        if deployment.status != D.DEPLOYED:
+            raise Refusal(_("Only a tour under way can be completed; this one is %(status)s. A tour that will not "
+                            "take place is curtailed, with the reason.",
+                            status=STATUS_LABELS[deployment.status.value]), "on")
+        if on < deployment.end_date:
+            raise Refusal(_("The tour is planned to end on %(end)s. Ending it before is a curtailment: use “End "
+                            "early” and give the reason.", end=deployment.end_date.isoformat()), "on")
+    else:
+        if not deployment.status.active:
+            raise Refusal(_("A %(status)s tour cannot be curtailed.", status=STATUS_LABELS[deployment.status.value]))
+        if not reason.strip():
+            raise Refusal(_("Give the reason for ending the tour early."), "reason")
+        if on >= deployment.end_date:
+            raise Refusal(_("The tour is planned to end on %(end)s: on that day or later it is completed, not "
+                            "curtailed.", end=deployment.end_date.isoformat()), "on")
+    _not_after_today(on, today)
+    if deployment.actual_start is not None and on < deployment.actual_start:
+        raise Refusal(_("The end cannot be before the tour's actual start (%(start)s).",
+                        start=deployment.actual_start.isoformat()), "on")
+
+
+def end_tour(deployment: Deployment, kind: D, *, on: date, reason: str = "", version: int | None,
+             today: date) -> Deployment:
+    """Complete or curtail a tour (`check_end` says when each may be done)."""
+    check_end(deployment, kind, on=on, reason=reason, version=version, today=today)
     old = deployment.status
-    deployment.status, deployment.end_date, deployment.end_reason = D.CURTAILED, on, reason.strip()
+    deployment.status, deployment.end_date = kind, on
+    if kind == D.CURTAILED:
+        deployment.end_reason = reason.strip()
     _flush(deployment)
-    record("deployment_curtailed", object_type="deployment", object_id=deployment.id,
-           institution_id=deployment.expert.institution_id, summary=f"{old.value} -> curtailed: {reason.strip()}")
+    record("deployment_" + kind.value, object_type="deployment", object_id=deployment.id,
+           institution_id=deployment.expert.institution_id,
+           summary=f"{old.value} -> {kind.value} on {on}" + (f": {reason.strip()}" if kind == D.CURTAILED else ""))
     return deployment
 
 
-def extend(deployment: Deployment, *, new_end: date, decided_on: date, note: str, version: int | None) -> Deployment:
+def extend(deployment: Deployment, *, new_end: date, decided_on: date, note: str, version: int | None,
+           today: date) -> Deployment:
     """Extend an active tour; every extension is kept."""
-    _check_version(deployment, version)
+    check_version(deployment, version, _stale())
     if not deployment.status.active:
-        raise Refusal(_("A %(status)s tour cannot be extended.", status=deployment.status.value))
+        raise Refusal(_("A %(status)s tour cannot be extended.", status=STATUS_LABELS[deployment.status.value]))
     if new_end <= deployment.end_date:
         raise Refusal(_("The new end must be after the current end (%(end)s).",
-                                end=deployment.end_date.isoformat()))
+                        end=deployment.end_date.isoformat()), "new_end")
+    _not_after_today(decided_on, today, "decided_on")
     deployment.extensions.append(DeploymentExtension(previous_end=deployment.end_date, new_end=new_end,
                                                      decided_on=decided_on, note=note.strip()))
     old_end, deployment.end_date = deployment.end_date, new_end

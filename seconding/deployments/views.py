@@ -9,11 +9,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from seconding.access import COORDINATING_ROLES, PERSONAL_DATA_ROLES, require_scope, roles_required, scope_filter
 from seconding.deployments import services
-from seconding.deployments.forms import STATUS_LABELS, AdvanceForm, CurtailForm, ExtendForm, ManualForm
+from seconding.deployments.forms import STATUS_LABELS, AdvanceForm, CompleteForm, CurtailForm, ExtendForm, ManualForm
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
-from seconding.formtools import form_version
+from seconding.formtools import form_version, show_refusal
 from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert, Mission
 from seconding.models.deployments import Deployment
@@ -48,68 +48,94 @@ def index():
                            days=ENDING_SOON_DAYS, status_labels=STATUS_LABELS)
 
 
+def _detail_page(deployment: Deployment, **failed):
+    """The tour's page; a refused form (advance, extend, complete or curtail) is shown again with its errors."""
+    today = today_in_warsaw()
+    version = str(deployment.version)
+    forms = {"advance": AdvanceForm(prefix="advance", formdata=None, version=version, on=today),
+             "extend": ExtendForm(prefix="extend", formdata=None, version=version, decided_on=today),
+             "complete": CompleteForm(prefix="complete", formdata=None, version=version,
+                                      on=max(today, deployment.end_date)),
+             "curtail": CurtailForm(prefix="curtail", formdata=None, version=version, on=today)} | failed
+    return render_template("deployments/detail.html", deployment=deployment, today=today,
+                           checklist=services.checklist(deployment), failed=next(iter(failed.values()), None),
+                           status_labels=STATUS_LABELS, next_status=services.ADVANCES.get(deployment.status),
+                           **forms)
+
+
 @bp.route("/<int:deployment_id>")
 @readers
 def detail(deployment_id: int):
-    deployment = get_deployment(deployment_id)
-    today = today_in_warsaw()
-    return render_template("deployments/detail.html", deployment=deployment, today=today,
-                           checklist=services.checklist(deployment),
-                           advance=AdvanceForm(version=str(deployment.version), on=today),
-                           extend=ExtendForm(version=str(deployment.version), decided_on=today),
-                           curtail=CurtailForm(version=str(deployment.version), on=today),
-                           status_labels=STATUS_LABELS, next_status=services.ADVANCES.get(deployment.status))
+    return _detail_page(get_deployment(deployment_id))
 
 
-def _done(deployment: Deployment, change) -> object:
-    try:
-        change()
-    except Refusal as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The deployment is updated."), "success")
-    return redirect(url_for("deployments.detail", deployment_id=deployment.id))
-
-
-def _invalid(form, deployment: Deployment):
-    flash("; ".join(f"{f.label.text}: {' '.join(map(str, f.errors))}" for f in form if f.errors), "error")
-    return redirect(url_for("deployments.detail", deployment_id=deployment.id))
+def _change(deployment: Deployment, name: str, form, change):
+    """Validate the form and make the change, or show the page again with every error at its field."""
+    if form.validate_on_submit():
+        try:
+            change()
+        except Refusal as exc:
+            show_refusal(form, exc, "on" if "on" in form else "new_end")
+        else:
+            flash(_("The deployment is updated."), "success")
+            return redirect(url_for("deployments.detail", deployment_id=deployment.id))
+    return _detail_page(deployment, **{name: form})
 
 
 @bp.route("/<int:deployment_id>/advance", methods=["POST"])
 @managers
 def advance(deployment_id: int):
     deployment = get_deployment(deployment_id)
-    form = AdvanceForm()
-    if not form.validate_on_submit():
-        return _invalid(form, deployment)
-    return _done(deployment, lambda: services.advance(deployment, on=form.on.data,
-                                                      version=form_version(form.version.data)))
+    form = AdvanceForm(prefix="advance")
+    return _change(deployment, "advance", form, lambda: services.advance(
+        deployment, on=form.on.data, version=form_version(form.version.data), today=today_in_warsaw()))
 
 
 @bp.route("/<int:deployment_id>/extend", methods=["POST"])
 @managers
 def extend(deployment_id: int):
     deployment = get_deployment(deployment_id)
-    form = ExtendForm()
+    form = ExtendForm(prefix="extend")
+    return _change(deployment, "extend", form, lambda: services.extend(
+        deployment, new_end=form.new_end.data, decided_on=form.decided_on.data, note=form.note.data or "",
+        version=form_version(form.version.data), today=today_in_warsaw()))
+
+
+def _end(deployment_id: int, kind: DeploymentStatus, name: str, form_class):
+    """Complete or curtail: the form, then a page that says what will change and asks to confirm (no script
+    needed), then the change."""
+    deployment = get_deployment(deployment_id)
+    form = form_class(prefix=name)
     if not form.validate_on_submit():
-        return _invalid(form, deployment)
-    return _done(deployment, lambda: services.extend(deployment, new_end=form.new_end.data,
-                                                     decided_on=form.decided_on.data, note=form.note.data or "",
-                                                     version=form_version(form.version.data)))
+        return _detail_page(deployment, **{name: form})
+    reason = form.reason.data if "reason" in form else ""
+    today = today_in_warsaw()
+    try:
+        services.check_end(deployment, kind, on=form.on.data, reason=reason or "",
+                           version=form_version(form.version.data), today=today)
+        if form.confirmed.data == "yes":
+            services.end_tour(deployment, kind, on=form.on.data, reason=reason or "",
+                              version=form_version(form.version.data), today=today)
+        else:
+            return render_template("deployments/confirm_end.html", deployment=deployment, form=form, kind=kind,
+                                   name=name, status_labels=STATUS_LABELS)
+    except Refusal as exc:
+        show_refusal(form, exc, "on")
+        return _detail_page(deployment, **{name: form})
+    flash(_("The tour is %(status)s.", status=STATUS_LABELS[kind.value]), "success")
+    return redirect(url_for("deployments.detail", deployment_id=deployment.id))
+
+
+@bp.route("/<int:deployment_id>/complete", methods=["POST"])
+@managers
+def complete(deployment_id: int):
+    return _end(deployment_id, DeploymentStatus.COMPLETED, "complete", CompleteForm)
 
 
 @bp.route("/<int:deployment_id>/curtail", methods=["POST"])
 @managers
 def curtail(deployment_id: int):
-    deployment = get_deployment(deployment_id)
-    form = CurtailForm()
-    if not form.validate_on_submit():
-        return _invalid(form, deployment)
-    return _done(deployment, lambda: services.curtail(deployment, on=form.on.data, reason=form.reason.data,
-                                                      version=form_version(form.version.data)))
+    return _end(deployment_id, DeploymentStatus.CURTAILED, "curtail", CurtailForm)
 
 
 @bp.route("/new/<int:expert_id>", methods=["GET", "POST"])
@@ -123,12 +149,10 @@ def new(expert_id: int):
             deployment = services.record_deployment(
                 expert=expert, mission=db.session.get(Mission, form.mission_id.data), start=form.start.data,
                 end=form.end.data, status=DeploymentStatus(form.status.data), role=form.role.data or "",
-                end_reason=form.end_reason.data or "")
+                end_reason=form.end_reason.data or "", today=today_in_warsaw())
         except Refusal as exc:
-            db.session.rollback()
-            form.end.errors.append(str(exc))
+            show_refusal(form, exc, "end")
         else:
-            db.session.commit()
             flash(_("The deployment is recorded."), "success")
             return redirect(url_for("deployments.detail", deployment_id=deployment.id))
     return render_template("deployments/new.html", form=form, expert=expert)

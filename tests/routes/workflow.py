@@ -36,24 +36,38 @@ ROUTES = {
     "nominations.bulk": (("POST",), COORD, None, lambda ctx: {"ids": str(ctx["nomination"].id), "action": "endorse"}),
     "nominations.detail": (("GET",), PERSONAL, lambda ctx: {"nomination_id": ctx["nomination"].id}, None),
     "nominations.act_on": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["nomination"].id}, _act),
+    "nominations.consent": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["nomination"].id},
+                            lambda ctx: {"consent_on": _today()}),
     "nominations.new": (("GET", "POST"), PERSONAL, lambda ctx: {"expert_id": ctx["tour_expert"].id},
                         lambda ctx: {"position_id": ctx["position"].id, "consent_on": "2026-01-01"}),
     "deployments.index": (("GET",), PERSONAL, None, None),
     "deployments.detail": (("GET",), PERSONAL, lambda ctx: {"deployment_id": ctx["deployment"].id}, None),
     "deployments.advance": (("POST",), COORD, lambda ctx: {"deployment_id": ctx["deployment"].id},
-                            lambda ctx: {"version": str(ctx["deployment"].version), "on": "2029-12-01"}),
+                            lambda ctx: {"advance-version": str(ctx["deployment"].version),
+                                         "advance-on": _today()}),
     "deployments.extend": (("POST",), COORD, lambda ctx: {"deployment_id": ctx["deployment"].id},
-                           lambda ctx: {"version": str(ctx["deployment"].version), "new_end": "2031-06-30",
-                                        "decided_on": "2030-05-01"}),
+                           lambda ctx: {"extend-version": str(ctx["deployment"].version),
+                                        "extend-new_end": "2031-06-30", "extend-decided_on": _today()}),
+    # Ending a tour shows the confirmation page first (200); nothing changes until it is confirmed.
+    "deployments.complete": (("POST",), COORD, lambda ctx: {"deployment_id": ctx["deployment"].id},
+                             lambda ctx: {"complete-version": str(ctx["deployment"].version),
+                                          "complete-on": _today()}),
     "deployments.curtail": (("POST",), COORD, lambda ctx: {"deployment_id": ctx["deployment"].id},
-                            lambda ctx: {"version": str(ctx["deployment"].version), "on": "2030-02-01",
-                                         "reason": "medical"}),
+                            lambda ctx: {"curtail-version": str(ctx["deployment"].version), "curtail-on": _today(),
+                                         "curtail-reason": "medical"}),
     "deployments.new": (("GET", "POST"), COORD, lambda ctx: {"expert_id": ctx["expert"].id},
                         lambda ctx: {"mission_id": ctx["mission"].id, "start": "2015-01-01", "end": "2015-12-31",
                                      "status": "completed"}),
 }
 
 SCOPED = {"nominations.bulk", "nominations.detail", "nominations.act_on", "nominations.new", "deployments.detail",
-          "deployments.advance", "deployments.extend", "deployments.curtail", "deployments.new"}
+          "deployments.advance", "deployments.extend", "deployments.complete", "deployments.curtail", "deployments.new",
+          "nominations.consent"}
 
 ROUTES["nominations.from_plan"] = (("POST",), PERSONAL, lambda ctx: {"cfc_id": ctx["cfc"].id}, {})
+
+
+def _today() -> str:
+    from seconding.missions.deadlines import today_in_warsaw
+
+    return today_in_warsaw().isoformat()
