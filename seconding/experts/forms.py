@@ -47,7 +47,8 @@ def _empty(field) -> bool:
 
 class LanguageForm(Form):
     code = SelectField(_l("Language"), widget=PlainSelect())
-    level = SelectField(_l("Level"), choices=[("", "—")] + [(lv.value, lv.value) for lv in CefrLevel])
+    level = SelectField(_l("Level"), choices=[("", "—")] + [
+        (lv.value, _l("native") if lv == CefrLevel.NATIVE else lv.value) for lv in CefrLevel])
 
     def validate_level(self, field):
         if self.code.data and not field.data:
