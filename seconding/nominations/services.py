@@ -47,10 +47,10 @@ def active_nominations(expert_id: int, cfc_id: int) -> int:
 
 
 def _history(nomination: Nomination, actor: User | None, old: NominationStatus | None, comment: str, *,
-             on_date: date | None = None, late: bool = False) -> None:
+             on_date: date | None = None, late: bool = False, at: datetime | None = None) -> None:
     nomination.history.append(NominationEvent(
         from_status=old, to_status=nomination.status, actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else "command line", comment=comment, at=utcnow(), on_date=on_date,
+        actor_label=actor.email if actor else "command line", comment=comment, at=at or utcnow(), on_date=on_date,
         late=late))
 
 
@@ -217,7 +217,8 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
         if feedback:
             nomination.eeas_feedback = feedback
         late = transition.needs_forwarding and day > _eeas_deadline_day(nomination)
-        _history(nomination, actor, old, " — ".join(t for t in (comment, feedback) if t), on_date=day, late=late)
+        _history(nomination, actor, old, " — ".join(t for t in (comment, feedback) if t), on_date=day, late=late,
+                 at=now)
         db.session.flush()
     record(f"nomination_{action}", object_type="nomination", object_id=nomination.id, actor=actor,
            institution_id=nomination.expert.institution_id,
