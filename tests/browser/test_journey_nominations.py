@@ -3,8 +3,9 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role
-from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.conftest import ARTIFACTS, check_accessibility, sign_in
 from tests.conftest import PASSWORD
 
 
@@ -35,7 +36,7 @@ def test_nomination_from_match_to_deployment(browser_page, make_user, make_exper
     page.get_by_role("link", name="Zielińska, Ewa").click()
     page.get_by_role("button", name="Endorse").click()
     expect(page.get_by_role("status")).to_contain_text("Done: Endorse")
-    page.get_by_label("Forwarded on").fill("2030-02-25")
+    expect(page.get_by_label("Forwarded on")).to_have_value(today_in_warsaw().isoformat())  # today, to change
     page.get_by_label("Goalkeeper reference").fill("GK-2030-0042")
     page.get_by_role("button", name="Forward to the EEAS").click()
     expect(page.get_by_role("status")).to_contain_text("Done: Forward to the EEAS")
@@ -50,3 +51,48 @@ def test_nomination_from_match_to_deployment(browser_page, make_user, make_exper
     expect(deployments).to_contain_text("EUMM Georgia, Monitor: 2030-06-01 – 2031-06-01")
     expect(deployments).to_contain_text("planned")
     check_accessibility(page, "expert-with-deployment")
+
+
+def test_eeas_steps_with_comments_and_a_tour_curtailed_through_its_confirmation(browser_page, make_user, make_expert,
+                                                                               make_cfc, make_position, db):
+    """A coordinator records shortlisted -> interviewed -> selected, each with the EEAS's comment, sees all three in
+    the history and the planned deployment, then curtails the tour on the confirmation page."""
+    from seconding.nominations.services import Decision, act, create_nomination
+
+    page = browser_page
+    position = make_position(make_cfc("EUMM Georgia", reference="EUMM Georgia 8-2030"), "GEO ZM 30",
+                             title="Monitor", available_on=date(2030, 6, 1), tour_months=12)
+    expert = make_expert("POLICE", given_name="Anna", family_name="Wiśniewska", consent_on=date(2026, 2, 1))
+    coordinator = make_user(Role.COORDINATOR, "MFA")
+    nomination = create_nomination(position, expert, coordinator)
+    for action in ("submit", "endorse", "forward"):
+        act(nomination, action, coordinator, Decision(forwarded_on=today_in_warsaw(), goalkeeper_ref="GK-30"),
+            version=None)
+    db.session.commit()
+
+    sign_in(page, coordinator.email, PASSWORD)
+    page.goto(f"{page.base}/nominations/{nomination.id}")
+    for button, note in (("Record: shortlisted", "Shortlisted by the mission"),
+                         ("Record: interviewed", "Interview by video, good Russian"),
+                         ("Record: selected", "Selected; start on 1 June")):
+        form = page.locator("form", has=page.get_by_role("button", name=button))
+        form.get_by_label("EEAS feedback").fill(note)
+        form.get_by_role("button", name=button).click()
+        expect(page.get_by_role("status")).to_contain_text(f"Done: {button}")
+    history = page.get_by_role("table", name="Every step of this nomination")
+    for note in ("Shortlisted by the mission", "Interview by video, good Russian", "Selected; start on 1 June"):
+        expect(history).to_contain_text(note)
+    check_accessibility(page, "nomination-eeas-steps")
+    page.get_by_role("link", name="EUMM Georgia from 2030-06-01 to 2031-06-01").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Deployment of Anna Wiśniewska")
+
+    curtail = page.locator("form", has=page.get_by_role("button", name="End early…"))
+    curtail.get_by_label("Reason").fill("The mission's mandate was not renewed")
+    curtail.get_by_role("button", name="End early…").click()
+    expect(page.get_by_role("heading", name="What will change")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("The mission's mandate was not renewed")
+    check_accessibility(page, "confirm-curtailment")
+    page.screenshot(path=ARTIFACTS / "confirm-curtailment.png", full_page=True)
+    page.get_by_role("button", name="Confirm: the tour is curtailed").click()
+    expect(page.get_by_role("status")).to_contain_text("The tour is curtailed")
+    expect(page.locator(".app-actions .app-badge")).to_have_text("curtailed")
