@@ -123,12 +123,16 @@ def new():
 @bp.route("/<int:expert_id>")
 @personal
 def detail(expert_id: int):
-    expert = get_expert(expert_id)
+    return _detail_page(get_expert(expert_id))
+
+
+def _detail_page(expert, status_form: StatusForm | None = None):
+    """The expert's page; a refused pool-status form is shown again with its errors and input."""
     today = today_in_warsaw()
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
     history = db.session.scalars(
         audit_events(current_user, object_type="expert", object_id=str(expert.id), scoped=False).limit(50)).all()
-    status_form = StatusForm(version=expert.version, pool_status=expert.pool_status.value)
+    status_form = status_form or StatusForm(version=expert.version, pool_status=expert.pool_status.value)
     nominations = db.session.scalars(nomination_queries.for_expert(expert.id)).all()
     deployments = db.session.scalars(select(Deployment).where(Deployment.expert_id == expert.id)
                                      .options(joinedload(Deployment.mission))
@@ -183,10 +187,8 @@ def status(expert_id: int):
             change_pool_status(expert, PoolStatus(form.pool_status.data), version=version,
                                reason=form.reason.data or "")
         except Refusal as exc:
-            transaction.refused()
-            flash(str(exc), "error")
+            show_refusal(form, exc, "pool_status")
         else:
             flash(_("The pool status is now: %(status)s.", status=STATUS_LABELS[expert.pool_status]), "success")
-    else:
-        flash(_("Choose a valid pool status."), "error")
-    return redirect(url_for("experts.detail", expert_id=expert.id))
+            return redirect(url_for("experts.detail", expert_id=expert.id))
+    return _detail_page(expert, form)

@@ -51,14 +51,19 @@ def seed_demo_data() -> list[str]:
         nomination.history.append(NominationEvent(from_status=None, to_status=previous, actor_id=coordinator.id,
                                                   actor_label=coordinator.email, at=now - timedelta(days=20)))
         for step, value in enumerate(PATHS[status]):
+            day = today - timedelta(days=18 - 3 * step)  # the EEAS's steps carry their day, as the pages record
+            dated = value in ("forwarded", "shortlisted", "interviewed", "selected", "reserve", "not_selected")
             nomination.history.append(NominationEvent(
                 from_status=previous, to_status=NominationStatus(value), actor_id=coordinator.id,
-                actor_label=coordinator.email, at=now - timedelta(days=18 - 3 * step),
+                actor_label=coordinator.email, at=now - timedelta(days=18 - 3 * step), on_date=day if dated else None,
                 comment="demo" if value in ("rejected", "withdrawn") else ""))
+            if value == "forwarded":
+                nomination.forwarded_on, nomination.goalkeeper_ref = day, f"GK-DEMO-{n:03d}"
+            elif value == "interviewed":
+                nomination.interviewed_on = day
+            elif dated and value != "shortlisted":
+                nomination.decided_on = day
             previous = NominationStatus(value)
-        if status in (NominationStatus.FORWARDED, NominationStatus.SHORTLISTED, NominationStatus.INTERVIEWED,
-                      NominationStatus.SELECTED, NominationStatus.RESERVE, NominationStatus.NOT_SELECTED):
-            nomination.forwarded_on, nomination.goalkeeper_ref = today - timedelta(days=10), f"GK-DEMO-{n:03d}"
         db.session.flush()
         if status == NominationStatus.SELECTED:
             plan_deployment(nomination, today=today)

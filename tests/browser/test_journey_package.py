@@ -10,6 +10,7 @@ import docx
 import pypdf
 from playwright.sync_api import expect
 
+from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role
 from seconding.models.enums import NominationStatus
 from seconding.nominations.services import create_nomination
@@ -40,7 +41,7 @@ def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, m
         page.get_by_label(f"{given} {family} — {ref}").dispatch_event("click")
         expect(page.get_by_label(f"{given} {family} — {ref}")).to_be_checked()
     page.get_by_label("Action").select_option("forward")
-    page.get_by_label("Forwarded on").fill("2030-02-25")
+    page.get_by_label("Forwarded on").fill(today_in_warsaw().isoformat())  # never in the future
     page.get_by_label("Goalkeeper reference").fill("GK-2030-0099")
     page.get_by_role("button", name="Apply", exact=True).click()
 

@@ -37,7 +37,7 @@ def test_hr_officer_builds_a_profile_and_finds_it_in_the_list_and_matrix(browser
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Wiśniewska, Katarzyna")
-    expect(page.get_by_text("en C1, ru B2")).to_be_visible()
+    expect(page.get_by_text("English C1, Russian B2")).to_be_visible()  # languages by name, never their codes
     check_accessibility(page, "expert-detail")
 
     today = today_in_warsaw()

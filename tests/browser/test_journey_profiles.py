@@ -9,13 +9,17 @@ from tests.browser.conftest import check_accessibility, sign_in
 from tests.conftest import PASSWORD
 
 
-def test_hr_officer_confirms_a_profile_and_reads_the_overview(browser_page, make_user, make_expert):
+def test_hr_officer_confirms_a_profile_and_reads_the_overview(browser_page, make_user, make_expert, db):
     page = browser_page
     today = today_in_warsaw()
-    make_expert("POLICE", given_name="Anna", family_name="Kompletna", passport_expires=today + timedelta(days=900),
-                available_from=today, consent_on=today - timedelta(days=3))
-    make_expert("POLICE", given_name="Piotr", family_name="Bezpaszportowy", available_from=today,
-                consent_on=today - timedelta(days=3))
+    complete = make_expert("POLICE", given_name="Anna", family_name="Kompletna",
+                           passport_expires=today + timedelta(days=900), available_from=today,
+                           consent_on=today - timedelta(days=3))
+    old = make_expert("POLICE", given_name="Piotr", family_name="Bezpaszportowy", available_from=today,
+                      consent_on=today - timedelta(days=3))
+    for expert in (complete, old):  # entered more than 6 months ago and never confirmed since
+        expert.created_at -= timedelta(days=400)
+    db.session.commit()
     user = make_user(Role.HR_OFFICER, "POLICE", name="Ewa Kadrowa")
     sign_in(page, user.email, PASSWORD)
 
