@@ -3,8 +3,8 @@ from sqlalchemy import select, text
 
 from bench.common import Figure, median_time
 from bench.pool import signed_in_client
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role, User
 from seconding.profiles.queries import overview
 from seconding.profiles.rules import confirmation_cutoff

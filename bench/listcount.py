@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bench.common import Figure, median_time
 from bench.pool import filter_sets
+from seconding.dates import today_in_warsaw
 from seconding.experts.queries import expert_rows
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role, User
 from seconding.register.export import filters_from_args
 

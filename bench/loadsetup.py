@@ -22,10 +22,10 @@ from sqlalchemy.exc import OperationalError
 
 from bench.generate import ensure_pool
 from bench.matching import BENCH_CFC, ensure_cfc
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.matches.results import rank_position
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.missions.queries import cfc_by_reference, positions_of
 from seconding.models import Expert, Institution, Role, User
 from seconding.models.enums import NominationStatus

@@ -12,13 +12,13 @@ from datetime import date, timedelta
 from sqlalchemy import select, true
 
 from bench.common import Figure, median_time
+from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.matches import kept, results
 from seconding.matches.facts import facts_query, hard_blocker_conditions, position_facts
 from seconding.matching import position_window
 from seconding.missions import services
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.missions.queries import cfc_by_reference, positions_of
 from seconding.models import (
     CefrLevel,

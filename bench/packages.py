@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from bench.common import Figure
 from bench.pool import signed_in_client
+from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.missions import services
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcKind, Expert, Mission, PoolStatus, Position, Regime, Role
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination

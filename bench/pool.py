@@ -4,8 +4,8 @@ from datetime import timedelta
 from sqlalchemy import select, text
 
 from bench.common import Figure, median_time
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Institution, Role, User
 
 PASSWORD = "bench password 123"

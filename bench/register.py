@@ -17,9 +17,9 @@ from flask_babel import force_locale
 from sqlalchemy import text
 
 from bench.common import Figure, median_time
+from seconding.dates import today_in_warsaw
 from seconding.experts.queries import ExpertFilters
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.register.export import export_register, register_rows, write_csv, write_xlsx
 from seconding.register.importer import check_file, run_import
 from seconding.register.parse import unescape

@@ -10,7 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from seconding.missions.deadlines import WARSAW
+from seconding.dates import WARSAW
 
 _scheduler: BackgroundScheduler | None = None
 

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 
 from seconding import create_app
+from seconding.dates import WARSAW, today_in_warsaw
 from seconding.extensions import db as _db
-from seconding.missions.deadlines import WARSAW, today_in_warsaw
 from seconding.models import Institution, Role, User
 from seconding.reference import seed_reference
 

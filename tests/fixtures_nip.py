@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import NipStatus
 from seconding.nip.services import ActionData, UpdateData, add_progress_update, create_action
 

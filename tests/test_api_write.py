@@ -3,7 +3,7 @@ table; every refusal is JSON with a stable shape and changes nothing."""
 
 from sqlalchemy import func, select
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import Expert, Role
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination

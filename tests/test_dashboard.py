@@ -2,7 +2,7 @@
 import re
 from datetime import date, timedelta
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from seconding.models.enums import NominationStatus
 from seconding.nominations.services import create_nomination

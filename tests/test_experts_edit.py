@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import AuditEvent, CefrLevel, ClearanceLevel, Expert, PoolStatus, Role
 
 FUTURE = (today_in_warsaw() + timedelta(days=500)).isoformat()

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import pytest
 
+from seconding.dates import today_in_warsaw
 from seconding.experts.services import Period
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import ClearanceLevel, Role
 
 TODAY = today_in_warsaw()

@@ -6,9 +6,9 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from seconding.dates import BRUSSELS, WARSAW, format_moment, parse_moment, to_utc
 from seconding.errors import Refusal, StaleEdit
 from seconding.missions import services
-from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment, parse_moment, to_utc
 from seconding.models import AuditEvent, Cfc, CfcKind, ClearanceLevel, Mission, Position, Regime
 from seconding.reference import seed_missions
 from tests.fixtures_missions import *  # noqa: F403  (the make_cfc and make_position fixtures)

@@ -169,7 +169,7 @@ def test_the_overview_counts_per_institution_and_commitment(client, login, make_
     make_action("POLICE", due=-50, status=NipStatus.COMPLETED, progress=100)     # completed
     make_action("NRA", due=300, progress=10, updated=5, commitments=[rapid])     # fine
     make_action("NRA", due=-1, status=NipStatus.CANCELLED, progress=0)           # closed: nothing
-    from seconding.missions.deadlines import today_in_warsaw
+    from seconding.dates import today_in_warsaw
     from seconding.nip.queries import action_rows, by_commitment, by_institution, totals
 
     rows = action_rows(today_in_warsaw())

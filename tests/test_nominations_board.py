@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from seconding.dates import today_in_warsaw
 from seconding.deployments.services import record_deployment
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus, NominationStatus

@@ -8,9 +8,9 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
+from seconding.dates import today_in_warsaw
 from seconding.deployments.services import record_deployment
 from seconding.experts.services import History, Period
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, Mission, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import NominationEvent

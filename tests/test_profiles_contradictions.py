@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission, Role
 from seconding.profiles.rules import confirmation_cutoff, confirmed_recently
 from tests.fixtures_missions import *  # noqa: F403  (the make_cfc and make_position fixtures)

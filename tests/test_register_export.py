@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, PoolStatus, Role
 from seconding.register.columns import NAMES
 from seconding.register.export import export_register, filters_from_args

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from seconding.dates import today_in_warsaw
 from seconding.deployments.services import record_deployment
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission, NationalTarget, Role
 from seconding.models.enums import DeploymentStatus as D
 from seconding.models.enums import NominationStatus as N

@@ -11,9 +11,9 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from seconding import create_app
+from seconding.dates import today_in_warsaw
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db as _db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, TrainingRecord, TrainingStatus
 from seconding.register.importer import check_file, run_import
 from seconding.training.services import add_training_record, delete_training_record, record_session, save_course

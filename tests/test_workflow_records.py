@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from seconding.dates import WARSAW, today_in_warsaw
 from seconding.deployments import services as tours
 from seconding.errors import Refusal
-from seconding.missions.deadlines import WARSAW, today_in_warsaw
 from seconding.models import AuditEvent, Mission, Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus as D

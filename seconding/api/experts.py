@@ -21,6 +21,7 @@ from seconding.api.base import (
 )
 from seconding.api.openapi import SORT_VALUES
 from seconding.api.serializers import expert_detail, expert_summary
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
 from seconding.experts.forms import ExpertForm
@@ -30,7 +31,6 @@ from seconding.experts.views import _prepare as prepare_expert_form  # the form'
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
 from seconding.matches import results
-from seconding.missions.deadlines import today_in_warsaw
 
 # Form field -> the API's field name, where they differ.
 FIELD_NAMES = {"institution_id": "institution", "primary_expertise": "expertise", "other_expertise": "expertise"}

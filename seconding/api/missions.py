@@ -18,10 +18,10 @@ from seconding.api.base import (
     require_personal,
 )
 from seconding.api.serializers import cfc_json, position_json
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
 from seconding.matches import results
 from seconding.missions import queries
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Expert, Position
 from seconding.web import MAX_ID
 

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from seconding.api.base import ApiError, bp, choice_arg, get_or_404, query_args
 from seconding.api.serializers import nip_action_json
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Institution, NipAction, NipStatus
 from seconding.nip import queries
 from seconding.nip.compliance import FLAGS, flags

@@ -25,9 +25,9 @@ from seconding.api.base import (
     require_personal,
 )
 from seconding.api.serializers import deployment_json, nomination_json
+from seconding.dates import in_range
 from seconding.errors import Race, Refusal, StaleEdit
 from seconding.extensions import db
-from seconding.missions.deadlines import in_range
 from seconding.models import Expert, Position
 from seconding.models.deployments import Deployment
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus

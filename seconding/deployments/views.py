@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from seconding.access import COORDINATING_ROLES, PERSONAL_DATA_ROLES, require_scope, roles_required, scope_filter
+from seconding.dates import today_in_warsaw
 from seconding.deployments import services
 from seconding.deployments.forms import STATUS_LABELS, AdvanceForm, CompleteForm, CurtailForm, ExtendForm, ManualForm
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert, Mission
 from seconding.models.deployments import Deployment
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus

@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 
 from seconding.access import scope_filter, scope_ids, sees_personal_data
+from seconding.dates import WARSAW, to_utc
 from seconding.experts.queries import NEVER, mandatory_course_ids
 from seconding.extensions import db
-from seconding.missions.deadlines import WARSAW, to_utc
 from seconding.models import (
     Cfc,
     CfcStatus,

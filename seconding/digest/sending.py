@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from seconding.dates import WARSAW
 from seconding.db import utcnow
 from seconding.digest.content import ContentCache
 from seconding.digest.render import period_start, render
 from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.mail import MailError, build_message, message_id, transport
-from seconding.missions.deadlines import WARSAW
 from seconding.models import DeliveryStatus, DigestDelivery, DigestRun, User
 
 S = DeliveryStatus

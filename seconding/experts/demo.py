@@ -4,9 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from seconding.dates import add_months
+from seconding.dates import add_months, today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, ExpertiseArea, Institution
 
 GIVEN_M = ("Adam", "Andrzej", "Bartosz", "Damian", "Dariusz", "Grzegorz", "Jakub", "Jan", "Kamil", "Krzysztof",

@@ -17,8 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from seconding.dates import today_in_warsaw
 from seconding.formtools import PlainSelect
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.missions.forms import MultiCheckboxField
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from seconding import transaction
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.queries import audit_events
+from seconding.dates import today_in_warsaw
 from seconding.deployments.forms import STATUS_LABELS as DEPLOYMENT_LABELS
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
@@ -19,7 +20,6 @@ from seconding.experts.services import change_pool_status, create_expert, update
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
 from seconding.languages import language_names
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
 from seconding.nominations import queries as nomination_queries
 from seconding.nominations.forms import STATUS_LABELS as NOMINATION_LABELS

@@ -8,10 +8,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from seconding.access import scope_filter, scope_ids
+from seconding.dates import WARSAW, to_utc
 from seconding.db import count_if, utcnow
 from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
-from seconding.missions.deadlines import WARSAW, to_utc
 from seconding.models import Cfc, CfcStatus, Deployment, Expert, Mission, Nomination, Role, User
 from seconding.models.enums import (
     ACTIVE_DEPLOYMENT_STATES,

@@ -11,8 +11,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def dashboard():
+    from seconding.dates import today_in_warsaw
     from seconding.main.dashboard import cards, deadlines_this_week, deployed_by_mission, overdue_actions
-    from seconding.missions.deadlines import today_in_warsaw
 
     today = today_in_warsaw()
     return render_template("main/dashboard.html", cards=cards(current_user, today),

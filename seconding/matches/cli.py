@@ -5,9 +5,9 @@ from datetime import date
 import click
 from sqlalchemy import func, select, true
 
+from seconding.dates import in_range, range_message, today_in_warsaw
 from seconding.extensions import db
 from seconding.matches import results
-from seconding.missions.deadlines import in_range, range_message, today_in_warsaw
 from seconding.missions.queries import cfc_by_reference, positions_by_reference
 from seconding.models import Expert, Institution
 

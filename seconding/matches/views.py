@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required, scope_filter
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
 from seconding.matches import results, sentences
 from seconding.matches.forms import ExpertMatchFilters, PlanFilters, PositionMatchFilters
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, Expert, Position
 from seconding.pagination import Page, page_number
 

@@ -3,8 +3,8 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from seconding.dates import BRUSSELS, WARSAW, to_utc, today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import BRUSSELS, WARSAW, to_utc, today_in_warsaw
 from seconding.missions.requirements import parse_languages
 from seconding.missions.services import CfcData, PositionData, create_cfc, create_position, known_codes
 from seconding.models import CefrLevel, Cfc, CfcKind, ClearanceLevel, DrivingLicence, Mission, Regime

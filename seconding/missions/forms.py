@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from seconding.dates import BRUSSELS, EARLIEST, LATEST, WARSAW, in_range, local, to_utc
 from seconding.errors import Refusal
-from seconding.missions.deadlines import BRUSSELS, EARLIEST, LATEST, WARSAW, in_range, local, to_utc
 from seconding.missions.requirements import format_languages, parse_languages
 from seconding.missions.services import CfcData, MissionData, PositionData
 from seconding.models import (

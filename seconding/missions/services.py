@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from seconding.audit.services import record
+from seconding.dates import EARLIEST, LATEST, in_range
 from seconding.db import utcnow
 from seconding.errors import Refusal, check_version, flush
 from seconding.extensions import db
 from seconding.languages import is_language_code
-from seconding.missions.deadlines import EARLIEST, LATEST, in_range
 from seconding.models import (
     CefrLevel,
     Cfc,

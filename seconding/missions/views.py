@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from seconding import transaction
 from seconding.access import COORDINATING_ROLES, roles_required
+from seconding.dates import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.db import utcnow
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
 from seconding.missions import forms, queries, services, uploads
-from seconding.missions.deadlines import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
 from seconding.register import annex
 from seconding.register.tables import file_kind

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import CompactCommitment, Institution, NipAction, NipStatus, User
 from seconding.nip.services import ActionData, TargetData, UpdateData, add_progress_update, create_action, save_target
 

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 
 from seconding import transaction
 from seconding.access import COORDINATING_ROLES, may_define_nip_action, may_edit_nip_action, roles_required
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import CompactCommitment, NipAction, Role
 from seconding.nip import forms, queries, report, services, targets
 from seconding.nip.compliance import FLAGS, flags

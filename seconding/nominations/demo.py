@@ -3,10 +3,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
 from seconding.deployments.services import plan_deployment, record_deployment
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Expert, Mission, Position, Role, User
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus, NominationStatus, PoolStatus

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from seconding.access import in_scope
 from seconding.audit.services import record
+from seconding.dates import WARSAW
 from seconding.db import utcnow
 from seconding.deployments.services import plan_deployment
 from seconding.errors import Race, Refusal, check_version, flush, same_moment
 from seconding.extensions import db
 from seconding.labels import RULE_LABELS
-from seconding.missions.deadlines import WARSAW
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent

@@ -15,12 +15,12 @@ from seconding.access import (
     roles_required,
     scope_filter,
 )
+from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
 from seconding.errors import Race, Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Cfc, CfcStatus, Position
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination

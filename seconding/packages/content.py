@@ -14,12 +14,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from seconding.dates import WARSAW, today_in_warsaw
 from seconding.extensions import db
 from seconding.languages import language_names
 from seconding.matches.facts import load_experts, mandatory_courses, position_facts
 from seconding.matches.results import weights
 from seconding.matching import evaluate
-from seconding.missions.deadlines import WARSAW, today_in_warsaw
 from seconding.missions.queries import with_requirements
 from seconding.models import (
     Cfc,

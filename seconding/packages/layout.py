@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seconding.missions.deadlines import WARSAW
+from seconding.dates import WARSAW
 from seconding.packages.content import Package
 from seconding.packages.wording import (
     CEFR_COLUMNS,

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, require_scope, roles_required
+from seconding.dates import today_in_warsaw
 from seconding.formtools import whole_number
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models.nominations import Nomination
 from seconding.packages.content import build_packages, load_nominations
 from seconding.packages.labels import missing_label

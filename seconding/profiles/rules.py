@@ -7,8 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from seconding.dates import add_months
-from seconding.missions.deadlines import WARSAW, to_utc
+from seconding.dates import WARSAW, add_months, to_utc
 from seconding.models import ClearanceLevel, TrainingStatus
 from seconding.training.status import status_of
 

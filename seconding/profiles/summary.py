@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from seconding.dates import WARSAW, local
 from seconding.extensions import db
-from seconding.missions.deadlines import WARSAW, local
 from seconding.models import Expert, User
 from seconding.profiles.forms import FIELD_LABELS
 from seconding.profiles.queries import facts_of

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from seconding import transaction
 from seconding.access import PERSONAL_DATA_ROLES, roles_required
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.formtools import form_version
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.profiles import report
 from seconding.profiles.forms import FIELD_LABELS, ConfirmForm
 from seconding.profiles.queries import overview

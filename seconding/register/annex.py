@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from seconding.audit.services import record
+from seconding.dates import BRUSSELS, WARSAW, in_range, parse_moment, range_message
 from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.missions import services
-from seconding.missions.deadlines import BRUSSELS, WARSAW, in_range, parse_moment, range_message
 from seconding.missions.requirements import (
     parse_clearance,
     parse_codes,

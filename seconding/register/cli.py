@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask_babel import force_locale
 
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.register.apply import ImportConflict
 from seconding.register.export import FORMATS, export_register, filters_from_args
 from seconding.register.importer import check_file, run_import

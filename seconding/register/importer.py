@@ -8,7 +8,7 @@ from typing import IO
 
 from flask_babel import lazy_gettext as _l
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import User
 from seconding.pause import cycle_collector_paused
 from seconding.register.apply import apply_plans

@@ -16,10 +16,10 @@ from seconding.access import (
     roles_required,
     scope_ids,
 )
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Expert, PoolStatus
 from seconding.register import uploads
 from seconding.register.apply import ImportConflict

@@ -5,11 +5,10 @@ from datetime import date, time, timedelta
 from sqlalchemy import and_, exists, func, or_, select
 
 from seconding.access import aggregate_scope_filter, descendants
-from seconding.dates import add_months
+from seconding.dates import WARSAW, add_months, to_utc
 from seconding.db import count_if
 from seconding.experts.queries import mandatory_course_ids, training_status_expression
 from seconding.extensions import db
-from seconding.missions.deadlines import WARSAW, to_utc
 from seconding.models import (
     Cfc,
     Deployment,

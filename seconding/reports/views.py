@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from seconding.access import institutions_for_aggregates
+from seconding.dates import today_in_warsaw
 from seconding.extensions import db
 from seconding.formtools import whole_number
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission
 from seconding.reports.build import REPORTS
 from seconding.reports.charts import bar_chart

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.services import record
+from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
 from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
 from seconding.register.parse import escape

@@ -3,7 +3,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from tests.browser.conftest import ARTIFACTS, check_accessibility, sign_in
 from tests.conftest import PASSWORD

@@ -10,7 +10,7 @@ import docx
 import pypdf
 from playwright.sync_api import expect
 
-from seconding.missions.deadlines import today_in_warsaw
+from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from seconding.models.enums import NominationStatus
 from seconding.nominations.services import create_nomination

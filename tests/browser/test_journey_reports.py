@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from seconding.dates import today_in_warsaw
 from seconding.deployments.services import record_deployment
-from seconding.missions.deadlines import today_in_warsaw
 from seconding.models import Mission, Role
 from seconding.models.enums import DeploymentStatus
 from seconding.models.enums import NominationStatus as N

@@ -4,8 +4,8 @@ from tests.routes.common import ADMIN, ALL, COORD, PERSONAL
 
 
 def extend_ctx(ctx):
+    from seconding.dates import today_in_warsaw
     from seconding.extensions import db
-    from seconding.missions.deadlines import today_in_warsaw
     from seconding.models import CompactCommitment, NipStatus
     from seconding.nip.services import ActionData, UpdateData, create_action
 

@@ -68,6 +68,6 @@ ROUTES["nominations.from_plan"] = (("POST",), PERSONAL, lambda ctx: {"cfc_id": c
 
 
 def _today() -> str:
-    from seconding.missions.deadlines import today_in_warsaw
+    from seconding.dates import today_in_warsaw
 
     return today_in_warsaw().isoformat()
