@@ -1,10 +1,13 @@
 """Small helpers shared by the forms of several areas."""
 import re
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms.widgets import Select
+from wtforms import SelectMultipleField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from seconding import transaction
+from seconding.dates import EARLIEST, LATEST, in_range
 from seconding.errors import Refusal
 
 _WHOLE = re.compile(r"[0-9]{1,10}")
@@ -43,3 +46,18 @@ def show_refusal(form, refusal: Refusal, default: str) -> None:
     transaction.refused()
     field = form._fields.get(refusal.field) or form._fields[default]
     field.errors = [*field.errors, str(refusal)]
+
+
+class Plausible:
+    """Validator: a date between the years the app deals with (seconding.dates.in_range)."""
+
+    def __call__(self, form, field) -> None:
+        if not in_range(field.data):
+            raise ValidationError(_l("Use a date from %(a)s to %(b)s.", a=EARLIEST.isoformat(), b=LATEST.isoformat()))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (courses are few)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from seconding.formtools import Plausible
 from seconding.labels import STATUS_LABELS
-from seconding.missions.forms import Plausible
 
 DATE_REQUIRED = DataRequired(message=_l("Give a date."))
 

@@ -18,8 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from seconding.dates import today_in_warsaw
-from seconding.formtools import PlainSelect
-from seconding.missions.forms import MultiCheckboxField
+from seconding.formtools import MultiCheckboxField, PlainSelect
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}

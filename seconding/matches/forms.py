@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from seconding.missions.forms import Plausible
+from seconding.formtools import Plausible
 
 SHOW_CHOICES = [("eligible", _l("Eligible experts only")), ("all", _l("Include ineligible experts, with blockers"))]
 SHOW_POSITIONS = [("eligible", _l("Positions the expert is eligible for")),

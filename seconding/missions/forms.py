@@ -8,15 +8,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from seconding.dates import BRUSSELS, EARLIEST, LATEST, WARSAW, in_range, local, to_utc
+from seconding.dates import BRUSSELS, WARSAW, local, to_utc
 from seconding.errors import Refusal
+from seconding.formtools import MultiCheckboxField, Plausible
 from seconding.missions.requirements import format_languages, parse_languages
 from seconding.missions.services import CfcData, MissionData, PositionData
 from seconding.models import (
@@ -50,21 +49,6 @@ LICENCE_LABELS = {
     DrivingLicence.B: _l("Category B"),
     DrivingLicence.B_4X4: _l("Category B, with 4x4 experience"),
 }
-
-
-class Plausible:
-    """Validator: a date between the years the app deals with (see deadlines.in_range)."""
-
-    def __call__(self, form, field) -> None:
-        if not in_range(field.data):
-            raise ValidationError(_l("Use a date from %(a)s to %(b)s.", a=EARLIEST.isoformat(), b=LATEST.isoformat()))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as a list of checkboxes (courses are few)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LanguagesField(StringField):

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from seconding.missions.forms import MultiCheckboxField, Plausible
+from seconding.formtools import MultiCheckboxField, Plausible
 from seconding.models import NipStatus
 from seconding.nip.services import ActionData, CommitmentData, TargetData, UpdateData
 

@@ -1,11 +1,10 @@
 """Forms of the nomination workflow."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from seconding.missions.forms import Plausible
+from seconding.formtools import MultiCheckboxField, Plausible
 from seconding.nominations.workflow import ACTION_LABELS, STATUS_LABELS  # noqa: F401  (the pages' words)
 
 
@@ -38,13 +37,8 @@ class ActionForm(FlaskForm):
         self.on.label.text = DATE_LABELS.get(self.action.data or kwargs.get("action"), self.on.label.text)
 
 
-class MultiCheckbox(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class BulkForm(FlaskForm):
-    ids = MultiCheckbox(_l("Nominations"), coerce=int, validate_choice=False)
+    ids = MultiCheckboxField(_l("Nominations"), coerce=int, validate_choice=False)
     action = SelectField(_l("Action"), choices=[("endorse", _l("Endorse")), ("forward", _l("Forward to the EEAS")),
                                                 ("package", _l("Package for Goalkeeper (ZIP)"))])
     forwarded_on = DateField(_l("Forwarded on"), validators=[Optional(), Plausible()])

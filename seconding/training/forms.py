@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from seconding.dates import today_in_warsaw
-from seconding.missions.forms import Plausible
+from seconding.formtools import Plausible
 
 DATE_HINT = ""
 
