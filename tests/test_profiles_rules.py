@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from seconding.experts.queries import mandatory_course_ids
 from seconding.models import ClearanceLevel, Expert, PoolStatus
 from seconding.profiles.queries import (
     confirmed_condition,
@@ -27,6 +26,7 @@ from seconding.profiles.rules import (
     missing_fields,
     passport_missing,
 )
+from seconding.training.queries import mandatory_course_ids
 
 TODAY = date(2026, 12, 3)
 COMPLETE = ProfileFacts(languages=1, clearance_level=ClearanceLevel.NONE, passport_expires=date(2030, 1, 1),

@@ -12,10 +12,10 @@ from sqlalchemy import func, select, text
 
 from seconding import create_app
 from seconding.dates import today_in_warsaw
-from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db as _db
 from seconding.models import Course, Expert, TrainingRecord, TrainingStatus
 from seconding.register.importer import check_file, run_import
+from seconding.training.queries import mandatory_course_ids, training_condition
 from seconding.training.services import add_training_record, delete_training_record, record_session, save_course
 from seconding.training.status import overall, status_of
 from tests.fixtures_register import csv_bytes, row

@@ -10,7 +10,6 @@ from sqlalchemy import and_, func, select
 
 from seconding.access import scope_filter, scope_ids, sees_personal_data
 from seconding.dates import WARSAW, to_utc
-from seconding.experts.queries import NEVER, mandatory_course_ids
 from seconding.extensions import db
 from seconding.models import (
     Cfc,
@@ -35,6 +34,7 @@ from seconding.nip.targets import Snapshot, deployed_on, target_of
 from seconding.profiles.forms import FIELD_LABELS
 from seconding.profiles.queries import Counts, overview
 from seconding.profiles.rules import confirmation_cutoff
+from seconding.training.queries import NEVER, mandatory_course_ids
 
 TOURS_DAYS = 60
 DEADLINE_DAYS = 30

@@ -5,7 +5,6 @@ from itertools import islice
 
 from sqlalchemy import insert, text
 
-from seconding.experts.queries import mandatory_course_ids
 from seconding.extensions import db
 from seconding.models import (
     Expert,
@@ -15,6 +14,7 @@ from seconding.models import (
     TrainingRecord,
     Unavailability,
 )
+from seconding.training.queries import mandatory_course_ids
 from seconding.training.status import computed_expiry
 from seconding.training.summary import valid_until
 

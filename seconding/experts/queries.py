@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select, true
+from flask import current_app
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 
 from seconding.access import scope_filter
 from seconding.db import string_agg
@@ -10,19 +11,24 @@ from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
     ClearanceLevel,
-    Course,
     Expert,
     ExpertExpertise,
     ExpertiseArea,
     ExpertLanguage,
     Institution,
-    TrainingRecord,
     TrainingStatus,
     Unavailability,
     User,
 )
+from seconding.profiles.queries import (
+    confirmed_condition,
+    incomplete_condition,
+    missing_condition,
+    not_confirmed_condition,
+)
+from seconding.profiles.rules import FIELDS, confirmation_cutoff
+from seconding.training.queries import CHUNK, mandatory_course_ids, training_condition, training_status_expression
 
-NEVER = date(9999, 12, 31)  # stands for "does not expire" when comparing expiry dates
 TRAINING_FILTERS = ("valid", "expiring", "expired")  # the last one means expired or missing
 
 
@@ -52,36 +58,6 @@ class ExpertFilters:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def mandatory_course_ids() -> list[int]:
-    return list(db.session.scalars(select(Course.id).where(Course.mandatory).order_by(Course.code)))
-
-
-def training_status_expression(course_count: int, today: date, horizon_days: int):
-    """SQL expression giving the overall training status of the (outer) expert, as its enum value: expired (or
-    missing) when some mandatory course is not held today, expiring when one lapses within the horizon."""
-    if not course_count:
-        return literal(TrainingStatus.VALID.value)
-    until = Expert.training_valid_until  # kept by seconding/training/summary.py
-    return case(
-        (or_(until.is_(None), until < today), literal(TrainingStatus.EXPIRED.value)),
-        (until <= today + timedelta(days=horizon_days), literal(TrainingStatus.EXPIRING.value)),
-        else_=literal(TrainingStatus.VALID.value),
-    )
-
-
-def training_condition(wanted: str, course_ids: list[int], today: date, horizon_days: int):
-    """WHERE condition for the overall status of the mandatory courses (valid / expiring / expired or missing)."""
-    if not course_ids:
-        return true() if wanted == TrainingStatus.VALID.value else false()
-    until = Expert.training_valid_until
-    horizon = today + timedelta(days=horizon_days)
-    if wanted == TrainingStatus.VALID.value:
-        return until > horizon
-    if wanted == TrainingStatus.EXPIRING.value:
-        return and_(until >= today, until <= horizon)
-    return or_(until.is_(None), until < today)
 
 
 def filter_conditions(user: User, filters: ExpertFilters, today: date) -> list:
@@ -186,17 +162,6 @@ def expert_rows(user: User, filters: ExpertFilters, today: date, horizon_days: i
 
 def _profile_conditions(filters: ExpertFilters, today: date) -> list:
     """The completeness and confirmation filters (the rules live with the completeness overview)."""
-    from flask import current_app
-
-    # Imported here: the profiles package builds on this module's training conditions.
-    from seconding.profiles.queries import (
-        confirmed_condition,
-        incomplete_condition,
-        missing_condition,
-        not_confirmed_condition,
-    )
-    from seconding.profiles.rules import FIELDS, confirmation_cutoff
-
     conditions = []
     if filters.missing == "any":
         conditions.append(incomplete_condition(today, mandatory_course_ids()))
@@ -207,9 +172,6 @@ def _profile_conditions(filters: ExpertFilters, today: date) -> list:
         conditions.append(not_confirmed_condition(cutoff) if filters.confirmation == "outdated"
                           else confirmed_condition(cutoff))
     return conditions
-
-
-CHUNK = 2000  # ids per IN (...) list, well under the database's bound-parameter limits
 
 
 def list_rows(rows: list, today: date, horizon_days: int) -> list[ListRow]:
@@ -246,16 +208,3 @@ def _decorations(ids: list[int], course_ids: list[int], today: date, horizon_day
         .where(Expert.id.in_(ids))
     )
     return {expert_id: rest for expert_id, *rest in db.session.execute(query)}
-
-
-def training_matrix_cells(expert_ids: list[int], course_ids: list[int]) -> dict[tuple[int, int], list]:
-    """(expert id, course id) -> expiry dates of the records (None = never expires), in one query."""
-    cells: dict[tuple[int, int], list] = {}
-    if not course_ids:
-        return cells
-    for start in range(0, len(expert_ids), CHUNK):
-        query = select(TrainingRecord.expert_id, TrainingRecord.course_id, TrainingRecord.expires_on).where(
-            TrainingRecord.expert_id.in_(expert_ids[start:start + CHUNK]), TrainingRecord.course_id.in_(course_ids))
-        for expert_id, course_id, expires_on in db.session.execute(query):
-            cells.setdefault((expert_id, course_id), []).append(expires_on)
-    return cells

@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 from seconding.access import scope_filter, scope_ids
 from seconding.dates import WARSAW, to_utc
 from seconding.db import count_if, utcnow
-from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
 from seconding.models import Cfc, CfcStatus, Deployment, Expert, Mission, Nomination, Role, User
 from seconding.models.enums import (
@@ -20,6 +19,7 @@ from seconding.models.enums import (
     NominationStatus,
     PoolStatus,
 )
+from seconding.training.queries import mandatory_course_ids, training_condition
 
 
 @dataclass

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from seconding.access import scope_filter
-from seconding.experts.queries import mandatory_course_ids, training_condition
 from seconding.extensions import db
 from seconding.figures import percent
 from seconding.models import (
@@ -24,6 +23,7 @@ from seconding.models import (
     User,
 )
 from seconding.profiles.rules import FIELDS, ProfileFacts
+from seconding.training.queries import mandatory_course_ids, training_condition
 
 
 def missing_condition(name: str, today: date, course_ids: list[int]):

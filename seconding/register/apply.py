@@ -22,7 +22,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.errors import Refusal
-from seconding.experts.queries import mandatory_course_ids
 from seconding.experts.services import SCALARS, update_expert
 from seconding.extensions import db
 from seconding.models import (
@@ -37,6 +36,7 @@ from seconding.models import (
 from seconding.register.cells import Lookups
 from seconding.register.compare import Action, Counts, RowPlan, count
 from seconding.training import summary
+from seconding.training.queries import mandatory_course_ids
 from seconding.training.status import computed_expiry
 
 BATCH = 2000

@@ -15,7 +15,7 @@ from sqlalchemy import Select, bindparam, select
 
 from seconding.audit.services import record
 from seconding.db import stored_text
-from seconding.experts.queries import CHUNK, EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
+from seconding.experts.queries import EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
 from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
@@ -35,6 +35,7 @@ from seconding.profiles.rules import FIELDS
 from seconding.register.columns import NAMES
 from seconding.register.parse import escape
 from seconding.register.xlsxstream import stream_xlsx
+from seconding.training.queries import CHUNK
 
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",

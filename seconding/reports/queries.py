@@ -7,7 +7,6 @@ from sqlalchemy import and_, exists, func, or_, select
 from seconding.access import aggregate_scope_filter, descendants
 from seconding.dates import WARSAW, add_months, to_utc
 from seconding.db import count_if
-from seconding.experts.queries import mandatory_course_ids, training_status_expression
 from seconding.extensions import db
 from seconding.models import (
     Cfc,
@@ -25,6 +24,7 @@ from seconding.models import (
     User,
 )
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
+from seconding.training.queries import mandatory_course_ids, training_status_expression
 
 READINESS_OFFSETS = (0, 30, 60, 90)
 # A standard tour (SPEC §4: 12 months) plus the six months a passport must outlast it (SPEC §6, gap 3).

@@ -14,9 +14,9 @@ from datetime import date
 
 from sqlalchemy import bindparam, select, update
 
-from seconding.experts.queries import CHUNK, NEVER, mandatory_course_ids
 from seconding.extensions import db
 from seconding.models import Expert, TrainingRecord
+from seconding.training.queries import CHUNK, NEVER, mandatory_course_ids
 
 
 def valid_until(records: Iterable[tuple[int, date | None]], course_ids: Collection[int]) -> date | None:

@@ -12,7 +12,7 @@ from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require
 from seconding.audit.services import record
 from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
-from seconding.experts.queries import expert_rows, list_rows, training_matrix_cells
+from seconding.experts.queries import expert_rows, list_rows
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
@@ -20,6 +20,7 @@ from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
 from seconding.register.parse import escape
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
+from seconding.training.queries import training_matrix_cells
 from seconding.training.services import (
     add_training_record,
     delete_training_record,
