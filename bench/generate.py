@@ -4,8 +4,8 @@ import random
 from sqlalchemy import func, select
 
 from seconding.dates import today_in_warsaw
+from seconding.demo.experts import fictional_expert
 from seconding.experts.bulk import insert_experts
-from seconding.experts.demo import fictional_expert
 from seconding.extensions import db
 from seconding.models import Expert
 from seconding.reference import seed_reference

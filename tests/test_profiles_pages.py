@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
+from seconding.demo.experts import fictional_expert
 from seconding.digest.content import build
 from seconding.digest.render import render
-from seconding.experts.demo import fictional_expert
 from seconding.models import AuditEvent, ClearanceLevel, PoolStatus, Role
 
 HEADER = ["Institution", "Name", "Active experts", "Complete profiles", "Complete (%)", "Confirmed within 6 months",

@@ -101,7 +101,7 @@ def test_the_register_import_keeps_the_filters_true(db, make_expert, courses):
 
 
 def test_the_demo_pool_loaded_in_bulk_is_true_to_its_records(db):
-    from seconding.experts.demo import seed_demo_data
+    from seconding.demo.experts import seed_demo_data
 
     seed_demo_data(count=60)
     assert _db.session.scalar(select(func.count(Expert.id))) == 60

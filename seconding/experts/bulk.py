@@ -3,13 +3,16 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import islice
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from seconding.extensions import db
 from seconding.models import (
+    Course,
     Expert,
     ExpertExpertise,
+    ExpertiseArea,
     ExpertLanguage,
+    Institution,
     MissionHistory,
     TrainingRecord,
     Unavailability,
@@ -22,8 +25,6 @@ from seconding.training.summary import valid_until
 def insert_experts(rows: Iterable[dict], batch: int = 5000) -> int:
     """Insert experts given as fictional_expert() dicts, batch at a time (a generator of them is never held whole);
     returns how many were inserted."""
-    from seconding.experts.demo import lookups
-
     institutions, areas, courses = lookups()
     mandatory = set(mandatory_course_ids())
     now = datetime.now(UTC)
@@ -69,3 +70,12 @@ def insert_experts(rows: Iterable[dict], batch: int = 5000) -> int:
     # list's order).
     db.session.execute(text("ANALYZE"))
     return inserted
+
+
+def lookups() -> tuple[dict, dict, dict]:
+    """Ids of institutions, expertise areas and courses (id, validity) by code."""
+    institutions = dict(db.session.execute(select(Institution.code, Institution.id)).all())
+    areas = dict(db.session.execute(select(ExpertiseArea.code, ExpertiseArea.id)).all())
+    rows = db.session.execute(select(Course.code, Course.id, Course.validity_months))
+    courses = {code: (course_id, validity) for code, course_id, validity in rows}
+    return institutions, areas, courses

@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from seconding.dates import add_months, today_in_warsaw
+from seconding.experts.bulk import insert_experts  # the same bulk loader as the benchmark
 from seconding.extensions import db
-from seconding.models import Course, Expert, ExpertiseArea, Institution
+from seconding.models import Expert
 
 GIVEN_M = ("Adam", "Andrzej", "Bartosz", "Damian", "Dariusz", "Grzegorz", "Jakub", "Jan", "Kamil", "Krzysztof",
            "Łukasz", "Marcin", "Marek", "Mateusz", "Michał", "Paweł", "Piotr", "Rafał", "Robert", "Tomasz",
@@ -129,18 +130,9 @@ def seed_demo_data(count: int = 300, seed: int = 2026) -> list[str]:
     """Add a fictional pool of about `count` experts (once: nothing is added when experts exist)."""
     if db.session.scalar(select(func.count(Expert.id))):
         return ["Pool: experts exist already, none added"]
-    from seconding.experts.bulk import insert_experts  # the same bulk loader as the benchmark
 
     rng = random.Random(seed)
     today = today_in_warsaw()
     rows = [fictional_expert(rng, n, today) for n in range(1, count + 1)]
     insert_experts(rows)
     return [f"Pool: {count} fictional experts added"]
-
-
-def lookups() -> tuple[dict, dict, dict]:
-    """Ids of institutions, expertise areas and courses (id, validity) by code."""
-    institutions = dict(db.session.execute(select(Institution.code, Institution.id)).all())
-    areas = dict(db.session.execute(select(ExpertiseArea.code, ExpertiseArea.id)).all())
-    courses = {c: (i, v) for c, i, v in db.session.execute(select(Course.code, Course.id, Course.validity_months))}
-    return institutions, areas, courses

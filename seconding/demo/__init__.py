@@ -1,4 +1,5 @@
-"""A fictional demo data set for trying the app (`flask seed-demo`)."""
+"""A fictional demo data set for trying the app (`flask seed-demo`): reference data and users here, then each
+area's fictional data from its module in this package (experts, missions, nominations, nip)."""
 import secrets
 from dataclasses import dataclass, field
 
@@ -50,8 +51,8 @@ def seed_demo() -> DemoReport:
 
 
 DEMO_STEPS = (
-    "seconding.experts.demo",
-    "seconding.missions.demo",
-    "seconding.nominations.demo",
-    "seconding.nip.demo",
+    "seconding.demo.experts",
+    "seconding.demo.missions",
+    "seconding.demo.nominations",
+    "seconding.demo.nip",
 )
