@@ -2,7 +2,7 @@
 
 Each figure is printed beside its floor: a raw SQL read (DB-API cursor, no ORM) of the same columns the
 matching reads for that work. A process keeps the facts it read and re-reads only experts that changed
-(seconding/matches/kept.py): the medians are of a process that has ranked before; one figure is of a new one.
+(seconding/matches/cache.py): the medians are of a process that has ranked before; one figure is of a new one.
 """
 import random
 import statistics
@@ -15,8 +15,8 @@ from bench.common import Figure, median_time
 from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
 from seconding.extensions import db
-from seconding.matches import kept, results
-from seconding.matches.facts import facts_query, hard_blocker_conditions, position_facts
+from seconding.matches import cache, results
+from seconding.matches.loader import facts_query, hard_blocker_conditions, position_facts
 from seconding.matching import position_window
 from seconding.missions import services
 from seconding.missions.queries import cfc_by_reference, positions_of
@@ -115,7 +115,7 @@ def run(app, n: int) -> list[Figure]:
         conditions = [true(), *hard_blocker_conditions(facts, start)]
         rank_sql = _compiled(conditions)
         rank_floor = median_time(lambda: _raw_read(rank_sql), repeat=15)
-        kept.forget()  # as in a new process
+        cache.forget()  # as in a new process
         started = time.perf_counter()
         match = results.rank_position(typical, scope=true(), as_of=today, limit=25)
         cold = time.perf_counter() - started

@@ -1,6 +1,6 @@
 """gunicorn settings for the app: `gunicorn -c python:seconding.serving ... app:app` (README).
 
-A worker fills its copy of the matching facts before it takes requests (seconding/matches/kept.py), so its first
+A worker fills its copy of the matching facts before it takes requests (seconding/matches/cache.py), so its first
 match for a position is as fast as the next, instead of reading the whole pool while a user waits.
 """
 from flask import Flask
@@ -14,7 +14,7 @@ def post_worker_init(worker) -> None:
     if not isinstance(app, Flask):
         return
     from seconding.extensions import db
-    from seconding.matches.facts import warm
+    from seconding.matches.loader import warm
 
     with app.app_context():
         try:

@@ -42,10 +42,10 @@ def _postgresql_connection(dbapi_connection, _record) -> None:
 
 def init_extensions(app: Flask) -> None:
     import seconding.models  # noqa: F401  (every table known to Alembic and the ORM)
-    from seconding.matches import kept
+    from seconding.matches import cache
     from seconding.models import User
 
-    kept.listen()
+    cache.listen()
 
     db.init_app(app)
     with app.app_context():

@@ -114,14 +114,14 @@ def _wipe() -> None:
 @pytest.fixture(autouse=True)
 def match_copy_is_checked(request, monkeypatch):
     """Every read of the candidates' facts in the suite is checked against a fresh read: a write path that forgets
-    to change an expert's facts version fails the first test that matches after it (seconding/matches/kept.py).
+    to change an expert's facts version fails the first test that matches after it (seconding/matches/cache.py).
 
     Not in tests that count statements: the check is a statement of its own."""
     if "count_queries" in request.fixturenames:
         return
-    from seconding.matches import kept
+    from seconding.matches import cache
 
-    current_rows = kept.current_rows
+    current_rows = cache.current_rows
 
     def checked(conditions, query):
         rows = current_rows(conditions, query)
@@ -129,7 +129,7 @@ def match_copy_is_checked(request, monkeypatch):
         assert rows == fresh, "this process's copy of the matching facts is stale"
         return rows
 
-    monkeypatch.setattr(kept, "current_rows", checked)
+    monkeypatch.setattr(cache, "current_rows", checked)
 
 
 @pytest.fixture

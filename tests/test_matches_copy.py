@@ -1,4 +1,4 @@
-"""Each process's copy of the candidates' facts (seconding/matches/kept.py): read once, re-read for exactly the
+"""Each process's copy of the candidates' facts (seconding/matches/cache.py): read once, re-read for exactly the
 experts whose facts changed, by every write path, in this process or another.
 
 Every test of the suite also checks each read of the copy against a fresh read (tests/conftest.py); these tests
@@ -11,8 +11,8 @@ from sqlalchemy import delete, select, true, update
 
 from seconding import create_app, serving
 from seconding.experts.services import ExpertData, History, Period, change_pool_status, update_expert
-from seconding.matches import kept
-from seconding.matches.facts import load_experts, warm
+from seconding.matches import cache
+from seconding.matches.loader import load_experts, warm
 from seconding.models import CefrLevel, ClearanceLevel, Course, Expert, ExpertLanguage, PoolStatus, TrainingRecord
 from seconding.register.importer import check_file, run_import
 from seconding.register.subject import anonymise
@@ -180,7 +180,7 @@ def test_a_statement_that_says_it_changes_no_fact_keeps_the_version(db, expert):
 
 def test_a_worker_reads_the_active_pool_before_it_serves(db, expert, make_expert, count_queries):
     make_expert("POLICE", pool_status=PoolStatus.LEFT)
-    kept.forget()
+    cache.forget()
     assert warm() == 1  # the active expert only
     with count_queries() as statements:
         (found,) = load_experts([Expert.pool_status == PoolStatus.ACTIVE])
@@ -203,7 +203,7 @@ class _Worker:
 def test_gunicorn_workers_read_the_facts_before_serving_and_start_even_without_a_database(app, db, expert,
                                                                                            tmp_path):
     db.session.commit()
-    kept.forget()
+    cache.forget()
     worker = _Worker(app)
     serving.post_worker_init(worker)
     assert worker.lines == [f"{serving.READY}: 1 active experts"]

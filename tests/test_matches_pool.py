@@ -6,8 +6,8 @@ import numpy as np
 from sqlalchemy import true
 
 from seconding.experts.services import History, Period
-from seconding.matches import facts as matches_facts
-from seconding.matches.facts import load_experts, load_pool
+from seconding.matches import loader
+from seconding.matches.loader import load_experts, load_pool
 from seconding.matches.results import rank_position
 from seconding.matching import ExpertTable
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus
@@ -89,7 +89,7 @@ def test_the_pool_table_equals_the_table_of_each_experts_facts(make_expert, add_
 
 
 def test_the_facts_of_the_experts_shown_are_read_again_in_the_order_asked(db, make_expert, monkeypatch):
-    monkeypatch.setattr(matches_facts, "IDS_PER_READ", 2)  # several reads
+    monkeypatch.setattr(loader, "IDS_PER_READ", 2)  # several reads
     for i in range(5):
         make_expert(family_name=f"Shown{i}", languages=[("en", CefrLevel.C1)] if i % 2 else [])
     db.session.commit()
@@ -110,8 +110,8 @@ def test_only_the_experts_shown_get_their_full_facts(make_expert, make_cfc, make
         make_expert(languages="en:C1", passport_expires=date(2035, 1, 1))
     position = make_position(make_cfc(), languages_essential="en:B2")
     built = []
-    expert = matches_facts._Read.expert
-    monkeypatch.setattr(matches_facts._Read, "expert", lambda read, row: built.append(row) or expert(read, row))
+    expert = loader._Read.expert
+    monkeypatch.setattr(loader._Read, "expert", lambda read, row: built.append(row) or expert(read, row))
     match = rank_position(position, scope=true(), as_of=AS_OF, limit=2)
     assert match.eligible + match.with_gaps == 6
     assert len(match.rows) == 2 and len(built) == 2

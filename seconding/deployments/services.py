@@ -172,7 +172,7 @@ def checklist(deployment: Deployment) -> list[Finding]:
     "gap" (pages render its sentence per locale). Empty for a tour without a position (entered by hand)."""
     if deployment.position is None or not deployment.status.active:
         return []
-    from seconding.matches.facts import load_experts, mandatory_courses, position_facts
+    from seconding.matches.loader import load_experts, mandatory_courses, position_facts
     from seconding.matches.results import weights
     from seconding.matching import GAP_RULES, evaluate
 

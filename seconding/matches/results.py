@@ -11,7 +11,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import ColumnElement
 
-from seconding.matches.facts import (
+from seconding.matches.loader import (
     hard_blocker_conditions,
     load_experts,
     load_pool,

@@ -99,7 +99,7 @@ class Expert(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Changes with every write to a fact the matching reads (this row, languages, expertise, training,
     # unavailability, earlier missions): each process keeps the candidates' facts and re-reads an expert only
-    # when it differs (seconding/matches/kept.py sets it on every such write).
+    # when it differs (seconding/matches/cache.py sets it on every such write).
     facts_version: Mapped[int] = mapped_column(BigInteger, default=new_facts_version, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}

@@ -98,7 +98,7 @@ class Problem:
 
 def blockers(expert: Expert, position: Position, as_of: date) -> list[Problem]:
     """The matching rules that block this expert for this position, each named and said in a sentence."""
-    from seconding.matches.facts import load_experts, mandatory_courses, position_facts
+    from seconding.matches.loader import load_experts, mandatory_courses, position_facts
     from seconding.matches.results import weights
     from seconding.matches.sentences import finding_text
     from seconding.matching import evaluate

@@ -134,7 +134,7 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
             events.append(_event("expert_created", expert_id, p.data.institution_id,
                                  f"{p.data.given_name} {p.data.family_name} ({p.data.external_id})",
                                  actor_id, actor_label, now))
-        # The experts were inserted just now, with a new facts version each (seconding/matches/kept.py).
+        # The experts were inserted just now, with a new facts version each (seconding/matches/cache.py).
         if languages:
             db.session.execute(insert(ExpertLanguage).execution_options(stamp_facts=False), languages)
         if expertise:
@@ -187,7 +187,7 @@ def _add_trainings(plans: list[RowPlan], lookups: Lookups, events: list[dict], a
                     events.append(_event("training_added", p.expert_id, p.data.institution_id,
                                          f"{code} completed {completed.isoformat()}", actor_id, actor_label, now))
             for created, values in rows.items():
-                if values:  # a new expert's facts version is new already (seconding/matches/kept.py)
+                if values:  # a new expert's facts version is new already (seconding/matches/cache.py)
                     db.session.execute(insert(TrainingRecord).execution_options(stamp_facts=not created), values)
             _write(events)
     except IntegrityError as exc:

@@ -1,6 +1,6 @@
 """Each process's copy of the candidates' facts, re-read per expert only when the expert's facts changed.
 
-A match reads the aggregated facts of thousands of candidates (seconding/matches/facts.py); reading them is most
+A match reads the aggregated facts of thousands of candidates (seconding/matches/loader.py); reading them is most
 of a match's time and of the database's work under load. `current_rows` reads only each candidate's id and
 `Expert.facts_version` (one narrow query with the same conditions), and the full facts of the experts whose
 version differs from the copy's.

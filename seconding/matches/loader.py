@@ -4,7 +4,7 @@
 position the hard blockers SQL can express: `hard_blocker_conditions`) in one query, with their languages,
 expertise, trainings, unavailability and earlier CSDP missions aggregated per expert in the same query, so
 the candidate filter runs once and the number of queries never depends on the number of experts. Those rows
-come through this process's copy (`seconding.matches.kept`), which re-reads only experts whose facts changed.
+come through this process's copy (`seconding.matches.cache`), which re-reads only experts whose facts changed.
 `load_pool(conditions)` reads the same and hands it to screening column by column: a ranking screens
 thousands of experts but needs the full facts of only the few it shows.
 """
@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, String, case, cast, exists, func, 
 
 from seconding.db import stored_text, string_agg
 from seconding.extensions import db
-from seconding.matches import kept
+from seconding.matches import cache
 from seconding.matching import ExpertFacts, ExpertTable, PositionFacts, cefr_rank, clearance_rank, licence_rank
 from seconding.matching.facts import Held, Periods, PoolColumns
 from seconding.models import (
@@ -360,7 +360,7 @@ def _read(conditions: Sequence[ColumnElement]) -> _Read:
     busy = busy_facts(candidates)
     tours = past_tours(candidates)
     # This process's copy, re-read where an expert's facts changed: the hot path of every match.
-    return _Read(kept.current_rows(conditions, facts_query), busy, tours, aliases)
+    return _Read(cache.current_rows(conditions, facts_query), busy, tours, aliases)
 
 
 def load_experts(conditions: Sequence[ColumnElement]) -> list[ExpertFacts]:
@@ -381,7 +381,7 @@ def load_pool(conditions: Sequence[ColumnElement]) -> ExpertTable:
 
 def warm() -> int:
     """Read every active expert's facts into this process's copy (a worker about to serve); how many."""
-    return len(kept.current_rows([Expert.pool_status == PoolStatus.ACTIVE], facts_query))
+    return len(cache.current_rows([Expert.pool_status == PoolStatus.ACTIVE], facts_query))
 
 
 IDS_PER_READ = 1000
