@@ -16,7 +16,8 @@ from seconding.dates import today_in_warsaw
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.matches import cache, results
-from seconding.matches.loader import facts_query, hard_blocker_conditions, position_facts
+from seconding.matches.loader import facts_query, position_facts
+from seconding.matches.prefilter import hard_blocker_conditions
 from seconding.matching import position_window
 from seconding.missions import services
 from seconding.missions.queries import cfc_by_reference, positions_of

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from sqlalchemy import true
 
 from seconding.experts.services import History, Period
-from seconding.matches.loader import hard_blocker_conditions, load_experts, mandatory_courses, position_facts
+from seconding.matches.loader import load_experts, mandatory_courses, position_facts
+from seconding.matches.prefilter import hard_blocker_conditions
 from seconding.matches.results import plan_for_cfc, rank_position
 from seconding.matching import evaluate, position_window, rank
 from seconding.missions.queries import positions_of

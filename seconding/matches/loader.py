@@ -1,7 +1,7 @@
 """From the database to the plain facts of `seconding.matching`: one query per need, never one per expert.
 
 `load_experts(conditions)` reads the experts matching SQL conditions (always the reader's scope, and for one
-position the hard blockers SQL can express: `hard_blocker_conditions`) in one query, with their languages,
+position the hard blockers SQL can express: `seconding.matches.prefilter`) in one query, with their languages,
 expertise, trainings, unavailability and earlier CSDP missions aggregated per expert in the same query, so
 the candidate filter runs once and the number of queries never depends on the number of experts. Those rows
 come through this process's copy (`seconding.matches.cache`), which re-reads only experts whose facts changed.
@@ -16,12 +16,12 @@ from datetime import date
 from functools import partial
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, String, case, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, select
 
 from seconding.db import stored_text, string_agg
 from seconding.extensions import db
 from seconding.matches import cache
-from seconding.matching import ExpertFacts, ExpertTable, PositionFacts, cefr_rank, clearance_rank, licence_rank
+from seconding.matching import ExpertFacts, ExpertTable, PositionFacts
 from seconding.matching.facts import Held, Periods, PoolColumns
 from seconding.models import (
     CefrLevel,
@@ -80,37 +80,6 @@ def position_facts(positions: Sequence[Position]) -> list[PositionFacts]:
 def mandatory_courses() -> tuple[str, ...]:
     """Codes of the courses every deployment needs (SPEC §6 gap 1)."""
     return tuple(db.session.scalars(select(Course.code).where(Course.mandatory).order_by(Course.code)))
-
-
-# --- the SQL prefilter ----------------------------------------------------------------------------
-
-
-def hard_blocker_conditions(position: PositionFacts, start: date) -> list[ColumnElement]:
-    """WHERE conditions dropping only experts a blocker of SPEC §6 rules out for `position` starting on `start`.
-
-    Pool status, availability, clearance, experience, licence and essential languages are decided here
-    exactly as `seconding.matching.eligibility` decides them, so no eligible expert is ever dropped.
-    """
-    conditions: list[ColumnElement] = [
-        Expert.pool_status == PoolStatus.ACTIVE,
-        or_(Expert.available_from.is_(None), Expert.available_from <= start),
-        ~exists().where(Unavailability.expert_id == Expert.id, Unavailability.start <= start,
-                        Unavailability.end >= start),
-    ]
-    if position.min_experience_years > 0:
-        conditions.append(Expert.experience_years >= position.min_experience_years)
-    needed = clearance_rank(position.clearance_level)
-    if needed:
-        conditions.append(Expert.clearance_level.in_([c for c in ClearanceLevel if c.rank >= needed]))
-        conditions.append(or_(Expert.clearance_expires.is_(None), Expert.clearance_expires >= start))
-    licence = licence_rank(position.driving_licence)
-    if licence:
-        conditions.append(Expert.driving_licence.in_([d for d in DrivingLicence if licence_rank(d.value) >= licence]))
-    for code, level in position.languages_essential.items():
-        levels = [lv for lv in CefrLevel if cefr_rank(lv.value) >= cefr_rank(level)]
-        conditions.append(exists().where(ExpertLanguage.expert_id == Expert.id, ExpertLanguage.code == code,
-                                         ExpertLanguage.level.in_(levels)))
-    return conditions
 
 
 # --- experts --------------------------------------------------------------------------------------

@@ -11,13 +11,8 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import ColumnElement
 
-from seconding.matches.loader import (
-    hard_blocker_conditions,
-    load_experts,
-    load_pool,
-    mandatory_courses,
-    position_facts,
-)
+from seconding.matches.loader import load_experts, load_pool, mandatory_courses, position_facts
+from seconding.matches.prefilter import hard_blocker_conditions
 from seconding.matching import (
     Evaluation,
     ExpertFacts,

@@ -2,12 +2,13 @@
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from seconding.access import aggregate_scope_filter, descendants
-from seconding.dates import WARSAW, add_months, to_utc
+from seconding.dates import WARSAW, to_utc
 from seconding.db import count_if
 from seconding.extensions import db
+from seconding.matches.prefilter import readiness_conditions
 from seconding.models import (
     Cfc,
     Deployment,
@@ -20,15 +21,12 @@ from seconding.models import (
     Position,
     Sex,
     TrainingStatus,
-    Unavailability,
     User,
 )
-from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
+from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.training.queries import mandatory_course_ids, training_status_expression
 
 READINESS_OFFSETS = (0, 30, 60, 90)
-# A standard tour (SPEC §4: 12 months) plus the six months a passport must outlast it (SPEC §6, gap 3).
-PASSPORT_MONTHS = 12 + 6
 
 
 @dataclass(frozen=True)
@@ -99,30 +97,13 @@ def funnel(user: User, filters: ReportFilters, by) -> list[tuple]:
 READINESS_REASONS = ("busy", "unavailable", "course", "passport")
 
 
-def _readiness_conditions(day: date, course_ids: list[int]) -> dict[str, object]:
-    """Why an active expert could not start a standard tour on `day` (SPEC §6 rule codes)."""
-    until = Expert.training_valid_until  # every mandatory course held up to this day (training/summary.py)
-    return {
-        # The sets of experts busy or away that day are read once (IN, not a correlated EXISTS): the databases
-        # hash them instead of probing them for each of tens of thousands of experts.
-        "busy": Expert.id.in_(select(Deployment.expert_id).where(
-            Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES), Deployment.end_date > day)),
-        # Spelled without NULL comparisons: NOT (NULL OR false) is NULL in SQL, and the expert would vanish.
-        "unavailable": or_(and_(Expert.available_from.is_not(None), Expert.available_from > day), Expert.id.in_(
-            select(Unavailability.expert_id).where(Unavailability.start <= day, Unavailability.end >= day))),
-        "course": or_(until.is_(None), until < day) if course_ids else None,
-        "passport": or_(Expert.passport_expires.is_(None),
-                        Expert.passport_expires < add_months(day, PASSPORT_MONTHS)),
-    }
-
-
 def readiness(user: User, filters: ReportFilters, today: date) -> dict[int, dict[str, int]]:
     """Per offset in days (0, 30, 60, 90): active experts, how many could start a standard tour that day, and how
     many are held back by each reason (an expert may have several)."""
     course_ids = mandatory_course_ids()
     result = {}
     for offset in READINESS_OFFSETS:
-        reasons = {k: v for k, v in _readiness_conditions(today + timedelta(days=offset), course_ids).items()
+        reasons = {k: v for k, v in readiness_conditions(today + timedelta(days=offset), course_ids).items()
                    if v is not None}
         columns = [func.count(Expert.id), count_if(~or_(*reasons.values()))] + [count_if(c) for c in reasons.values()]
         row = db.session.execute(select(*columns).where(
