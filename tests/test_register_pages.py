@@ -44,7 +44,7 @@ def counts_of(page: str) -> dict[str, int]:
 
 
 def uploads_folder(app) -> Path:
-    return Path(app.instance_path) / "register-uploads"
+    return Path(app.instance_path) / "uploads"
 
 
 def test_a_file_with_errors_shows_every_error_and_changes_nothing(client, police_hr, app):

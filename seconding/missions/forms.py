@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from seconding.dates import BRUSSELS, WARSAW, local, to_utc
 from seconding.errors import Refusal
@@ -29,6 +29,7 @@ from seconding.models import (
     Position,
     Regime,
 )
+from seconding.uploads import TOKEN_PATTERN
 
 REGIME_LABELS = {
     Regime.SECONDED: _l("Seconded"),
@@ -135,7 +136,7 @@ class AnnexUploadForm(FlaskForm):
 
 
 class AnnexConfirmForm(FlaskForm):
-    token = HiddenField(validators=[DataRequired()])
+    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
 
 
 # --- between forms and service data ---------------------------------------------------------------

@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from seconding import transaction
+from seconding import transaction, uploads
 from seconding.access import COORDINATING_ROLES, roles_required
 from seconding.dates import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.db import utcnow
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
-from seconding.missions import forms, queries, services, uploads
+from seconding.missions import forms, queries, services
 from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
 from seconding.register import annex
 from seconding.register.tables import file_kind
@@ -253,12 +253,13 @@ def import_positions():
         if file_kind(upload.filename or "") is None:
             form.file.errors.append(_("Only CSV (.csv) and Excel (.xlsx) files can be imported."))
         else:
-            token = uploads.save(upload, current_user.id)
-            result = annex.import_annex(uploads.path(token, current_user.id), upload.filename, dry_run=True)
+            stored = uploads.save(uploads.ANNEX, upload.read(), upload.filename, user_id=current_user.id)
+            result = annex.import_annex(stored.path, stored.filename, dry_run=True)
             db.session.rollback()
-            if not result.ok:
-                uploads.discard(token, current_user.id)
-                token = None
+            if result.ok:
+                token = stored.token
+            else:
+                uploads.discard(stored)
     confirm = forms.AnnexConfirmForm(token=token) if token else None
     return render_template("missions/import.html", form=form, result=result, confirm=confirm,
                            columns=annex.COLUMNS, required=annex.REQUIRED)
@@ -279,18 +280,18 @@ def annex_example():
 def confirm_import():
     """Import the previewed annex, checking it again (the data may have changed since)."""
     form = forms.AnnexConfirmForm()
-    stored = uploads.path(form.token.data or "", current_user.id) if form.validate_on_submit() else None
+    stored = uploads.load(uploads.ANNEX, form.token.data or "", current_user.id) if form.validate_on_submit() \
+        else None
     if stored is None:
         flash(_("The uploaded file is no longer available. Upload it again."), "error")
         return redirect(url_for("missions.import_positions"))
-    result = annex.import_annex(stored, stored.name.split("-", 1)[1])
-    token, user_id = form.token.data, current_user.id
+    result = annex.import_annex(stored.path, stored.filename)
     if not result.ok:
         transaction.refused()
-        uploads.discard(token, user_id)
+        uploads.discard(stored)
         flash(_("The annex could not be imported; nothing was changed. Upload it again to see why."), "error")
         return redirect(url_for("missions.import_positions"))
-    transaction.after_commit(lambda: uploads.discard(token, user_id))  # kept for another try if the commit fails
+    transaction.after_commit(lambda: uploads.discard(stored))  # kept for another try if the commit fails
     counts = result.counts()
     flash(_("The annex is imported: %(cc)s CfC(s) created, %(cu)s updated; %(pc)s position(s) created, "
             "%(pu)s updated.", cc=counts["cfcs_created"], cu=counts["cfcs_updated"],

@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Regexp
 
-TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
+from seconding.uploads import TOKEN_PATTERN
 
 
 class UploadForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from seconding import transaction
+from seconding import transaction, uploads
 from seconding.access import (
     COORDINATING_ROLES,
     PERSONAL_DATA_ROLES,
@@ -21,7 +21,6 @@ from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.models import Expert, PoolStatus
-from seconding.register import uploads
 from seconding.register.apply import ImportConflict
 from seconding.register.columns import COLUMNS
 from seconding.register.compare import Action
@@ -31,7 +30,6 @@ from seconding.register.importer import Outcome, check_file, run_import
 from seconding.register.samples import example_file, template_xlsx
 from seconding.register.subject import anonymise as anonymise_expert
 from seconding.register.subject import expert_data, record_data_export
-from seconding.register.tables import file_kind
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 personal = roles_required(*PERSONAL_DATA_ROLES)
@@ -88,9 +86,9 @@ def upload():
         return render_template("register/index.html", form=form, columns=COLUMNS)
     token = ""
     if outcome.ok:
-        token = uploads.save(content, filename, file_kind(filename), user_id=current_user.id,
-                             default_institution=default_institution, fingerprint=outcome.fingerprint,
-                             counts=outcome.counts.as_dict())
+        token = uploads.save(uploads.REGISTER, content, filename, user_id=current_user.id,
+                             extra={"default_institution": default_institution, "fingerprint": outcome.fingerprint,
+                                    "counts": outcome.counts.as_dict()}).token
     return _preview(outcome, form, filename=filename, token=token)
 
 
@@ -98,25 +96,26 @@ def upload():
 @personal
 def confirm():
     form = ConfirmForm()
-    stored = uploads.load(form.token.data or "", current_user.id) if form.validate_on_submit() else None
+    stored = uploads.load(uploads.REGISTER, form.token.data or "", current_user.id) if form.validate_on_submit() \
+        else None
     if stored is None:
         flash(_("This upload has expired or was already imported. Nothing was changed; upload the file again."),
               "error")
         return redirect(url_for("register.index"))
-    outcome = _check(stored.path.read_bytes(), stored.filename, stored.default_institution)
+    outcome = _check(stored.path.read_bytes(), stored.filename, stored.extra.get("default_institution"))
     upload_form = _upload_form()
     if outcome.file_error is not None:  # e.g. the default institution left the user's scope
         transaction.refused()
-        uploads.discard(stored.token)
+        uploads.discard(stored)
         flash(_("Nothing was imported: %(reason)s", reason=str(outcome.file_error)), "error")
         return redirect(url_for("register.index"))
     if not outcome.ok:  # the pool changed since the preview so that a row now fails
         transaction.refused()
-        uploads.discard(stored.token)
+        uploads.discard(stored)
         return _preview(outcome, upload_form, filename=stored.filename)
-    if outcome.fingerprint != stored.fingerprint or outcome.counts.as_dict() != stored.counts:
+    if outcome.fingerprint != stored.extra.get("fingerprint") or outcome.counts.as_dict() != stored.extra.get("counts"):
         transaction.refused()
-        uploads.update_note(stored, fingerprint=outcome.fingerprint, counts=outcome.counts.as_dict())
+        uploads.update(stored, fingerprint=outcome.fingerprint, counts=outcome.counts.as_dict())
         return _preview(outcome, upload_form, filename=stored.filename, token=stored.token, changed=True)
     try:
         counts = run_import(outcome, actor=current_user._get_current_object(), source=stored.filename)
@@ -124,8 +123,7 @@ def confirm():
         transaction.refused()
         flash(_("Nothing was imported: %(reason)s", reason=str(exc)), "error")
         return redirect(url_for("register.index"))
-    token = stored.token
-    transaction.after_commit(lambda: uploads.discard(token))  # kept for another try if the commit fails
+    transaction.after_commit(lambda: uploads.discard(stored))  # kept for another try if the commit fails
     done = [p for p in outcome.plans if p.action != Action.UNCHANGED]
     return render_template("register/done.html", counts=counts, filename=stored.filename, shown=done[:SHOWN_ROWS],
                            total=len(done), codes=outcome.lookups.codes_by_id, detail=_detail_endpoint(),
