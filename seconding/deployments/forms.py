@@ -5,7 +5,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from seconding.formtools import Plausible
-from seconding.labels import STATUS_LABELS
+from seconding.labels import DEPLOYMENT_STATUS_LABELS
 
 DATE_REQUIRED = DataRequired(message=_l("Give a date."))
 
@@ -44,5 +44,5 @@ class ManualForm(FlaskForm):
     role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
     start = DateField(_l("Start"), validators=[DATE_REQUIRED, Plausible()])
     end = DateField(_l("End"), validators=[DATE_REQUIRED, Plausible()])
-    status = SelectField(_l("Status"), choices=[(k, v) for k, v in STATUS_LABELS.items()], default="completed")
+    status = SelectField(_l("Status"), choices=list(DEPLOYMENT_STATUS_LABELS.items()), default="completed")
     end_reason = TextAreaField(_l("Reason (for a curtailed tour)"), validators=[Optional(), Length(max=2000)])

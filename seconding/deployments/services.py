@@ -10,7 +10,7 @@ from seconding.audit.services import record
 from seconding.dates import add_months, asap_start
 from seconding.errors import Refusal, check_version
 from seconding.extensions import db
-from seconding.labels import STATUS_LABELS
+from seconding.labels import DEPLOYMENT_STATUS_LABELS
 from seconding.matching.findings import Finding
 from seconding.models import Expert
 from seconding.models.deployments import Deployment, DeploymentExtension
@@ -60,7 +60,7 @@ def record_deployment(*, expert, mission, start: date, end: date, status: D, rol
     cannot end in the future, nor one under way start in it."""
     if today is not None and status in ENDINGS and end > today:
         raise Refusal(_("A %(status)s tour cannot end in the future (today is %(today)s).",
-                        status=STATUS_LABELS[status.value], today=today.isoformat()), "end")
+                        status=DEPLOYMENT_STATUS_LABELS[status.value], today=today.isoformat()), "end")
     if today is not None and status == D.DEPLOYED and start > today:
         raise Refusal(_("A tour under way cannot start in the future (today is %(today)s).",
                         today=today.isoformat()), "start")
@@ -91,7 +91,8 @@ def advance(deployment: Deployment, *, on: date, version: int | None, today: dat
     check_version(deployment, version, _stale())
     target = ADVANCES.get(deployment.status)
     if target is None:
-        raise Refusal(_("A %(status)s tour has no next step here.", status=STATUS_LABELS[deployment.status.value]))
+        raise Refusal(_("A %(status)s tour has no next step here.",
+                        status=DEPLOYMENT_STATUS_LABELS[deployment.status.value]))
     _not_after_today(on, today)
     if target == D.DEPLOYED and on > deployment.end_date:
         raise Refusal(_("A tour cannot start after its end (%(end)s).", end=deployment.end_date.isoformat()), "on")
@@ -114,13 +115,14 @@ def check_end(deployment: Deployment, kind: D, *, on: date, reason: str, version
         if deployment.status != D.DEPLOYED:
             raise Refusal(_("Only a tour under way can be completed; this one is %(status)s. A tour that will not "
                             "take place is curtailed, with the reason.",
-                            status=STATUS_LABELS[deployment.status.value]), "on")
+                            status=DEPLOYMENT_STATUS_LABELS[deployment.status.value]), "on")
         if on < deployment.end_date:
             raise Refusal(_("The tour is planned to end on %(end)s. Ending it before is a curtailment: use “End "
                             "early” and give the reason.", end=deployment.end_date.isoformat()), "on")
     else:
         if not deployment.status.active:
-            raise Refusal(_("A %(status)s tour cannot be curtailed.", status=STATUS_LABELS[deployment.status.value]))
+            raise Refusal(_("A %(status)s tour cannot be curtailed.",
+                            status=DEPLOYMENT_STATUS_LABELS[deployment.status.value]))
         if not reason.strip():
             raise Refusal(_("Give the reason for ending the tour early."), "reason")
         if on >= deployment.end_date:
@@ -152,7 +154,8 @@ def extend(deployment: Deployment, *, new_end: date, decided_on: date, note: str
     """Extend an active tour; every extension is kept."""
     check_version(deployment, version, _stale())
     if not deployment.status.active:
-        raise Refusal(_("A %(status)s tour cannot be extended.", status=STATUS_LABELS[deployment.status.value]))
+        raise Refusal(_("A %(status)s tour cannot be extended.",
+                        status=DEPLOYMENT_STATUS_LABELS[deployment.status.value]))
     if new_end <= deployment.end_date:
         raise Refusal(_("The new end must be after the current end (%(end)s).",
                         end=deployment.end_date.isoformat()), "new_end")

@@ -10,11 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from seconding.access import COORDINATING_ROLES, PERSONAL_DATA_ROLES, require_scope, roles_required, scope_filter
 from seconding.dates import today_in_warsaw
 from seconding.deployments import services
-from seconding.deployments.forms import STATUS_LABELS, AdvanceForm, CompleteForm, CurtailForm, ExtendForm, ManualForm
+from seconding.deployments.forms import AdvanceForm, CompleteForm, CurtailForm, ExtendForm, ManualForm
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
+from seconding.labels import DEPLOYMENT_STATUS_LABELS
 from seconding.models import Expert, Mission
 from seconding.models.deployments import Deployment
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus
@@ -45,7 +46,7 @@ def index():
     past = db.session.scalars(base.where(Deployment.status.not_in(ACTIVE_DEPLOYMENT_STATES))
                               .order_by(Deployment.end_date.desc()).limit(100)).all()
     return render_template("deployments/index.html", active=active, soon=soon, past=past, today=today,
-                           days=ENDING_SOON_DAYS, status_labels=STATUS_LABELS)
+                           days=ENDING_SOON_DAYS, status_labels=DEPLOYMENT_STATUS_LABELS)
 
 
 def _detail_page(deployment: Deployment, **failed):
@@ -59,7 +60,7 @@ def _detail_page(deployment: Deployment, **failed):
              "curtail": CurtailForm(prefix="curtail", formdata=None, version=version, on=today)} | failed
     return render_template("deployments/detail.html", deployment=deployment, today=today,
                            checklist=services.checklist(deployment), failed=next(iter(failed.values()), None),
-                           status_labels=STATUS_LABELS, next_status=services.ADVANCES.get(deployment.status),
+                           status_labels=DEPLOYMENT_STATUS_LABELS, next_status=services.ADVANCES.get(deployment.status),
                            **forms)
 
 
@@ -118,11 +119,11 @@ def _end(deployment_id: int, kind: DeploymentStatus, name: str, form_class):
                               version=form_version(form.version.data), today=today)
         else:
             return render_template("deployments/confirm_end.html", deployment=deployment, form=form, kind=kind,
-                                   name=name, status_labels=STATUS_LABELS)
+                                   name=name, status_labels=DEPLOYMENT_STATUS_LABELS)
     except Refusal as exc:
         show_refusal(form, exc, "on")
         return _detail_page(deployment, **{name: form})
-    flash(_("The tour is %(status)s.", status=STATUS_LABELS[kind.value]), "success")
+    flash(_("The tour is %(status)s.", status=DEPLOYMENT_STATUS_LABELS[kind.value]), "success")
     return redirect(url_for("deployments.detail", deployment_id=deployment.id))
 
 

@@ -22,7 +22,7 @@ from seconding.formtools import MultiCheckboxField, PlainSelect
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}
-STATUS_LABELS = {PoolStatus.ACTIVE: _l("Active"), PoolStatus.SUSPENDED: _l("Suspended"),
+POOL_STATUS_LABELS = {PoolStatus.ACTIVE: _l("Active"), PoolStatus.SUSPENDED: _l("Suspended"),
                  PoolStatus.LEFT: _l("Left the pool")}
 CLEARANCE_LABELS = {
     ClearanceLevel.NONE: _l("None"),
@@ -121,7 +121,7 @@ class ExpertForm(FlaskForm):
         "Today's date when available now. An empty date also counts as available now, but leaves the profile "
         "incomplete."))
     short_notice = BooleanField(_l("Deployable at short notice (within 30 days)"))
-    pool_status = SelectField(_l("Pool status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    pool_status = SelectField(_l("Pool status"), choices=[(s.value, label) for s, label in POOL_STATUS_LABELS.items()])
     consent_on = _date_field(_l("Consent to processing recorded on"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     unavailability = FieldList(FormField(PeriodForm), label=_l("Unavailable periods"))
@@ -152,7 +152,7 @@ class ExpertForm(FlaskForm):
 class StatusForm(FlaskForm):
     version = HiddenField()
     pool_status = SelectField(_l("New pool status"),
-                              choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+                              choices=[(s.value, label) for s, label in POOL_STATUS_LABELS.items()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
@@ -172,7 +172,7 @@ class FilterForm(FlaskForm):
                                                          if c != ClearanceLevel.NONE])
     expertise = SelectField(_l("Expertise"))
     status = SelectField(_l("Pool status"),
-                         choices=[("", _l("any"))] + [(s.value, label) for s, label in STATUS_LABELS.items()])
+                         choices=[("", _l("any"))] + [(s.value, label) for s, label in POOL_STATUS_LABELS.items()])
     available_on = DateField(_l("Available on"), validators=[Optional()])
     training = SelectField(_l("Mandatory training"), choices=[
         ("", _l("any")), ("valid", _l("all valid")), ("expiring", _l("expiring within the warning period")),

@@ -11,18 +11,18 @@ from seconding import transaction
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
 from seconding.audit.queries import audit_events
 from seconding.dates import today_in_warsaw
-from seconding.deployments.forms import STATUS_LABELS as DEPLOYMENT_LABELS
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
-from seconding.experts.forms import CLEARANCE_LABELS, SEX_LABELS, STATUS_LABELS, ExpertForm, FilterForm, StatusForm
+from seconding.experts.forms import CLEARANCE_LABELS, POOL_STATUS_LABELS, SEX_LABELS, ExpertForm, FilterForm, StatusForm
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import change_pool_status, create_expert, update_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
+from seconding.labels import DEPLOYMENT_STATUS_LABELS
 from seconding.languages import language_names
 from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
 from seconding.nominations import queries as nomination_queries
-from seconding.nominations.forms import STATUS_LABELS as NOMINATION_LABELS
+from seconding.nominations.forms import NOMINATION_STATUS_LABELS
 from seconding.pagination import Page, page_number
 from seconding.profiles.forms import ConfirmForm
 from seconding.profiles.summary import profile_summary
@@ -143,7 +143,7 @@ def _detail_page(expert, status_form: StatusForm | None = None):
                            passport_status=profile.expiry(expert.passport_expires, today, horizon),
                            history=history, status_form=status_form, locale=str(get_locale() or "en"),
                            nominations=nominations, deployments=deployments,
-                           nomination_labels=NOMINATION_LABELS, deployment_labels=DEPLOYMENT_LABELS,
+                           nomination_labels=NOMINATION_STATUS_LABELS, deployment_labels=DEPLOYMENT_STATUS_LABELS,
                            completeness=profile_summary(expert, today, current_app.config["PROFILE_CONFIRM_MONTHS"]),
                            confirm_form=ConfirmForm(version=expert.version),
                            sex_labels=SEX_LABELS, clearance_labels=CLEARANCE_LABELS,
@@ -189,6 +189,6 @@ def status(expert_id: int):
         except Refusal as exc:
             show_refusal(form, exc, "pool_status")
         else:
-            flash(_("The pool status is now: %(status)s.", status=STATUS_LABELS[expert.pool_status]), "success")
+            flash(_("The pool status is now: %(status)s.", status=POOL_STATUS_LABELS[expert.pool_status]), "success")
             return redirect(url_for("experts.detail", expert_id=expert.id))
     return _detail_page(expert, form)

@@ -14,7 +14,7 @@ from babel.lists import format_list
 from flask_babel import get_locale, gettext, ngettext
 
 from seconding.experts.forms import CLEARANCE_LABELS, LICENCE_LABELS
-from seconding.labels import STATUS_LABELS
+from seconding.labels import BADGE_LABELS
 from seconding.languages import language_names
 from seconding.matching.findings import LEVEL_PARAMS, Finding, Need, Param, Reason
 from seconding.models import ClearanceLevel, DrivingLicence
@@ -119,7 +119,7 @@ def _shown(name: str, value: Param) -> object:
     if name.endswith("_licence"):
         return _label(LICENCE_LABELS, DrivingLicence, value)
     if name == "pool_status":
-        return str(STATUS_LABELS.get(value, value))
+        return str(BADGE_LABELS.get(value, value))
     return value
 
 

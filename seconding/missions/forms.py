@@ -37,7 +37,7 @@ REGIME_LABELS = {
     Regime.CONTRACTED: _l("Contracted"),
 }
 KIND_LABELS = {CfcKind.REGULAR: _l("Regular"), CfcKind.EXTRAORDINARY: _l("Extraordinary")}
-STATUS_LABELS = {CfcStatus.OPEN: _l("Open"), CfcStatus.CLOSED: _l("Closed")}
+CFC_STATUS_LABELS = {CfcStatus.OPEN: _l("Open"), CfcStatus.CLOSED: _l("Closed")}
 CLEARANCE_LABELS = {
     ClearanceLevel.NONE: _l("None required"),
     ClearanceLevel.RESTRICTED: _l("RESTRICTED (RESTREINT UE, zastrzeżone)"),
@@ -91,7 +91,7 @@ class CfcForm(FlaskForm):
                               description=_l("Not after the EEAS deadline."))
     national_time = TimeField(_l("National deadline: time"), validators=[InputRequired()],
                               description=_l("Warsaw time."))
-    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in CFC_STATUS_LABELS.items()])
     version = HiddenField()
 
 

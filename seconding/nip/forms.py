@@ -18,7 +18,7 @@ from seconding.formtools import MultiCheckboxField, Plausible
 from seconding.models import NipStatus
 from seconding.nip.services import ActionData, CommitmentData, TargetData, UpdateData
 
-STATUS_LABELS = {
+NIP_STATUS_LABELS = {
     NipStatus.PLANNED: _l("planned"),
     NipStatus.IN_PROGRESS: _l("in progress"),
     NipStatus.COMPLETED: _l("completed"),
@@ -27,7 +27,7 @@ STATUS_LABELS = {
 }
 FLAG_LABELS = {"overdue": _l("overdue"), "at_risk": _l("at risk"), "stale": _l("stale")}
 PERCENT = NumberRange(min=0, max=100, message=_l("Give a percentage from 0 to 100."))
-STATUS_CHOICES = [(s.value, label) for s, label in STATUS_LABELS.items()]
+STATUS_CHOICES = [(s.value, label) for s, label in NIP_STATUS_LABELS.items()]
 LIMIT = 10**12
 
 

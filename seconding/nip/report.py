@@ -7,7 +7,7 @@ from io import BytesIO
 from flask_babel import gettext as _
 
 from seconding.nip import queries
-from seconding.nip.forms import STATUS_LABELS
+from seconding.nip.forms import NIP_STATUS_LABELS
 from seconding.nip.targets import TargetRow, targets_beside_actuals
 from seconding.register.parse import escape
 
@@ -26,7 +26,8 @@ def build(year: int, today: date, locale: str) -> AnnualReport:
     over the distinct actions; the year's targets beside the actual figures."""
     lines = queries.annual_report(year, today)
     distinct = {line.action.id: line.status for line in lines if line.action is not None}
-    counts = [(str(label), sum(1 for s in distinct.values() if s == status)) for status, label in STATUS_LABELS.items()]
+    counts = [(str(label), sum(1 for s in distinct.values() if s == status))
+              for status, label in NIP_STATUS_LABELS.items()]
     return AnnualReport(year, min(date(year, 12, 31), today), lines, counts, targets_beside_actuals([year])[0])
 
 
@@ -44,7 +45,7 @@ def rows(report: AnnualReport) -> list[list]:
         out.append([
             c.edition if c else "", c.code if c else _("(no commitment)"), c.title if c else "",
             a.code if a else "", a.title if a else _("No action recorded"), a.lead.code if a else "",
-            a.due_on if a else None, str(STATUS_LABELS[line.status]) if a else "", line.progress if a else None,
+            a.due_on if a else None, str(NIP_STATUS_LABELS[line.status]) if a else "", line.progress if a else None,
             a.indicator if a else "", a.indicator_unit if a else "", a.indicator_baseline if a else None,
             a.indicator_target if a else None, line.value, line.narrative, line.reported_on,
         ])

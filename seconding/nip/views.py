@@ -23,7 +23,7 @@ admins = roles_required(Role.ADMIN)
 
 @bp.context_processor
 def labels():
-    return {"nip_status_labels": forms.STATUS_LABELS, "flag_labels": forms.FLAG_LABELS}
+    return {"nip_status_labels": forms.NIP_STATUS_LABELS, "flag_labels": forms.FLAG_LABELS}
 
 
 def _locale() -> str:
@@ -45,7 +45,7 @@ def index():
     rows = queries.action_rows(today, status=status, lead_id=lead_id, flag=flag, commitment_id=commitment_id)
     everything = queries.totals(queries.action_rows(today))
     return render_template("nip/index.html", rows=rows, totals=everything, today=today,
-                           filters={"status": status if status in forms.STATUS_LABELS else "",
+                           filters={"status": status if status in forms.NIP_STATUS_LABELS else "",
                                     "flag": flag if flag in FLAGS else "", "lead": lead_id,
                                     "commitment": commitment_id},
                            leads=queries.lead_choices(), commitments=queries.commitments(),

@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from seconding.formtools import MultiCheckboxField, Plausible
-from seconding.nominations.workflow import ACTION_LABELS, STATUS_LABELS  # noqa: F401  (the pages' words)
+from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS  # noqa: F401  (the pages' words)
 
 
 class NominationForm(FlaskForm):

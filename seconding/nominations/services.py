@@ -18,7 +18,7 @@ from seconding.labels import RULE_LABELS
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
-from seconding.nominations.workflow import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, Transition
+from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS, TRANSITIONS, Transition
 
 
 @dataclass
@@ -129,7 +129,7 @@ def record_consent(nomination: Nomination, day: date, actor: User, *, today: dat
     _check_actor(actor, nomination.expert)
     if nomination.status != NominationStatus.DRAFT:
         raise Refusal(_("Consent is recorded on a draft; this nomination is %(status)s.",
-                        status=STATUS_LABELS[nomination.status.value]), "consent_on")
+                        status=NOMINATION_STATUS_LABELS[nomination.status.value]), "consent_on")
     if day > today:
         raise Refusal(_("The date cannot be in the future (today is %(today)s).", today=today.isoformat()),
                       "consent_on")
@@ -162,7 +162,7 @@ def _step_day(nomination: Nomination, transition: Transition, decision: Decision
     previous = _previous_step_day(nomination)
     if previous is not None and day < previous:
         raise Refusal(_("The date cannot be before the nomination's previous step (%(status)s on %(day)s).",
-                        status=STATUS_LABELS[nomination.status.value], day=previous.isoformat()), field)
+                        status=NOMINATION_STATUS_LABELS[nomination.status.value], day=previous.isoformat()), field)
     if transition.needs_forwarding and day > _eeas_deadline_day(nomination) and not decision.late:
         raise Refusal(_("%(day)s is after the EEAS deadline of %(cfc)s (%(deadline)s). If the EEAS accepted the "
                         "nomination late, tick “Forwarded after the EEAS deadline”: it is kept in the history.",
@@ -188,7 +188,7 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
     _check_actor(actor, nomination.expert)
     if nomination.status not in transition.sources:
         raise Refusal(_("A nomination that is %(status)s cannot be moved on this way (%(action)s).",
-                        status=STATUS_LABELS[nomination.status.value], action=ACTION_LABELS[action]))
+                        status=NOMINATION_STATUS_LABELS[nomination.status.value], action=ACTION_LABELS[action]))
     comment = decision.comment.strip()
     if transition.needs_comment and not comment:
         raise Refusal(_("Give a reason: it is kept in the nomination's history and sent back to the service."),

@@ -27,7 +27,7 @@ from seconding.models.nominations import Nomination
 from seconding.nominations import queries
 from seconding.nominations.forms import (
     ACTION_LABELS,
-    STATUS_LABELS,
+    NOMINATION_STATUS_LABELS,
     ActionForm,
     BoardFilters,
     BulkForm,
@@ -61,7 +61,7 @@ def get_nomination(nomination_id: int) -> Nomination:
 
 def _board_page(bulk_form: BulkForm, **extra):
     filters = BoardFilters(request.args)
-    filters.status.choices = [("", _("any"))] + [(s.value, STATUS_LABELS[s.value]) for s in NominationStatus]
+    filters.status.choices = [("", _("any"))] + [(s.value, NOMINATION_STATUS_LABELS[s.value]) for s in NominationStatus]
     cfcs = db.session.scalars(select(Cfc).order_by(Cfc.national_deadline.desc())).all()
     filters.cfc.choices = [("", _("all"))] + [(str(c.id), c.reference) for c in cfcs]
     filters.institution.choices = [("", _("all in your scope"))] + [
@@ -75,7 +75,7 @@ def _board_page(bulk_form: BulkForm, **extra):
                        page=page_number(request.args.get("page")), per_page=100, error_out=False)
     args = {k: v for k, v in {"status": status, "cfc": cfc_id, "institution": institution}.items() if v}
     return render_template("nominations/board.html", page=page, filters=filters, args=args, bulk=bulk_form,
-                           status_labels=STATUS_LABELS, today=today_in_warsaw(), **extra)
+                           status_labels=NOMINATION_STATUS_LABELS, today=today_in_warsaw(), **extra)
 
 
 @bp.route("/")
@@ -140,7 +140,7 @@ def _detail_page(nomination: Nomination, failed: ActionForm | None = None, conse
     package = build_packages([nomination], current_user)[0]  # what its Goalkeeper package is missing
     return render_template("nominations/detail.html", nomination=nomination, forms=forms, package=package,
                            failed=errors[0] if errors else None, consent=consent, problems=problems,
-                           action_labels=ACTION_LABELS, status_labels=STATUS_LABELS)
+                           action_labels=ACTION_LABELS, status_labels=NOMINATION_STATUS_LABELS)
 
 
 @bp.route("/<int:nomination_id>")

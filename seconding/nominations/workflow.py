@@ -17,7 +17,7 @@ ACTION_LABELS = {
     "interview": _l("Record: interviewed"), "select": _l("Record: selected"), "reserve": _l("Record: reserve list"),
     "not_select": _l("Record: not selected"), "withdraw": _l("Withdraw"),
 }
-STATUS_LABELS = {
+NOMINATION_STATUS_LABELS = {
     "draft": _l("draft"), "submitted": _l("submitted"), "endorsed": _l("endorsed"), "forwarded": _l("forwarded"),
     "shortlisted": _l("shortlisted"), "interviewed": _l("interviewed"), "selected": _l("selected"),
     "reserve": _l("reserve"), "not_selected": _l("not selected"), "rejected": _l("rejected"),
