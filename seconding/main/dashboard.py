@@ -1,11 +1,11 @@
-"""The dashboard's cards: what needs the user's action, counted within their scope (a query per card)."""
+"""The dashboard's counts row (below the to-do list of seconding/main/todo.py): what needs the user's action,
+counted within their scope (a query per card)."""
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import joinedload
 
 from seconding.access import scope_filter, scope_ids
 from seconding.dates import WARSAW, to_utc
@@ -82,24 +82,6 @@ def cards(user: User, today: date) -> list[Card]:
     result.append(Card(_count(deployed), _l("experts deployed now (all institutions)"),
                        url_for("reports.show", slug="deployed") if national else None))
     return result
-
-
-def deadlines_this_week(today: date) -> list[Cfc]:
-    """Open calls whose national deadline falls between now and the end of the seventh day (Warsaw)."""
-    limit = to_utc(today + timedelta(days=7), time(23, 59), WARSAW)
-    return list(db.session.scalars(
-        select(Cfc).options(joinedload(Cfc.mission))
-        .where(Cfc.status == CfcStatus.OPEN, Cfc.national_deadline >= utcnow(), Cfc.national_deadline <= limit)
-        .order_by(Cfc.national_deadline)))
-
-
-def overdue_actions(user: User, today: date) -> list:
-    """Overdue NIP actions: HR officers see those their institution leads or takes part in, the others all."""
-    from seconding.nip.compliance import OVERDUE
-    from seconding.nip.queries import action_rows
-
-    scoped = user if user.role == Role.HR_OFFICER else None
-    return [row.action for row in action_rows(today, flag=OVERDUE, user=scoped)]
 
 
 def deployed_by_mission() -> list[tuple[str, int]]:

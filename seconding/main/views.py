@@ -1,4 +1,4 @@
-"""The dashboard: what needs the user's attention, in their scope."""
+"""The dashboard: the user's to-do list, soonest first, and the counts of what needs attention, in their scope."""
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,12 +12,12 @@ bp = Blueprint("main", __name__)
 @login_required
 def dashboard():
     from seconding.dates import today_in_warsaw
-    from seconding.main.dashboard import cards, deadlines_this_week, deployed_by_mission, overdue_actions
+    from seconding.main.dashboard import cards, deployed_by_mission
+    from seconding.main.todo import todo
 
     today = today_in_warsaw()
-    return render_template("main/dashboard.html", cards=cards(current_user, today),
-                           deadlines=deadlines_this_week(today), overdue=overdue_actions(current_user, today),
-                           deployed=deployed_by_mission())
+    return render_template("main/dashboard.html", todo=todo(current_user, today), today=today,
+                           cards=cards(current_user, today), deployed=deployed_by_mission())
 
 
 @bp.route("/healthz")
