@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: ids beyond it cannot exist (routes, forms and the API refuse them)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -9,10 +9,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.routing import IntegerConverter
 
 from seconding.api.errors import from_http_error, is_api_path
+from seconding.db import MAX_ID
 from seconding.extensions import babel, csrf, db, login_manager, migrate
 from seconding.formtools import whole_number
-
-MAX_ID = 2**31 - 1  # PostgreSQL's integer; ids beyond it cannot exist
 
 
 def _select_locale() -> str:

@@ -19,11 +19,11 @@ from seconding.api.base import (
 )
 from seconding.api.serializers import cfc_json, position_json
 from seconding.dates import today_in_warsaw
+from seconding.db import MAX_ID
 from seconding.extensions import db
 from seconding.matches import results
 from seconding.missions import queries
 from seconding.models import Cfc, CfcStatus, Expert, Position
-from seconding.web import MAX_ID
 
 MATCH_LIMIT = 100
 

@@ -2,6 +2,7 @@
 it (seconding/api/schema.py) and the tests check every response against it."""
 from functools import lru_cache
 
+from seconding.db import MAX_ID
 from seconding.experts.queries import SORTS
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 from seconding.models.enums import DeploymentStatus, NominationStatus
@@ -10,7 +11,6 @@ from seconding.models.nip import NipStatus
 from seconding.nip.compliance import FLAGS
 from seconding.nominations.workflow import TRANSITIONS
 
-MAX_ID = 2**31 - 1
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 MOMENT = {"type": "string", "format": "date-time"}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}

@@ -26,6 +26,7 @@ from seconding.api.base import (
 )
 from seconding.api.serializers import deployment_json, nomination_json
 from seconding.dates import in_range
+from seconding.db import MAX_ID
 from seconding.errors import Race, Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.models import Expert, Position
@@ -36,7 +37,6 @@ from seconding.nominations import queries
 from seconding.nominations.services import Decision, act
 from seconding.nominations.services import create_nomination as create_nomination_service
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
-from seconding.web import MAX_ID
 
 
 def _nomination(nomination_id: int) -> Nomination:

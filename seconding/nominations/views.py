@@ -16,7 +16,7 @@ from seconding.access import (
     scope_filter,
 )
 from seconding.dates import today_in_warsaw
-from seconding.db import utcnow
+from seconding.db import MAX_ID, utcnow
 from seconding.errors import Race, Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
@@ -47,7 +47,6 @@ from seconding.nominations.services import (
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
 from seconding.packages.content import build_packages
 from seconding.pagination import page_number
-from seconding.web import MAX_ID
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 personal = roles_required(*PERSONAL_DATA_ROLES)

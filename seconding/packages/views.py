@@ -9,12 +9,12 @@ from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, require_scope, roles_required
 from seconding.dates import today_in_warsaw
+from seconding.db import MAX_ID
 from seconding.formtools import whole_number
 from seconding.models.nominations import Nomination
 from seconding.packages.content import build_packages, load_nominations
 from seconding.packages.labels import missing_label
 from seconding.packages.services import download
-from seconding.web import MAX_ID
 
 bp = Blueprint("packages", __name__, url_prefix="/packages")
 # Admins and coordinators forward; HR officers prepare the nominations of their service and may check the package
