@@ -1,7 +1,8 @@
 """Profile completeness and freshness (issue 14): one pure function per field over an expert's facts.
 
 A field is "missing" when the matching rules (SPEC §6) cannot rely on it as of a day. The SQL twins of these
-rules, for the list filter and the overview, are in conditions.py; a test proves both agree on fixed data.
+rules, for the list filter, the overview and the digest, are in seconding/profiles/queries.py (missing_condition
+and incomplete_condition); tests/test_profiles_rules.py proves both agree on fixed data.
 """
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
