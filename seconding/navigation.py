@@ -22,6 +22,7 @@ MENU = (
     MenuEntry("training.matrix", _l("Training"), PERSONAL),
     MenuEntry("register.index", _l("Register"), PERSONAL),
     MenuEntry("missions.index", _l("Missions"), ALL),
+    MenuEntry("tracker.board", _l("Call tracker"), ALL),
     MenuEntry("nominations.board", _l("Nominations"), PERSONAL),
     MenuEntry("deployments.index", _l("Deployments"), PERSONAL),
     MenuEntry("nip.index", _l("NIP"), ALL),
