@@ -83,6 +83,7 @@ BLUEPRINTS = (
     "seconding.training.views",
     "seconding.register.views",
     "seconding.missions.views",
+    "seconding.tracker.views",
     "seconding.matches.views",
     "seconding.nominations.views",
     "seconding.packages.views",
