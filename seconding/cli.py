@@ -14,6 +14,7 @@ AREA_COMMANDS = (
     "seconding.missions.cli",
     "seconding.matches.cli",
     "seconding.digest.cli",
+    "seconding.notifications.cli",
 )
 
 

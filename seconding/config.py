@@ -60,6 +60,8 @@ def from_environment(instance_path: str) -> dict:
         "DIGEST_MAX_ATTEMPTS": _int("DIGEST_MAX_ATTEMPTS", 5),
         "DIGEST_LEASE_MINUTES": _int("DIGEST_LEASE_MINUTES", 15),
         "DIGEST_RETRY_MINUTES": _int("DIGEST_RETRY_MINUTES", 30),
+        # Reminders are written and notifications not yet sent (retries, daily summaries) go out this often.
+        "NOTIFY_MINUTES": _int("NOTIFY_MINUTES", 10),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),

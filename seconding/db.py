@@ -2,6 +2,8 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: ids beyond it cannot exist (routes, forms and the API refuse them)
@@ -112,3 +114,12 @@ def count_if(condition):
     from sqlalchemy import case, func
 
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def insert_ignoring_duplicates(session, model, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL), in the session's transaction: a row another worker
+    inserted first is kept (the digest's deliveries, notifications)."""
+    if not rows:
+        return
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(model).on_conflict_do_nothing(), rows)

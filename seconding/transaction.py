@@ -14,10 +14,13 @@ Work = Callable[[], None]
 
 
 def after_commit(work: Work) -> None:
-    """Run `work` after the current transaction is committed by `commit` (dropped if it is rolled back)."""
+    """Run `work` after the current transaction is committed by `commit` (dropped if it is rolled back); the same
+    work queued twice runs once."""
     if not has_app_context():
         raise RuntimeError("after_commit needs an application context")
-    g.setdefault("after_commit", []).append(work)
+    queue = g.setdefault("after_commit", [])
+    if work not in queue:
+        queue.append(work)
 
 
 def _take() -> list[Work]:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from seconding.dates import WARSAW
-from seconding.db import utcnow
+from seconding.db import insert_ignoring_duplicates, utcnow
 from seconding.digest.content import ContentCache
 from seconding.digest.render import period_start, render
 from seconding.errors import Refusal
@@ -65,24 +65,12 @@ def recipients(only_email: str | None = None) -> list[User]:
     return list(db.session.scalars(query.where(User.digest_opt_in.is_(True))))
 
 
-def _insert_ignoring_duplicates(model, rows: list[dict]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a row another worker inserted first is kept."""
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(model).on_conflict_do_nothing(), rows)
-
-
 def ensure_run(period: str) -> tuple[DigestRun, bool]:
     """The run of the period, and whether this call created it."""
     run = db.session.scalar(select(DigestRun).where(DigestRun.period == period))
     if run is not None:
         return run, False
-    _insert_ignoring_duplicates(DigestRun, [{"period": period, "created_at": utcnow()}])
+    insert_ignoring_duplicates(db.session, DigestRun, [{"period": period, "created_at": utcnow()}])
     db.session.commit()
     run = db.session.scalar(select(DigestRun).where(DigestRun.period == period))
     return run, True
@@ -92,7 +80,7 @@ def ensure_deliveries(run: DigestRun, users: list[User]) -> None:
     """A pending delivery for each recipient who has none in this period."""
     have = set(db.session.scalars(select(DigestDelivery.user_id).where(DigestDelivery.period == run.period)))
     now = utcnow()
-    _insert_ignoring_duplicates(DigestDelivery, [
+    insert_ignoring_duplicates(db.session, DigestDelivery, [
         {"run_id": run.id, "period": run.period, "user_id": u.id, "email": u.email, "status": S.PENDING,
          "attempts": 0, "last_error": "", "created_at": now} for u in users if u.id not in have])
     db.session.commit()

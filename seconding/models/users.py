@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     # Optimistic locking of the admin's user form, moved by update_user only: sign-in bookkeeping (failed logins,
     # last login, session epoch) must neither make an open form stale nor fail two sign-ins at once.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # How the user wants each kind of notification: kind -> "now", "daily" or "off" (missing: the role's default,
+    # seconding/notifications/kinds.py).
+    notification_modes: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     institution: Mapped[Institution] = relationship()
 

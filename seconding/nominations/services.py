@@ -19,6 +19,7 @@ from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
 from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS, TRANSITIONS, Transition
+from seconding.notifications.events import nomination_moved
 
 
 @dataclass
@@ -226,6 +227,7 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
            + (" (after the EEAS deadline)" if late else "") + (f": {comment}" if comment else ""))
     if action == "select":
         _on_selection(nomination, actor, day or today)
+    nomination_moved(nomination, action, actor, comment)  # e-mails go out after the commit, or not at all
     return nomination
 
 
