@@ -48,6 +48,8 @@ SPECS: dict[str, Spec] = {
     "auth.create_token": Spec(bad={"token-name": "x" * 101}, data={"token-name": "Route table", "token-expires": "30"}),
     # admin
     "admin.new_user": Spec(bad={"email": "not-an-address"}),
+    "notifications.preferences": Spec(bad={"deadline": "sometimes"}, data=lambda ctx: {  # an admin's kinds
+        kind: "daily" for kind in ("nomination_submitted", "nomination_eeas", "deadline", "tour_ending", "nip_due")}),
     "admin.edit_user": Spec(bad={"role": "wizard"}),
     # missions
     "missions.new_mission": Spec(bad={"acronym": "A" * 41}),
@@ -106,6 +108,8 @@ REFUSALS: dict[str, tuple[object, str]] = {
 EXEMPT: dict[str, str] = {
     "auth.sign_out": "a button: signs out",
     "auth.revoke_token": "a button per token (the token id is hidden)",
+    "auth.create_calendar_token": "a button: makes (or replaces) the calendar link (its one-time mark is hidden)",
+    "auth.revoke_calendar_token": "a button: revokes the calendar link",
     "missions.confirm_import": "a button confirming the checked annex (the upload token is hidden)",
     "training.delete_record": "a button deleting a training record",
     "profiles.confirm": "a button confirming the profile as current (the version is hidden)",
