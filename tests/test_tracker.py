@@ -249,3 +249,21 @@ def test_the_query_count_does_not_grow_with_positions_experts_or_nominations(
             position = make_position(cfc, languages_essential="en:B2;fr:A2", languages_desirable="de:B1")
             _nominate(position, make_expert("BORDER_GUARD"), admin, NominationStatus.SUBMITTED)
     assert counted() == small, small
+
+
+# --- the calls list -------------------------------------------------------------------------------
+
+
+def test_the_calls_list_shows_days_left_nearest_national_deadline_first(client, login, make_user, make_cfc,
+                                                                        fixed_clock):
+    make_cfc(reference="LATE 1", national_deadline=warsaw(date(2030, 2, 15)), eeas_deadline=warsaw(date(2030, 2, 20)))
+    make_cfc(reference="SOON 1", national_deadline=warsaw(TODAY, 18), eeas_deadline=warsaw(date(2030, 2, 11)))
+    make_cfc(reference="WENT 1", national_deadline=warsaw(date(2030, 2, 8)), eeas_deadline=warsaw(date(2030, 2, 12)))
+    login(make_user(Role.VIEWER))
+    page = client.get("/missions/cfcs").get_data(as_text=True)
+    rows = re.findall(r"<tr><th scope=\"row\"><a [^>]*>([^<]+)</a></th>(.*?)</tr>", page, re.S)
+    assert [ref for ref, _cells in rows] == ["WENT 1", "SOON 1", "LATE 1"]
+    cells = {ref: re.findall(r"<td>(.*?)</td>", text, re.S)[2:4] for ref, text in rows}
+    assert "passed" in cells["WENT 1"][0] and "2 days left" in cells["WENT 1"][1]
+    assert "today" in cells["SOON 1"][0] and "1 day left" in cells["SOON 1"][1]
+    assert "5 days left" in cells["LATE 1"][0] and "10 days left" in cells["LATE 1"][1]

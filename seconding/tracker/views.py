@@ -7,15 +7,22 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 
 from seconding.access import aggregate_scope_filter
-from seconding.dates import today_in_warsaw
+from seconding.dates import BRUSSELS, WARSAW, today_in_warsaw
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.models import Cfc, Expert
 from seconding.nominations.workflow import NOMINATION_STATUS_LABELS
 from seconding.tracker import export
-from seconding.tracker.queries import track
+from seconding.tracker.queries import Deadline, track
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
+
+
+@bp.app_template_global()
+def tracked_deadline(moment, zone: str = "warsaw") -> Deadline:
+    """A CfC deadline with its days left, for any page ('warsaw': national, 'brussels': EEAS); with the macro
+    `days_left` of templates/tracker/_macros.html."""
+    return Deadline.of(moment, BRUSSELS if zone == "brussels" else WARSAW, today=today_in_warsaw(), now=utcnow())
 
 
 def _calls(cfc_id: int | None = None):
