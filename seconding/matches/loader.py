@@ -21,12 +21,14 @@ from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal,
 from seconding.db import stored_text, string_agg
 from seconding.extensions import db
 from seconding.matches import cache
+from seconding.matches.prefilter import HELD_TOURS, selected_tours
 from seconding.matching import ExpertFacts, ExpertTable, PositionFacts
 from seconding.matching.facts import Held, Periods, PoolColumns
 from seconding.models import (
     CefrLevel,
     ClearanceLevel,
     Course,
+    Deployment,
     DrivingLicence,
     Expert,
     ExpertExpertise,
@@ -35,11 +37,13 @@ from seconding.models import (
     Institution,
     Mission,
     MissionHistory,
+    Nomination,
     PoolStatus,
     Position,
     TrainingRecord,
     Unavailability,
 )
+from seconding.models.enums import DeploymentStatus
 
 
 def normalise(text: str | None) -> str:
@@ -93,34 +97,22 @@ def busy_facts(candidates: Select) -> dict[int, Busy]:
     """Per candidate: end dates of active deployments, and selections (position id, start, end) — rule `busy`.
 
     One query for active deployments, one for selections (a selection's dates are those of the tour it
-    planned; a selection whose tour has ended no longer counts).
+    planned; a selection whose tour has ended no longer counts). The same tours as `prefilter.busy_condition`.
     """
-    from seconding.models import Deployment, Nomination
-    from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, DeploymentStatus, NominationStatus
-
     ends: dict[int, list[date]] = {}
-    # A tour planned by a selection is a selection until it starts (overlap rule, not "ends after S").
-    from_selection = (Deployment.nomination_id.is_not(None)) & (Deployment.status == DeploymentStatus.PLANNED)
     for expert_id, end in db.session.execute(
-            select(Deployment.expert_id, Deployment.end_date)
-            .where(Deployment.expert_id.in_(candidates), Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES),
-                   ~from_selection)):
+            select(Deployment.expert_id, Deployment.end_date).where(Deployment.expert_id.in_(candidates), HELD_TOURS)):
         ends.setdefault(expert_id, []).append(_day(end))
     selections: dict[int, list[tuple[int, date, date]]] = {}
     for expert_id, position_id, start, end in db.session.execute(
-            select(Nomination.expert_id, Nomination.position_id, Deployment.planned_start, Deployment.end_date)
-            .join(Deployment, Deployment.nomination_id == Nomination.id)
-            .where(Nomination.expert_id.in_(candidates), Nomination.status == NominationStatus.SELECTED,
-                   Deployment.status.in_(ACTIVE_DEPLOYMENT_STATES))):
+            selected_tours(Nomination.expert_id, Nomination.position_id, Deployment.planned_start,
+                           Deployment.end_date).where(Nomination.expert_id.in_(candidates))):
         selections.setdefault(expert_id, []).append((position_id, _day(start), _day(end)))
     return {eid: (tuple(ends.get(eid, ())), tuple(selections.get(eid, ()))) for eid in ends.keys() | selections.keys()}
 
 
 def past_tours(candidates: Select) -> dict[int, list[tuple[str, str]]]:
     """Per candidate: (mission acronym, host country) of tours that ended, for the earlier-deployment score."""
-    from seconding.models import Deployment
-    from seconding.models.enums import DeploymentStatus
-
     tours: dict[int, list[tuple[str, str]]] = {}
     for expert_id, acronym, country in db.session.execute(
             select(Deployment.expert_id, Mission.acronym, Mission.host_country)

@@ -24,16 +24,29 @@ from seconding.matching.facts import (
 from seconding.matching.findings import Finding, Need, Outcome, Param, params
 from seconding.matching.scoring import score_components, total_score
 
-__all__ = ["cefr_rank", "clearance_rank", "evaluate", "licence_rank", "position_window", "required_courses"]
+__all__ = ["cefr_rank", "clearance_rank", "evaluate", "licence_rank", "passport_needed", "position_window",
+           "required_courses", "tour_window"]
 
 Window = tuple[date, date]
 PASSPORT_MARGIN_MONTHS = 6
 
 
+def tour_window(start: date, months: int) -> Window:
+    """A tour starting on S: S and its end E = S + `months` (calendar months, `seconding.dates.add_months`)."""
+    return start, add_months(start, months)
+
+
 def position_window(position: PositionFacts, as_of: date) -> Window:
     """Start S (available-on, or as-of + 30 days for ASAP) and tour end E = S + tour length."""
     start = position.available_on if position.available_on is not None else asap_start(as_of)
-    return start, add_months(start, position.tour_months)
+    return tour_window(start, position.tour_months)
+
+
+def passport_needed(end: date) -> date:
+    """The last day a passport must still be valid on for a tour ending on `end`: E + 6 months (gap 3).
+
+    Counted from E, not from S + 18 months: the two differ when S is 29 February (S + 12 months is 28 February)."""
+    return add_months(end, PASSPORT_MARGIN_MONTHS)
 
 
 def required_courses(position: PositionFacts, mandatory_courses: Sequence[str]) -> tuple[str, ...]:
@@ -208,7 +221,7 @@ def rule_clearance_expiry(expert: ExpertFacts, position: PositionFacts, window: 
 
 def rule_passport(expert: ExpertFacts, window: Window) -> list[Finding]:
     """Gap 3: the passport is missing or expires before E + 6 months."""
-    needed = add_months(window[1], PASSPORT_MARGIN_MONTHS)
+    needed = passport_needed(window[1])
     expires = expert.passport_expires
     if expires is None:
         return [_found("passport", "gap", "missing", needed_date=needed)]

@@ -25,6 +25,8 @@ _CLEARANCE_ALIASES = {
     "TRES SECRET UE": 4, "TRÈS SECRET UE": 4, "ŚCIŚLE TAJNE": 4, "TOP SECRET": 4,
 }
 DRIVING_LICENCES = ("NONE", "B", "B_4X4")
+# A standard tour (SPEC §4), in months: a position's unless it says otherwise, and the readiness report's.
+STANDARD_TOUR_MONTHS = 12
 
 
 def cefr_rank(level: str | None) -> int:
@@ -172,7 +174,7 @@ class PositionFacts:
     mission: str
     host_country: str
     available_on: date | None = None
-    tour_months: int = 12
+    tour_months: int = STANDARD_TOUR_MONTHS
     posts: int = 1
     clearance_level: str = "NONE"
     min_experience_years: int = 0

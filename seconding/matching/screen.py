@@ -12,16 +12,15 @@ from datetime import date
 
 import numpy as np
 
-from seconding.dates import add_months
 from seconding.matching.eligibility import (
     NEED_FREE,
-    PASSPORT_MARGIN_MONTHS,
     evaluate,
     need_availability,
     need_clearance,
     need_experience,
     need_language,
     need_licence,
+    passport_needed,
     position_window,
     required_courses,
 )
@@ -211,7 +210,7 @@ def _gap_counts(
         gaps += t.course(code) < start.toordinal()
     if clearance_rank(position.clearance_level):
         gaps += t.clearance_expires < end.toordinal()
-    gaps += t.passport_expires < add_months(end, PASSPORT_MARGIN_MONTHS).toordinal()
+    gaps += t.passport_expires < passport_needed(end).toordinal()
     return gaps
 
 
