@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from seconding.models import Notification
-from seconding.nominations.workflow import ACTION_LABELS
-from seconding.nominations.workflow import NOMINATION_STATUS_LABELS as STATUS_LABELS
+from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS
 
 
 @dataclass
@@ -37,10 +36,10 @@ def _nomination(n: Notification) -> Item:
         "return": _("Nomination returned to the service: %(who)s", who=who),
         "reject": _("Nomination rejected: %(who)s", who=who),
     }
-    title = titles.get(p["action"]) or _("Nomination %(status)s: %(who)s", status=STATUS_LABELS[p["status"]],
+    title = titles.get(p["action"]) or _("Nomination %(status)s: %(who)s", status=NOMINATION_STATUS_LABELS[p["status"]],
                                          who=who)
     lines = [_("%(actor)s: %(action)s (%(old)s → %(new)s).", actor=p["actor"], action=ACTION_LABELS[p["action"]],
-               old=STATUS_LABELS[p["from"]], new=STATUS_LABELS[p["status"]])]
+               old=NOMINATION_STATUS_LABELS[p["from"]], new=NOMINATION_STATUS_LABELS[p["status"]])]
     if p.get("day"):
         lines.append(_("Date of the step: %(day)s.", day=p["day"]))
     if p.get("comment"):
