@@ -92,6 +92,7 @@ BLUEPRINTS = (
     "seconding.digest.views",
     "seconding.reports.views",
     "seconding.api.views",
+    "seconding.calendar.views",
 )
 
 

@@ -2,7 +2,7 @@
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -10,11 +10,14 @@ from seconding.api import tokens
 from seconding.audit.services import record
 from seconding.auth import services
 from seconding.auth.forms import PasswordForm, PreferencesForm, RevokeTokenForm, SignInForm, TokenForm
+from seconding.calendar import tokens as calendar_tokens
+from seconding.calendar.forms import CalendarTokenForm, RevokeCalendarForm
 from seconding.db import utcnow
 from seconding.extensions import db
 
 bp = Blueprint("auth", __name__)
 TOKEN_FORM_MARK = "api_token_form"
+CALENDAR_FORM_MARK = "calendar_token_form"
 
 
 def _safe_next(target: str | None) -> str:
@@ -95,8 +98,12 @@ def _account_page(**forms):
     forms.setdefault("token_form", TokenForm(prefix="token", formdata=None))
     # A one-time mark of this page's token form: sending the same form again (a reload) makes no second token.
     forms["token_form"].once.data = session[TOKEN_FORM_MARK] = secrets.token_urlsafe(16)
+    forms.setdefault("calendar_form", CalendarTokenForm(prefix="calendar", formdata=None))
+    forms["calendar_form"].once.data = session[CALENDAR_FORM_MARK] = secrets.token_urlsafe(16)
     return render_template("auth/account.html", tokens=db.session.scalars(tokens.user_tokens(current_user)).all(),
-                           revoke_form=RevokeTokenForm(formdata=None), now=utcnow(), **forms)
+                           revoke_form=RevokeTokenForm(formdata=None), now=utcnow(),
+                           calendar_token=calendar_tokens.live_token(current_user),
+                           calendar_revoke_form=RevokeCalendarForm(formdata=None), **forms)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -124,4 +131,31 @@ def revoke_token():
         flash(_("There is no such live token of yours. Nothing was changed."), "error")
     else:
         flash(_("The token “%(name)s” is revoked: it no longer opens the API.", name=token.name), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/calendar", methods=["POST"])
+@login_required
+def create_calendar_token():
+    """Make the private calendar URL (replacing the one before); it is on this response only (never stored)."""
+    form = CalendarTokenForm(prefix="calendar")
+    if not form.validate_on_submit() or not form.once.data or form.once.data != session.pop(CALENDAR_FORM_MARK, None):
+        flash(_("This form was sent already, or comes from an older page: no calendar link was made. Your account "
+                "page shows the link you have."), "warning")
+        return redirect(url_for("auth.account"))
+    _token, secret = calendar_tokens.create_token(current_user)
+    # BASE_URL is where the app is reached from outside (with the path it is mounted at, if any).
+    url = current_app.config["BASE_URL"] + url_for("calendar.ics", secret=secret)[len(request.script_root):]
+    return _account_page(new_calendar_url=url)
+
+
+@bp.route("/account/calendar/revoke", methods=["POST"])
+@login_required
+def revoke_calendar_token():
+    form = RevokeCalendarForm()
+    token = calendar_tokens.revoke_token(current_user) if form.validate_on_submit() else None
+    if token is None:
+        flash(_("You have no calendar link. Nothing was changed."), "error")
+    else:
+        flash(_("Your calendar link is revoked: calendar apps subscribed to it get nothing more."), "success")
     return redirect(url_for("auth.account"))

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic sees every table."""
 from seconding.models.api_tokens import ApiToken
 from seconding.models.audit import AuditEvent
+from seconding.models.calendar import CalendarToken
 from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.digests import DeliveryStatus, DigestDelivery, DigestRun
 from seconding.models.enums import (
@@ -38,7 +39,7 @@ from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import User
 
 __all__ = [
-    "ApiToken",
+    "ApiToken", "CalendarToken",
     "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
     "DeliveryStatus", "DigestDelivery", "DigestRun",
     "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
