@@ -86,7 +86,7 @@ def test_the_polish_digest_matches_its_golden_file(fixed, db):
 
 def test_each_section_follows_its_rule(fixed):
     c = build(fixed, AS_OF)
-    assert [a.code for a in c.nip["overdue"]] == ["NIP-G1"] and c.nip["at_risk"] == [] and c.nip["stale"] == []
+    assert [a.code for a in c.nip["overdue"].rows] == ["NIP-G1"] and c.nip["at_risk"].count == c.nip["stale"].count == 0
     assert [(r.family_name, r.passport_expires) for r in c.passports.rows] == [("Kowalski", date(2026, 7, 15))]
     assert [(r.family_name, r.clearance_expires) for r in c.clearances.rows] == [("Kowalski", date(2026, 8, 1))]
     assert c.courses.count == 0  # nobody holds an expiring course; missing ones are the training matrix's business
@@ -131,3 +131,44 @@ def test_a_malicious_name_is_escaped_in_html_and_harmless_in_text(db, make_user,
     assert "&lt;img src=x onerror=alert(1)&gt;" in rendered.html
     # Plain text is never interpreted: the name is shown as typed.
     assert '<img src=x onerror=alert(1)>, <script>alert("x")</script> (POLICE)' in rendered.text
+
+
+def test_the_sections_come_in_order_of_urgency(fixed):
+    """Calls with a national deadline and nominations waiting first, the long expiry lists after."""
+    c = build(fixed, AS_OF)
+    assert c.sections == ["deadlines", "waiting", "nip", "tours", "expiry", "profiles"]
+    rendered = render(fixed, PERIOD, c)
+    headings = ["Calls with a national deadline within 30 days", "Nominations waiting", "NIP actions",
+                "Tours ending within 60 days", "Experts (active pool)", "Profiles to update", "Headline figures"]
+    for text, marker in ((rendered.text, "\n== "), (rendered.html, "<h2[^>]*>")):
+        places = [re.search(marker + re.escape(heading), text).start() for heading in headings]
+        assert places == sorted(places), text
+
+
+def test_a_long_list_shows_its_ten_most_urgent_lines_and_links_to_the_rest(db, make_user, make_expert,
+                                                                            institutions):
+    for n in range(13):
+        make_expert("POLICE", family_name=f"Paszport{n:02d}", passport_expires=AS_OF + timedelta(days=40 - 3 * n))
+    for n in range(12):
+        create_action(ActionData(code=f"NIP-{n:02d}", title="Late", due_on=date(2026, 5, 20) - timedelta(days=n),
+                                 lead_institution_id=institutions["POLICE"].id),
+                      UpdateData(date(2026, 1, 10), NipStatus.PLANNED, 0), author=None, today=date(2026, 12, 2))
+    _db.session.commit()
+    user = make_user(Role.HR_OFFICER, "POLICE")
+    c = build(user, AS_OF)
+    assert (c.passports.count, c.passports.hidden, c.nip["overdue"].count, c.nip["overdue"].hidden) == (13, 3, 12, 2)
+    # The soonest first: Paszport12 expires first, Paszport03 is the tenth.
+    assert [r.family_name for r in c.passports.rows] == [f"Paszport{n:02d}" for n in range(12, 2, -1)]
+    assert [a.code for a in c.nip["overdue"].rows] == [f"NIP-{n:02d}" for n in range(11, 1, -1)]
+    rendered = render(user, PERIOD, c)
+    lines = rendered.text.splitlines()
+    assert sum(1 for line in lines if line.startswith("- Paszport")) == 10 and "Paszport02" not in rendered.text
+    assert "  … and 3 more: http://127.0.0.1:5000/experts/?status=active&expiring=passport" in lines
+    assert "  … and 2 more: http://127.0.0.1:5000/nip/?flag=overdue" in lines
+    assert ('<li>… and 3 more: <a href="http://127.0.0.1:5000/experts/?status=active&amp;expiring=passport">'
+            "the full list in the app</a></li>") in rendered.html
+    assert '<a href="http://127.0.0.1:5000/nip/?flag=overdue">the full list in the app</a>' in rendered.html
+    # A viewer gets the counts, and no line nor link to a list of people.
+    viewer = make_user(Role.VIEWER, "MFA")
+    text = render(viewer, PERIOD, build(viewer, AS_OF)).text
+    assert "Passports (13):" in text and "expiring=passport" not in text and "… and 2 more" in text

@@ -1,7 +1,11 @@
 """What one recipient's digest says (SPEC §9), every item limited to the recipient's scope through access.py.
 
 Content depends only on the scope and on whether the recipient may see personal data, so a run builds it once per
-distinct (scope, personal) pair and shares it between recipients (viewers get counts, never names)."""
+distinct (scope, personal) pair and shares it between recipients (viewers get counts, never names).
+
+Sections come in order of urgency (SECTIONS): calls whose national deadline is near and nominations waiting first,
+the long expiry lists after. A list shows its LIST_LIMIT most urgent lines (soonest first); a longer one says how many
+more there are, with a link to the full list in the app (`Listing.more`)."""
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -40,27 +44,37 @@ TOURS_DAYS = 60
 DEADLINE_DAYS = 30
 SUBMITTED_DAYS = 14
 FORWARDED_DAYS = 60
-LIST_LIMIT = 15  # rows shown per list; the count says how many there are in all
+LIST_LIMIT = 10  # rows shown per list, the most urgent; the count says how many there are in all
+# The sections, most urgent first (the templates render them in this order).
+SECTIONS = ("deadlines", "waiting", "nip", "tours", "expiry", "profiles")
 
 
 @dataclass
 class Listing:
-    """A count and the first rows (rows are empty for recipients who see aggregates only)."""
+    """A count and the first rows (rows are empty for recipients who see aggregates only), and the app's page with
+    the full list: (endpoint, URL values)."""
 
     count: int = 0
     rows: list = field(default_factory=list)
+    more: tuple[str, dict] | None = None
+
+    @property
+    def hidden(self) -> int:
+        """How many lines the digest leaves out (none when it shows no line at all)."""
+        return self.count - len(self.rows) if self.rows else 0
 
 
 @dataclass
 class Content:
     as_of: date
     personal: bool
-    nip: dict[str, list] = field(default_factory=dict)
+    nip: dict[str, Listing] = field(default_factory=dict)
     clearances: Listing = field(default_factory=Listing)
     passports: Listing = field(default_factory=Listing)
     courses: Listing = field(default_factory=Listing)
     tours: Listing = field(default_factory=Listing)
-    deadlines: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)  # every call due, with its positions lacking a nomination
+    calls: Listing = field(default_factory=Listing)  # those with such positions, as the digest lists them
     submitted: Listing = field(default_factory=Listing)
     forwarded: Listing = field(default_factory=Listing)
     figures: Snapshot | None = None
@@ -70,11 +84,17 @@ class Content:
     profile_months: int = 6
 
     @property
+    def sections(self) -> list[str]:
+        """The sections with something to say, most urgent first."""
+        said = {"deadlines": self.calls.count, "waiting": self.submitted.count or self.forwarded.count,
+                "nip": any(x.count for x in self.nip.values()), "tours": self.tours.count,
+                "expiry": self.clearances.count or self.passports.count or self.courses.count,
+                "profiles": self.profiles.incomplete or self.profiles.not_confirmed}
+        return [name for name in SECTIONS if said[name]]
+
+    @property
     def nothing_to_report(self) -> bool:
-        listings = (self.clearances, self.passports, self.courses, self.tours, self.submitted, self.forwarded)
-        return (not any(self.nip.values()) and not any(x.count for x in listings)
-                and not any(d["open"] for d in self.deadlines)
-                and not self.profiles.incomplete and not self.profiles.not_confirmed)
+        return not self.sections
 
     def most_common_missing(self) -> tuple[str, int] | None:
         """The field missing most often in scope, labelled in the language being rendered, with its count."""
@@ -82,10 +102,15 @@ class Content:
         return (str(FIELD_LABELS[top[0][0]]), top[0][1]) if top else None
 
 
-def _listing(query, count_query, personal: bool, limit: int = LIST_LIMIT) -> Listing:
+def _listing(query, count_query, personal: bool, more: tuple[str, dict]) -> Listing:
     count = db.session.scalar(count_query) or 0
-    rows = db.session.execute(query.limit(limit)).all() if personal and count else []
-    return Listing(count, rows)
+    rows = db.session.execute(query.limit(LIST_LIMIT)).all() if personal and count else []
+    return Listing(count, rows, more)
+
+
+def _capped(rows: list, more: tuple[str, dict]) -> Listing:
+    """A list already read (not personal data), cut to its most urgent lines."""
+    return Listing(len(rows), rows[:LIST_LIMIT], more)
 
 
 def _counted(query) -> object:
@@ -118,7 +143,10 @@ def _expiry(user: User, as_of: date, personal: bool) -> tuple[Listing, Listing, 
                .join(best, best.c.expert_id == Expert.id).join(Course, Course.id == best.c.course_id)
                .where(_active_experts(user), best.c.expires <= horizon)
                .order_by(best.c.expires, Expert.family_name, Expert.id, Course.code))
-    return tuple(_listing(q, _counted(q), personal) for q in (clearances, passports, courses))
+    active = {"status": PoolStatus.ACTIVE.value}
+    return (_listing(clearances, _counted(clearances), personal, ("experts.index", active | {"expiring": "clearance"})),
+            _listing(passports, _counted(passports), personal, ("experts.index", active | {"expiring": "passport"})),
+            _listing(courses, _counted(courses), personal, ("training.matrix", active)))
 
 
 def _tours(user: User, as_of: date, personal: bool) -> Listing:
@@ -129,7 +157,7 @@ def _tours(user: User, as_of: date, personal: bool) -> Listing:
                     Deployment.end_date <= as_of + timedelta(days=TOURS_DAYS),
                     scope_filter(user, Expert.institution_id, personal=False))
              .order_by(Deployment.end_date, Expert.family_name, Deployment.id))
-    return _listing(query, _counted(query), personal, limit=100)
+    return _listing(query, _counted(query), personal, ("deployments.index", {}))
 
 
 def _deadlines(user: User, as_of: date) -> list[dict]:
@@ -174,7 +202,8 @@ def _waiting(user: User, as_of: date, personal: bool) -> tuple[Listing, Listing]
                  .where(Nomination.status.in_(waiting),
                         Nomination.forwarded_on <= as_of - timedelta(days=FORWARDED_DAYS))
                  .order_by(Nomination.forwarded_on, Nomination.id))
-    return _listing(submitted, _counted(submitted), personal), _listing(forwarded, _counted(forwarded), personal)
+    return (_listing(submitted, _counted(submitted), personal, ("nominations.board", {"status": "submitted"})),
+            _listing(forwarded, _counted(forwarded), personal, ("nominations.board", {})))
 
 
 def previous_month_start(day: date) -> date:
@@ -186,13 +215,15 @@ def build(user: User, as_of: date) -> Content:
     personal = sees_personal_data(user)
     content = Content(as_of=as_of, personal=personal)
     rows = action_rows(as_of, user=user)
-    content.nip = {flag: [r.action for r in rows if flag in r.flags] for flag in (OVERDUE, AT_RISK, STALE)}
+    content.nip = {flag: _capped([r.action for r in rows if flag in r.flags], ("nip.index", {"flag": flag}))
+                   for flag in (OVERDUE, AT_RISK, STALE)}
     content.clearances, content.passports, content.courses = _expiry(user, as_of, personal)
     content.profile_months = current_app.config["PROFILE_CONFIRM_MONTHS"]
     _rows, content.profiles = overview(user, as_of, confirmation_cutoff(as_of, content.profile_months),
                                        personal=False)
     content.tours = _tours(user, as_of, personal)
     content.deadlines = _deadlines(user, as_of)
+    content.calls = _capped([d for d in content.deadlines if d["open"]], ("missions.cfcs", {}))
     content.submitted, content.forwarded = _waiting(user, as_of, personal)
     content.figures = deployed_on(as_of)
     content.previous = deployed_on(previous_month_start(as_of))
