@@ -1,6 +1,5 @@
 """Deployments: planned on selection or entered by hand, moved through their states, extended, ended."""
 import re
-from dataclasses import replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -11,8 +10,9 @@ from seconding.dates import add_months, asap_start
 from seconding.errors import Refusal, check_version
 from seconding.extensions import db
 from seconding.labels import DEPLOYMENT_STATUS_LABELS
+from seconding.matches.pair import evaluate_pair
+from seconding.matching import GAP_RULES
 from seconding.matching.findings import Finding
-from seconding.models import Expert
 from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.enums import DeploymentStatus as D
 
@@ -175,16 +175,8 @@ def checklist(deployment: Deployment) -> list[Finding]:
     "gap" (pages render its sentence per locale). Empty for a tour without a position (entered by hand)."""
     if deployment.position is None or not deployment.status.active:
         return []
-    from seconding.matches.loader import load_experts, mandatory_courses, position_facts
-    from seconding.matches.results import weights
-    from seconding.matching import GAP_RULES, evaluate
-
-    facts = load_experts([Expert.id == deployment.expert_id])
-    if not facts:
-        return []
-    position = position_facts([deployment.position])[0]
     # Evaluated as of the tour's own start, whatever the position said then.
-    position = replace(position, available_on=deployment.start)
-    evaluation = evaluate(facts[0], position, as_of=deployment.start, mandatory_courses=mandatory_courses(),
-                          weights=weights())
-    return [f for f in evaluation.findings if f.rule in GAP_RULES]
+    pair = evaluate_pair(deployment.expert_id, deployment.position, as_of=deployment.start, start=deployment.start)
+    if pair is None:
+        return []
+    return [f for f in pair.evaluation.findings if f.rule in GAP_RULES]

@@ -8,42 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import ColumnElement
 
-from seconding.matches.loader import load_experts, load_pool, mandatory_courses, position_facts
+from seconding.matches.loader import load_experts, load_pool, position_facts
+from seconding.matches.pair import Evaluator, Row
 from seconding.matches.prefilter import hard_blocker_conditions
 from seconding.matching import (
     Evaluation,
     ExpertFacts,
     Plan,
     PositionFacts,
-    Weights,
-    evaluate,
     plan_cfc,
     position_window,
     ranked_rows,
     ranking_key,
     screen_detail,
 )
+from seconding.matching.eligibility import Window
 from seconding.matching.screen import ELIGIBLE, GAPS, INELIGIBLE
 from seconding.missions.queries import open_cfc_ids, positions_of
 from seconding.models import Cfc, Expert, PoolStatus, Position
 from seconding.pause import cycle_collector_paused
-
-
-def weights() -> Weights:
-    """Score weights: SPEC §6 defaults, overridden by the MATCHING_WEIGHTS setting (a dict) when present."""
-    return Weights(**(current_app.config.get("MATCHING_WEIGHTS") or {}))
-
-
-@dataclass
-class Row:
-    """One expert, one position, and the evaluation of every rule."""
-
-    expert: ExpertFacts
-    position: PositionFacts
-    evaluation: Evaluation
 
 
 @dataclass
@@ -72,26 +57,28 @@ class PositionMatch:
 
 def rank_position(position: Position, *, scope: ColumnElement, as_of: date, include_ineligible: bool = False,
                   institution_id: int | None = None, offset: int = 0, limit: int | None = None) -> PositionMatch:
-    """Rank the experts within `scope` (a WHERE clause on experts) for one position."""
+    """Rank the experts within `scope` (a WHERE clause on experts) for one position.
+
+    The tour's window is computed once, here, and handed to the prefilter, the screen and each evaluation."""
     facts = position_facts([position])[0]
-    start, end = position_window(facts, as_of)
+    window = start, end = position_window(facts, as_of)
     conditions = [scope]
     if institution_id is not None:
         conditions.append(Expert.institution_id == institution_id)
     if not include_ineligible:
         conditions += hard_blocker_conditions(facts, start)
-    courses, w = mandatory_courses(), weights()
+    evaluator = Evaluator.read(as_of)
     with cycle_collector_paused():
         table = load_pool(conditions)
-        status, score, gaps = screen_detail(table, facts, as_of=as_of, mandatory_courses=courses, weights=w)
+        status, score, gaps = screen_detail(table, facts, as_of=as_of, mandatory_courses=evaluator.courses,
+                                            weights=evaluator.weights, window=window)
     stop = None if limit is None else offset + limit
     rows = ranked_rows(table, status, score, gaps, limit=stop, include_ineligible=include_ineligible)[offset:]
     return PositionMatch(
         position=facts, as_of=as_of, start=start, end=end,
         eligible=int((status == ELIGIBLE).sum()), with_gaps=int((status == GAPS).sum()),
         ineligible=int((status == INELIGIBLE).sum()) if include_ineligible else None,
-        rows=[Row(expert, facts, evaluate(expert, facts, as_of=as_of, mandatory_courses=courses, weights=w))
-              for expert in table.experts(rows)],
+        rows=[evaluator.row(expert, facts, window) for expert in table.experts(rows)],
     )
 
 
@@ -109,9 +96,8 @@ def match_expert(expert: Expert, *, as_of: date, include_ineligible: bool = Fals
     """Evaluate one expert against every position of the open CfCs."""
     facts = load_experts([Expert.id == expert.id])[0]
     positions = position_facts(positions_of(open_cfc_ids()))
-    courses, w = mandatory_courses(), weights()
-    rows = [Row(facts, p, evaluate(facts, p, as_of=as_of, mandatory_courses=courses, weights=w))
-            for p in positions]
+    evaluator = Evaluator.read(as_of)
+    rows = [evaluator.row(facts, p) for p in positions]
     if not include_ineligible:
         rows = [r for r in rows if r.evaluation.status != "ineligible"]
     rows.sort(key=lambda r: (ranking_key(r.evaluation, "")[:3], r.position.cfc_ref, r.position.position_ref))
@@ -140,17 +126,15 @@ class CfcPlan:
 def plan_for_cfc(cfc: Cfc, *, scope: ColumnElement, as_of: date) -> CfcPlan:
     """The optimal assignment of the active experts within `scope` to the posts of the CfC."""
     positions = position_facts(positions_of([cfc.id]))
-    courses, w = mandatory_courses(), weights()
+    evaluator = Evaluator.read(as_of)
     with cycle_collector_paused():
         table = load_pool([scope, Expert.pool_status == PoolStatus.ACTIVE])
-        plan = plan_cfc(positions, table, as_of=as_of, mandatory_courses=courses, weights=w)
+        plan = plan_cfc(positions, table, as_of=as_of, mandatory_courses=evaluator.courses,
+                        weights=evaluator.weights)
     by_position = {p.id: p for p in positions}
-    rows = []
     experts = table.experts([table.row[assignment.expert_id] for assignment in plan.assignments])
-    for assignment, expert in zip(plan.assignments, experts):
-        position = by_position[assignment.position_id]
-        rows.append(Row(expert, position, evaluate(expert, position, as_of=as_of, mandatory_courses=courses,
-                                                   weights=w)))
+    rows = [evaluator.row(expert, by_position[assignment.position_id])
+            for assignment, expert in zip(plan.assignments, experts)]
     return CfcPlan(cfc, as_of, positions, plan, rows, len(table))
 
 
@@ -169,16 +153,16 @@ def result_json(row: Row) -> dict:
             "blockers": _findings(row.evaluation, "blocker"), "gaps": _findings(row.evaluation, "gap")}
 
 
-def position_json(position: PositionFacts, as_of: date) -> dict:
+def position_json(position: PositionFacts, window: Window) -> dict:
     """The position block: references, title and the tour window."""
-    start, end = position_window(position, as_of)
+    start, end = window
     return {"cfc_ref": position.cfc_ref, "position_ref": position.position_ref, "title": position.title,
             "start": start.isoformat(), "end": end.isoformat()}
 
 
 def position_match_json(match: PositionMatch) -> dict:
     """`flask match position ... --json`."""
-    return {"position": position_json(match.position, match.as_of), "as_of": match.as_of.isoformat(),
+    return {"position": position_json(match.position, (match.start, match.end)), "as_of": match.as_of.isoformat(),
             "results": [result_json(row) for row in match.rows]}
 
 
@@ -190,7 +174,7 @@ def expert_match_json(match: ExpertMatch) -> dict:
                    "name": f"{e.given_name} {e.family_name}"},
         "as_of": match.as_of.isoformat(),
         "results": [
-            {**position_json(row.position, match.as_of), "status": row.evaluation.status,
+            {**position_json(row.position, row.window), "status": row.evaluation.status,
              "score": row.evaluation.score, "blockers": _findings(row.evaluation, "blocker"),
              "gaps": _findings(row.evaluation, "gap")}
             for row in match.rows

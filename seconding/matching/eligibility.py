@@ -237,9 +237,12 @@ def evaluate(
     as_of: date,
     mandatory_courses: Sequence[str],
     weights: Weights = DEFAULT_WEIGHTS,
+    window: Window | None = None,
 ) -> Evaluation:
-    """Check every rule of SPEC §6 for one expert and one position, and score the pair."""
-    window = position_window(position, as_of)
+    """Check every rule of SPEC §6 for one expert and one position, and score the pair.
+
+    `window` is `position_window(position, as_of)`, given when the caller has computed it already."""
+    window = window or position_window(position, as_of)
     findings = [
         *rule_pool_status(expert),
         *rule_busy(expert, position, window),

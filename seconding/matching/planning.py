@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from seconding.matching.eligibility import position_window
+from seconding.matching.eligibility import Window, position_window
 from seconding.matching.facts import DEFAULT_WEIGHTS, Evaluation, PositionFacts, Weights
 from seconding.matching.findings import NO_ELIGIBLE, Need, Reason, params
 from seconding.matching.screen import (
@@ -209,9 +209,10 @@ def plan_evaluations(positions: Sequence[PositionFacts], evaluations: Iterable[E
     return plan(positions, pools)
 
 
-def explain_no_eligible(table: ExpertTable, position: PositionFacts, *, as_of: date) -> Reason:
-    """The reason why no active expert of `table` is eligible for `position`."""
-    start, end = position_window(position, as_of)
+def explain_no_eligible(table: ExpertTable, position: PositionFacts, *, as_of: date,
+                        window: Window | None = None) -> Reason:
+    """The reason why no active expert of `table` is eligible for `position` (`window` as `evaluate`)."""
+    start, end = window or position_window(position, as_of)
     active = table.active
     constraints = [(need, mask[active]) for _, need, mask in blocker_masks(table, position, start, end)]
     return eliminating_reason(constraints, int(active.sum()))
@@ -235,10 +236,11 @@ def plan_cfc(
     posts = sum(p.posts for p in positions)
     pools = {}
     for p in positions:
+        window = position_window(p, as_of)
         status, score, gaps = screen_detail(table, p, as_of=as_of, mandatory_courses=mandatory_courses,
-                                            weights=weights)
+                                            weights=weights, window=window)
         rows = np.flatnonzero(status != INELIGIBLE)
         rows = np.sort(rows[_top(score[rows], gaps[rows], posts)])  # in the table's order, as before
-        reason = explain_no_eligible(table, p, as_of=as_of) if len(rows) == 0 else NO_ELIGIBLE
+        reason = explain_no_eligible(table, p, as_of=as_of, window=window) if len(rows) == 0 else NO_ELIGIBLE
         pools[p.id] = Pool(table.ids[rows], score[rows], gaps[rows], reason)
     return plan(positions, pools)

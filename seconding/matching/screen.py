@@ -14,6 +14,7 @@ import numpy as np
 
 from seconding.matching.eligibility import (
     NEED_FREE,
+    Window,
     evaluate,
     need_availability,
     need_clearance,
@@ -245,9 +246,10 @@ def screen_detail(
     as_of: date,
     mandatory_courses: Sequence[str],
     weights: Weights = DEFAULT_WEIGHTS,
+    window: Window | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Status code, score and number of gaps of every expert of `table` for `position`."""
-    start, end = position_window(position, as_of)
+    """Status code, score and number of gaps of every expert of `table` for `position` (`window` as `evaluate`)."""
+    start, end = window or position_window(position, as_of)
     blocked = ~table.active
     for _, _, mask in blocker_masks(table, position, start, end):
         blocked |= mask

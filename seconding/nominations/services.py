@@ -15,6 +15,8 @@ from seconding.deployments.services import plan_deployment
 from seconding.errors import Race, Refusal, check_version, flush, same_moment
 from seconding.extensions import db
 from seconding.labels import RULE_LABELS
+from seconding.matches.pair import evaluate_pair
+from seconding.matches.sentences import finding_text
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
 from seconding.models.nominations import Nomination, NominationEvent
@@ -99,18 +101,11 @@ class Problem:
 
 def blockers(expert: Expert, position: Position, as_of: date) -> list[Problem]:
     """The matching rules that block this expert for this position, each named and said in a sentence."""
-    from seconding.matches.loader import load_experts, mandatory_courses, position_facts
-    from seconding.matches.results import weights
-    from seconding.matches.sentences import finding_text
-    from seconding.matching import evaluate
-
-    facts = load_experts([Expert.id == expert.id])
-    if not facts:
+    pair = evaluate_pair(expert.id, position, as_of=as_of)
+    if pair is None:
         return [Problem(_("%(name)s is not in the pool.", name=expert.name), "expert")]
-    evaluation = evaluate(facts[0], position_facts([position])[0], as_of=as_of,
-                          mandatory_courses=mandatory_courses(), weights=weights())
     return [Problem(_("Not eligible (%(rule)s): %(detail)s", rule=RULE_LABELS.get(b.rule, b.rule),
-                      detail=finding_text(b)), "expert") for b in evaluation.blockers]
+                      detail=finding_text(b)), "expert") for b in pair.evaluation.blockers]
 
 
 def submission_problems(nomination: Nomination, actor: User, now: datetime, as_of: date) -> list[Problem]:

@@ -18,7 +18,7 @@ from seconding.dates import WARSAW, today_in_warsaw
 from seconding.extensions import db
 from seconding.languages import language_names
 from seconding.matches.loader import load_experts, mandatory_courses, position_facts
-from seconding.matches.results import weights
+from seconding.matches.pair import weights
 from seconding.matching import evaluate
 from seconding.missions.queries import with_requirements
 from seconding.models import (

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, select
 from seconding.dates import BRUSSELS, WARSAW, local
 from seconding.extensions import db
 from seconding.matches.loader import load_pool, mandatory_courses, position_facts
-from seconding.matches.results import weights
+from seconding.matches.pair import weights
 from seconding.matching import ELIGIBLE, GAPS, screen_detail
 from seconding.missions.queries import cfcs, positions_of
 from seconding.models import Cfc, CfcStatus, Expert, Institution, Mission, Nomination, PoolStatus, Position
