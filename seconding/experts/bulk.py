@@ -62,7 +62,7 @@ def insert_experts(rows: Iterable[dict], batch: int = 5000) -> int:
                          "role": "", "start": s, "end": e} for m, c, s, e in r["history"]]
         for model, values in ((ExpertLanguage, languages), (ExpertExpertise, expertise),
                               (TrainingRecord, trainings), (Unavailability, periods), (MissionHistory, history)):
-            if values:  # experts inserted just now, with a new facts version each (seconding/matches/kept.py)
+            if values:  # experts inserted just now, with a new facts version each (seconding/matches/cache.py)
                 db.session.execute(insert(model).execution_options(stamp_facts=False), values)
     db.session.flush()
     # Fresh planner statistics after a bulk load, as one would run by hand (autovacuum does it later on
