@@ -90,6 +90,7 @@ BLUEPRINTS = (
     "seconding.deployments.views",
     "seconding.nip.views",
     "seconding.digest.views",
+    "seconding.notifications.views",
     "seconding.reports.views",
     "seconding.api.views",
     "seconding.calendar.views",

@@ -35,11 +35,12 @@ from seconding.models.missions import (
 )
 from seconding.models.nip import CompactCommitment, NationalTarget, NipAction, NipProgressUpdate, NipStatus
 from seconding.models.nominations import Nomination, NominationEvent
+from seconding.models.notifications import Notification
 from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import User
 
 __all__ = [
-    "ApiToken", "CalendarToken",
+    "ApiToken", "CalendarToken", "Notification",
     "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
     "DeliveryStatus", "DigestDelivery", "DigestRun",
     "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
