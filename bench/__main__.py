@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.digest", "bench.completeness", "bench.dashboard",
-            "bench.packages", "bench.load")
+            "bench.packages", "bench.calendar", "bench.load")
 OUT = Path(__file__).resolve().parent / "out"
 
 

@@ -18,6 +18,7 @@ holds that writer to icalendar's Event.to_ical(), byte for byte.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
@@ -153,7 +154,7 @@ def clearance_entries(user: User, today: date, host: str, base: str, cats: Categ
     """Expiry (the last valid day) of the security clearance of each expert in scope."""
     query = (select(Expert.id, Expert.version, Expert.given_name, Expert.family_name, Expert.clearance_expires)
              .where(*_in_pool(user), Expert.clearance_expires >= _since(today))
-             .order_by(Expert.clearance_expires, Expert.id))
+             .order_by(Expert.id))  # the table's own order: no sort (calendar apps sort by date)
     text = _("Security clearance expires: %(name)s", name="\0")
     for expert_id, version, given, family, expires in db.session.execute(query):
         yield Entry(f"expert-{expert_id}-clearance@{host}", version - 1, expires,
@@ -173,7 +174,7 @@ def course_entries(user: User, today: date, host: str, base: str, cats: Categori
              .where(*_in_pool(user), TrainingRecord.course_id.in_(sorted(courses)))
              .group_by(Expert.id, TrainingRecord.course_id)
              .having(until >= _since(today)).having(until < NEVER)
-             .order_by(until, Expert.id, TrainingRecord.course_id))
+             .order_by(Expert.id, TrainingRecord.course_id))  # the grouping's order: no sort
     texts = {course_id: _("%(course)s expires: %(name)s", course=code, name="\0")
              for course_id, code in courses.items()}
     for expert_id, course_id, given, family, expires, records in db.session.execute(query):
@@ -210,17 +211,22 @@ def event(entry: Entry, stamp: datetime) -> Event:
 
 def _fold(line: str) -> str:
     """A content line as icalendar writes it: folded at 75 octets (most lines are short and pass as they are)."""
-    if len(line) <= LINE_LIMIT // 4 or len(line.encode()) <= LINE_LIMIT:
+    if len(line) <= LINE_LIMIT and (line.isascii() or len(line.encode()) <= LINE_LIMIT):
         return line
     return Contentline(line).to_ical().decode()
 
 
+_ESCAPED = re.compile(r"[\\;,\r\n]")
+
+
 def _text(value: str) -> str:
-    return vText(value).to_ical().decode()
+    """A TEXT value escaped as icalendar escapes it (a value with nothing to escape is written as it is)."""
+    return vText(value).to_ical().decode() if _ESCAPED.search(value) else value
 
 
 def all_day_text(items: Iterable[Entry], stamp: datetime) -> str:
-    """The all-day entries as VEVENTs, exactly as `event(entry, stamp).to_ical()` writes each."""
+    """The all-day entries as VEVENTs, exactly as `event(entry, stamp).to_ical()` writes each: icalendar's order
+    of properties (its canonical ones, Event.canonical_order, then the others by name), values and folding."""
     stamp_line = "DTSTAMP:" + vDDDTypes(stamp).to_ical().decode()
     categories: dict[str, str] = {}
     out: list[str] = []
@@ -229,19 +235,11 @@ def all_day_text(items: Iterable[Entry], stamp: datetime) -> str:
         cat = categories.get(category)
         if cat is None:
             cat = categories[category] = _fold("CATEGORIES:" + _text(category))
-        # icalendar's order: its canonical properties (Event.canonical_order), then the others by name.
-        add("BEGIN:VEVENT")
-        add(_fold("SUMMARY:" + _text(summary)))
-        add(f"DTSTART;VALUE=DATE:{start:%Y%m%d}")
-        add(stamp_line)
-        add(_fold("UID:" + _text(uid)))
-        add(f"SEQUENCE:{sequence}")
-        add(cat)
-        add("TRANSP:TRANSPARENT")
-        add(_fold("URL:" + url))
-        add("END:VEVENT")
-    out.append("")
-    return "\r\n".join(out) if len(out) > 1 else ""
+        add(f"BEGIN:VEVENT\r\n{_fold('SUMMARY:' + _text(summary))}\r\n"
+            f"DTSTART;VALUE=DATE:{start.isoformat().replace('-', '')}\r\n{stamp_line}\r\n"
+            f"{_fold('UID:' + _text(uid))}\r\nSEQUENCE:{sequence}\r\n{cat}\r\nTRANSP:TRANSPARENT\r\n"
+            f"{_fold('URL:' + url)}\r\nEND:VEVENT\r\n")
+    return "".join(out)
 
 
 def render(items: list[Entry], *, name: str, stamp: datetime) -> bytes:
