@@ -3,8 +3,8 @@ a failed request sends nothing; two concurrent senders and an SMTP outage still 
 boundaries, and a second run of the job sends nothing new."""
 import re
 import threading
-from email.header import decode_header, make_header
 from datetime import UTC, date, datetime, time, timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from sqlalchemy import select
