@@ -1,4 +1,5 @@
-"""Fixtures: the app on SQLite (or PostgreSQL with TEST_DATABASE_URL), a clean database per test, factories."""
+"""Fixtures: the app on SQLite (or PostgreSQL with TEST_DATABASE_URL), seeded once; each test that uses the database
+runs in a transaction rolled back at its end (`db`); factories."""
 import os
 import re
 import time
@@ -7,7 +8,8 @@ from datetime import date, datetime
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, text
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, func, select, text
 
 from seconding import create_app
 from seconding.dates import WARSAW, today_in_warsaw
@@ -19,6 +21,7 @@ from seconding.reference import seed_reference
 pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip", "tests.fixtures_mail"]
 
 PASSWORD = "correct horse battery staple"
+SAVEPOINTS = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ", re.IGNORECASE)
 
 
 def database_config(tmp_path_factory) -> tuple[dict, callable]:
@@ -84,31 +87,100 @@ def app(tmp_path_factory):
     app.test_client_class = Client
     with app.app_context():
         _db.create_all()
+        seed_reference()
+        _db.session.commit()
+        _db.session.remove()
+        _seeded.update(_counts())
     yield app
     with app.app_context():
         _db.session.remove()
+        leaks = _leaks()
         _db.drop_all()
         _db.engine.dispose()
     drop()
+    assert not leaks, f"rows left behind by a test that wrote without the db fixture: {leaks}"
 
 
-@pytest.fixture(autouse=True)
-def db(app):
-    """A clean database with the reference data, inside an app context, for every test."""
+# The reference data every test starts from, as row counts per table (taken once, after the seed).
+_seeded: dict[str, int] = {}
+
+
+def _counts() -> dict[str, int]:
+    with _db.engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in _db.metadata.sorted_tables}
+
+
+def _leaks() -> dict[str, int]:
+    """Tables whose row count differs from the seeded database's (empty when the database is as seeded)."""
+    counts = _counts()
+    return {name: n for name, n in counts.items() if n != _seeded.get(name, n)}
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session, on the test's connection: its get_bind would return the engine otherwise."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+@pytest.fixture
+def db(app, request):
+    """The database with the reference data, inside an app context, for a test that uses it.
+
+    Each test runs in a transaction rolled back at its end: the app's `db.session` is bound to one connection with
+    an open transaction, its commits release savepoints, and nothing a test writes outlives it. Tests marked
+    `real_db` (the browser journeys, several connections or threads, the digest's own short transactions) commit
+    for real; the tables are wiped and the reference data seeded again after each of them."""
     with app.app_context():
-        _wipe()
-        seed_reference()
-        _db.session.commit()
-        yield _db
-        _db.session.rollback()
-        _db.session.remove()
+        if request.node.get_closest_marker("real_db"):
+            try:
+                yield _db
+            finally:
+                _db.session.rollback()
+                _db.session.remove()
+                _reset()
+            return
+        connection = _db.engine.connect()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # pysqlite begins a transaction only before a write, and a SAVEPOINT outside one would be the outer
+            # transaction (its RELEASE a commit): the driver leaves transactions to us, and BEGIN opens one now.
+            raw = connection.connection.dbapi_connection
+            isolation = raw.isolation_level
+            raw.isolation_level = None
+        outer = connection.begin()
+        if sqlite:
+            connection.exec_driver_sql("BEGIN")
+        app_session = _db.session
+        _db.session = _db._make_scoped_session(
+            {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = app_session
+            outer.rollback()
+            if sqlite:
+                raw.isolation_level = isolation
+            connection.close()
 
 
-def _wipe() -> None:
-    _db.session.rollback()
+@pytest.fixture
+def app_ctx(app):
+    """An app context without the database: configuration, translations, url_for (tests that read no table)."""
+    with app.app_context():
+        yield app
+
+
+def _reset() -> None:
+    """Empty every table and seed the reference data again (after a test that committed for real)."""
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
             conn.execute(table.delete())
+    seed_reference()
+    _db.session.commit()
+    _db.session.remove()
 
 
 @pytest.fixture(autouse=True)
@@ -133,12 +205,12 @@ def match_copy_is_checked(request, monkeypatch):
 
 
 @pytest.fixture
-def client(app):
+def client(app, db):
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app):
+def runner(app, db):
     return app.test_cli_runner()
 
 
@@ -217,13 +289,17 @@ def count_queries(db):
         statements: list[str] = []
 
         def before(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
+            if not SAVEPOINTS.match(statement):  # the test's transaction turns commits into savepoints
+                statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", before)
+        # The test's own connection, when it runs in a transaction (a connection made before a listener is added
+        # to the engine does not hear it), else the engine.
+        target = db.session.bind if db.session.bind is not None else db.engine
+        event.listen(target, "before_cursor_execute", before)
         try:
             yield statements
         finally:
-            event.remove(db.engine, "before_cursor_execute", before)
+            event.remove(target, "before_cursor_execute", before)
 
     return counter
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 
+@pytest.mark.real_db  # the backup copies the database file: what the test wrote must be in it
 def test_a_restored_backup_holds_the_data(app, db, runner, make_expert, tmp_path):
     if db.engine.dialect.name != "sqlite":
         result = runner.invoke(args=["backup", "--to", str(tmp_path)])

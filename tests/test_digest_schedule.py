@@ -2,6 +2,7 @@
 import email
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from seconding.digest.sending import last_due, send_digests, send_due
@@ -19,6 +20,7 @@ def test_last_due_is_the_latest_cron_moment_in_warsaw():
     assert last_due("0 7 1 * *", datetime(2026, 7, 1, 5, 0, tzinfo=UTC)) == datetime(2026, 7, 1, 5, 0, tzinfo=UTC)
 
 
+@pytest.mark.real_db  # sending claims deliveries on connections of its own
 def test_a_missed_run_is_caught_up_once(app, db, make_user):
     app.config["MAIL_SERVER"] = ""
     user = make_user(Role.COORDINATOR)
@@ -40,6 +42,7 @@ def test_the_scheduler_registers_the_monthly_job_and_the_catch_up(app):
     assert str(jobs["digest"].trigger) == "cron[month='*', day='1', day_of_week='*', hour='7', minute='0']"
 
 
+@pytest.mark.real_db  # sending claims deliveries on connections of its own
 def test_the_command_sends_prints_and_refuses_bad_input(app, db, runner, make_user):
     app.config["MAIL_SERVER"] = ""
     first, second = make_user(Role.COORDINATOR), make_user(Role.HR_OFFICER, "POLICE")
@@ -58,6 +61,7 @@ def test_the_command_sends_prints_and_refuses_bad_input(app, db, runner, make_us
     assert db.session.scalar(select(func.count(DigestDelivery.id))) == 2
 
 
+@pytest.mark.real_db  # sending claims deliveries on connections of its own
 def test_a_coordinator_previews_any_recipient_in_scope(app, db, client, login, make_user, make_expert):
     hr = make_user(Role.HR_OFFICER, "POLICE", name="Ewa Kadrowa")
     make_expert("POLICE", family_name="Policyjna", passport_expires=datetime(2026, 12, 20).date())
@@ -87,6 +91,7 @@ def test_preview_is_limited_to_scope_and_role(client, login, make_user):
     assert client.get(f"/digest/preview?user={police.id}").status_code == 403
 
 
+@pytest.mark.real_db  # sending claims deliveries on connections of its own
 def test_admins_see_failed_deliveries_on_the_log(app, db, client, login, make_user, smtp_server):
     target = make_user(Role.COORDINATOR, email="unlucky@example.org")
     smtp_server.stop()

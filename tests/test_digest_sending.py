@@ -11,6 +11,9 @@ from seconding.digest.sending import current_period, send_digests
 from seconding.mail import transport
 from seconding.models import DeliveryStatus, DigestDelivery, Role
 
+# Claims and results are committed on their own connections (seconding/digest/sending.py): real commits.
+pytestmark = pytest.mark.real_db
+
 
 @pytest.fixture
 def pool(make_user, make_expert):

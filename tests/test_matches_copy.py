@@ -149,6 +149,7 @@ def test_a_change_rolled_back_is_not_kept(db, expert):
     assert facts(expert) == before
 
 
+@pytest.mark.real_db  # another app, with its own engine, reads and writes the database
 def test_a_change_made_by_another_process_is_seen(app, db, expert):
     before = facts(expert)
     db.session.commit()
@@ -200,6 +201,7 @@ class _Worker:
         self.lines.append(message % args)
 
 
+@pytest.mark.real_db  # the worker reads the database in an app context of its own
 def test_gunicorn_workers_read_the_facts_before_serving_and_start_even_without_a_database(app, db, expert,
                                                                                            tmp_path):
     db.session.commit()

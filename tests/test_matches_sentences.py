@@ -133,14 +133,14 @@ def test_the_engine_builds_every_sentence_and_every_sentence_has_a_page_renderin
     assert all_reasons()["eliminated"].text == "no active expert with ro B2 and SECRET clearance valid on 2026-03-01"
 
 
-def test_every_finding_renders_in_polish(compiled, app):  # noqa: F811
+def test_every_finding_renders_in_polish(compiled, app_ctx):  # noqa: F811
     for finding in all_findings().values():
         assert_polish(finding_text, finding, finding.args, finding.detail)
         if finding.need is not None:
             assert_polish(need_text, finding.need, finding.need.args, finding.need.text)
 
 
-def test_every_unfilled_reason_renders_in_polish(compiled, app):  # noqa: F811
+def test_every_unfilled_reason_renders_in_polish(compiled, app_ctx):  # noqa: F811
     for reason in all_reasons().values():
         args = dict(reason.args)
         for need in reason.needs:
@@ -148,7 +148,7 @@ def test_every_unfilled_reason_renders_in_polish(compiled, app):  # noqa: F811
         assert_polish(reason_text, reason, args, reason.text)
 
 
-def test_values_use_the_labels_of_the_reader_language(compiled, app):  # noqa: F811
+def test_values_use_the_labels_of_the_reader_language(compiled, app_ctx):  # noqa: F811
     found, reasons = all_findings(), all_reasons()
     with force_locale("pl"):
         assert finding_text(found["language.level"]) == "rumuński B1, wymagany poziom B2"

@@ -112,6 +112,7 @@ def test_two_coordinators_on_the_same_nomination_through_the_pages(app, three_no
     assert [e.to_status.value for e in stored.history] == ["draft", "endorsed"]
 
 
+@pytest.mark.real_db  # a second session commits on its own connection
 def test_two_coordinators_at_the_same_moment_in_the_database(three_nominations, make_user, db):
     """Both read version N; the other one commits first; our UPDATE finds no row of version N and is told."""
     coordinator, _expert, chosen, _others = three_nominations

@@ -6,6 +6,8 @@ import pytest
 
 from seconding import uploads
 
+pytestmark = pytest.mark.usefixtures("app_ctx")  # the store reads its folder and lifetime from the config
+
 
 def test_a_saved_file_is_loaded_by_its_user_for_its_import_only():
     saved = uploads.save(uploads.ANNEX, b"a,b\n", "annex.csv", user_id=7, extra={"seen": 1})

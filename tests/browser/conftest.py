@@ -59,6 +59,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.real_db)  # the live server's threads read what the test commits
 
 
 def check_accessibility(page, name: str) -> None:
