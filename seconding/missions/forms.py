@@ -27,6 +27,7 @@ from seconding.models import (
     DrivingLicence,
     ExpertiseArea,
     Position,
+    PositionCategory,
     Regime,
 )
 from seconding.uploads import TOKEN_PATTERN
@@ -35,6 +36,13 @@ REGIME_LABELS = {
     Regime.SECONDED: _l("Seconded"),
     Regime.SECONDED_CONTRACTED: _l("Seconded or contracted"),
     Regime.CONTRACTED: _l("Contracted"),
+}
+# The Compact's categories of post; management, operational and key posts are to be 100 % seconded.
+CATEGORY_LABELS = {
+    PositionCategory.MANAGEMENT: _l("Management"),
+    PositionCategory.OPERATIONAL: _l("Operational"),
+    PositionCategory.KEY: _l("Key"),
+    PositionCategory.OTHER: _l("Other"),
 }
 KIND_LABELS = {CfcKind.REGULAR: _l("Regular"), CfcKind.EXTRAORDINARY: _l("Extraordinary")}
 CFC_STATUS_LABELS = {CfcStatus.OPEN: _l("Open"), CfcStatus.CLOSED: _l("Closed")}
@@ -101,6 +109,10 @@ class PositionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=100)])
     regime = SelectField(_l("Regime"), choices=[(r.value, label) for r, label in REGIME_LABELS.items()])
+    category = SelectField(_l("Category of post"), default=PositionCategory.OTHER.value,
+                           choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()],
+                           description=_l("As the Civilian CSDP Compact counts posts: management, operational and "
+                                          "key posts are all to be seconded."))
     posts = IntegerField(_l("Number of posts"), default=1, validators=[
         InputRequired(message=_l("Give the number of posts (1 or more).")),
         NumberRange(min=1, max=999, message=_l("The number of posts must be between 1 and 999."))])
@@ -183,7 +195,8 @@ def set_position_choices(form: PositionForm, courses: list[Course], areas: list[
 def position_data(form: PositionForm) -> PositionData:
     return PositionData(
         reference=form.reference.data or "", title=form.title.data or "", location=form.location.data or "",
-        regime=Regime(form.regime.data), posts=form.posts.data, available_on=form.available_on.data,
+        regime=Regime(form.regime.data), category=PositionCategory(form.category.data), posts=form.posts.data,
+        available_on=form.available_on.data,
         tour_months=form.tour_months.data, clearance_level=ClearanceLevel(form.clearance_level.data),
         min_experience_years=form.min_experience_years.data,
         languages_essential=form.languages_essential.languages,
@@ -199,6 +212,7 @@ def fill_position_form(form: PositionForm, position: Position) -> None:
     for name in ("reference", "title", "location", "posts", "available_on", "tour_months", "min_experience_years"):
         getattr(form, name).data = getattr(position, name)
     form.regime.data = position.regime.value
+    form.category.data = position.category.value
     form.clearance_level.data = position.clearance_level.value
     form.driving_licence.data = position.driving_licence.value
     form.expertise.data = position.expertise_area.code if position.expertise_area else ""

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from seconding.errors import Refusal
 from seconding.languages import is_language_code
 from seconding.matching import clearance_rank
-from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, Regime
+from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PositionCategory, Regime
 
 LEVELS_TEXT = "A1, A2, B1, B2, C1, C2 or native"
 
@@ -85,6 +85,14 @@ def parse_regime(text: str) -> Regime:
         return Regime(value)
     raise Refusal(_("unknown regime “%(value)s”: use seconded, seconded_contracted or contracted",
                             value=text.strip()))
+
+
+def parse_category(text: str) -> PositionCategory:
+    """'Management', ' KEY ' -> the category of post (the annex's optional `category` column)."""
+    value = _words(text).lower()
+    if value in PositionCategory.values():
+        return PositionCategory(value)
+    raise Refusal(_("unknown category “%(value)s”: use management, operational, key or other", value=text.strip()))
 
 
 def parse_codes(text: str, known: set[str], what: str) -> list[str]:

@@ -25,6 +25,7 @@ from seconding.models import (
     ExpertiseArea,
     Mission,
     Position,
+    PositionCategory,
     PositionCourse,
     PositionLanguage,
     Regime,
@@ -208,6 +209,7 @@ class PositionData:
     driving_licence: DrivingLicence = DrivingLicence.NONE
     courses_required: list[str] = field(default_factory=list)
     courses_desirable: list[str] = field(default_factory=list)
+    category: PositionCategory = PositionCategory.OTHER
 
 
 def check_position(data: PositionData, *, known_courses: set[str], known_areas: set[str],
@@ -289,7 +291,8 @@ def _apply_position(position: Position, data: PositionData, courses: dict[str, C
     area = areas.get(data.expertise) if data.expertise else None
     return _set(position, {
         "reference": clean(data.reference), "title": clean(data.title), "location": clean(data.location),
-        "regime": Regime(data.regime), "posts": data.posts, "available_on": data.available_on,
+        "regime": Regime(data.regime), "category": PositionCategory(data.category), "posts": data.posts,
+        "available_on": data.available_on,
         "tour_months": data.tour_months, "clearance_level": ClearanceLevel(data.clearance_level),
         "min_experience_years": data.min_experience_years, "driving_licence": DrivingLicence(data.driving_licence),
         "expertise_area_id": area.id if area else None,

@@ -37,6 +37,7 @@ def warsaw_time(moment) -> str:
 def editing():
     return {"can_edit": current_user.is_authenticated and current_user.role in COORDINATING_ROLES,
             "regime_labels": forms.REGIME_LABELS, "kind_labels": forms.KIND_LABELS,
+            "category_labels": forms.CATEGORY_LABELS,
             "status_labels": forms.CFC_STATUS_LABELS, "clearance_labels": forms.CLEARANCE_LABELS,
             "licence_labels": forms.LICENCE_LABELS, "now": utcnow(),
             "today": today_in_warsaw()}

@@ -29,6 +29,7 @@ from seconding.models.missions import (
     CfcStatus,
     Mission,
     Position,
+    PositionCategory,
     PositionCourse,
     PositionLanguage,
     Regime,
@@ -46,6 +47,7 @@ __all__ = [
     "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
     "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",
-    "MissionHistory", "PoolStatus", "Position", "PositionCourse", "PositionLanguage", "Regime", "Role", "Sex",
+    "MissionHistory", "PoolStatus", "Position", "PositionCategory", "PositionCourse", "PositionLanguage", "Regime",
+    "Role", "Sex",
     "TrainingRecord", "TrainingStatus", "Unavailability", "User",
 ]

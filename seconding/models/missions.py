@@ -29,6 +29,20 @@ class Regime(StrEnum):
     CONTRACTED = "contracted"
 
 
+class PositionCategory(StrEnum):
+    """The kind of post as the Civilian CSDP Compact (2023) counts it: management, operational and key posts are to
+    be 100 % seconded; the rest are "other"."""
+
+    MANAGEMENT = "management"
+    OPERATIONAL = "operational"
+    KEY = "key"
+    OTHER = "other"
+
+
+# The categories the Compact's "100 % seconded" commitment covers.
+KEY_CATEGORIES = (PositionCategory.MANAGEMENT, PositionCategory.OPERATIONAL, PositionCategory.KEY)
+
+
 class Mission(db.Model):
     """An EU civilian CSDP mission (military operations are out of scope and are not recorded)."""
 
@@ -99,6 +113,8 @@ class Position(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     location: Mapped[str] = mapped_column(String(100), default="")
     regime: Mapped[Regime] = mapped_column(enum_type(Regime), default=Regime.SECONDED)
+    category: Mapped[PositionCategory] = mapped_column(enum_type(PositionCategory), default=PositionCategory.OTHER,
+                                                       server_default=PositionCategory.OTHER.value)
     posts: Mapped[int] = mapped_column(Integer, default=1)
     available_on: Mapped[date | None] = mapped_column(Date)
     tour_months: Mapped[int] = mapped_column(Integer, default=12)

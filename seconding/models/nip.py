@@ -92,6 +92,8 @@ class NipAction(db.Model):
     indicator_baseline: Mapped[float | None] = mapped_column(Float)
     indicator_target: Mapped[float | None] = mapped_column(Float)
     indicator_current: Mapped[float | None] = mapped_column(Float)
+    # A figure the app computes (seconding.nip.figures.LINKABLE_FIGURES); empty when the values are typed in.
+    indicator_figure: Mapped[str] = mapped_column(String(40), default="", server_default="")
     last_update_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

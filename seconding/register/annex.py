@@ -21,20 +21,21 @@ from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.missions import services
 from seconding.missions.requirements import (
+    parse_category,
     parse_clearance,
     parse_codes,
     parse_languages,
     parse_licence,
     parse_regime,
 )
-from seconding.models import Cfc, CfcKind, CfcStatus, Mission, Position
+from seconding.models import Cfc, CfcKind, CfcStatus, Mission, Position, PositionCategory
 from seconding.register.tables import Table, TableError, read_table
 
 COLUMNS = (
     "mission", "cfc_ref", "cfc_kind", "eeas_deadline", "national_deadline", "position_ref", "title", "location",
     "regime", "posts", "available_on", "tour_months", "clearance_level", "min_experience_years",
     "languages_essential", "languages_desirable", "expertise", "driving_licence", "courses_required",
-    "courses_desirable",
+    "courses_desirable", "category",
 )
 REQUIRED = frozenset({"mission", "cfc_ref", "cfc_kind", "eeas_deadline", "national_deadline", "position_ref",
                       "title", "regime", "posts", "available_on"})
@@ -120,10 +121,10 @@ def read_annex(source: str | os.PathLike | IO[bytes], filename: str | None = Non
 EXAMPLE_ROWS = (
     ("EUMM Georgia", "EUMM Georgia 9-2030", "regular", "2030-03-02 17:00", "2030-02-23 12:00", "GEO ZM 31", "Monitor",
      "Zugdidi Field Office", "seconded", "2", "ASAP", "12", "RESTRICTED", "5", "en:B2", "ru:B1;ka:A2", "monitoring",
-     "B_4X4", "", "CSDP_OC"),
+     "B_4X4", "", "CSDP_OC", "operational"),
     ("EUMM Georgia", "EUMM Georgia 9-2030", "regular", "2030-03-02 17:00", "2030-02-23 12:00", "GEO HQ 08",
      "Human Rights Adviser", "Tbilisi, Mission HQ", "seconded", "1", "2030-06-01", "12", "SECRET", "8", "en:C1",
-     "ru:B2", "human_rights", "B", "", "EHEST"),
+     "ru:B2", "human_rights", "B", "", "EHEST", "key"),
 )
 
 
@@ -263,6 +264,8 @@ def _position(row: _Row, courses: set[str], areas: set[str]) -> services.Positio
         driving_licence=row.parse("driving_licence", parse_licence, parse_licence("")),
         courses_required=row.parse("courses_required", lambda t: parse_codes(t, courses, _("course code")), []),
         courses_desirable=row.parse("courses_desirable", lambda t: parse_codes(t, courses, _("course code")), []),
+        # None when the column is absent or empty: a stored position keeps its category, a new one is "other".
+        category=row.parse("category", parse_category),
     )
 
 
@@ -346,6 +349,8 @@ def validate(table: Table) -> AnnexResult:
                                         ref=data.reference, cfc=cfc_ref, a=clash.row, b=number))
             continue
         stored_position = stored_positions.get((cfc.existing.id, ref)) if cfc.existing else None
+        if data.category is None:
+            data.category = stored_position.category if stored_position else PositionCategory.OTHER
         cfc.positions.append(PositionRow(number, data, stored_position))
     errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
     return result
