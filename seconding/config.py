@@ -73,6 +73,8 @@ def from_environment(instance_path: str) -> dict:
         "TRAINING_EXPIRING_DAYS": _int("TRAINING_EXPIRING_DAYS", 90),
         "HEAT_VALIDITY_MONTHS": _int("HEAT_VALIDITY_MONTHS", 36),
         "MAX_ACTIVE_NOMINATIONS_PER_CFC": _int("MAX_ACTIVE_NOMINATIONS_PER_CFC", 3),
+        # Forwarding asks to confirm when women or men would be under this % of a call's national shortlist.
+        "SHORTLIST_MIN_SHARE": _int("SHORTLIST_MIN_SHARE", 40),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 20),
         "REGISTER_UPLOAD_MINUTES": _int("REGISTER_UPLOAD_MINUTES", 60),
         "EXPERTS_PER_PAGE": _int("EXPERTS_PER_PAGE", 50),
@@ -88,6 +90,8 @@ def finish(config: dict) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
     if config.get("PROFILE_CONFIRM_MONTHS", 6) < 1:
         raise ConfigError("PROFILE_CONFIRM_MONTHS must be a whole number of months, at least 1")
+    if not 0 <= config.get("SHORTLIST_MIN_SHARE", 40) <= 50:
+        raise ConfigError("SHORTLIST_MIN_SHARE must be a whole percentage from 0 to 50")
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
     # Flask's own defaults are already in the config (SameSite None): set ours unless a caller chose one.
     config["SESSION_COOKIE_HTTPONLY"] = config.get("SESSION_COOKIE_HTTPONLY") is not False

@@ -145,13 +145,15 @@ def test_nomination_funnel_per_call_and_institution(db, client, login, make_user
     nominate(position_b, "BORDER_GUARD", N.WITHDRAWN)                 # withdrawn as a draft: not in the funnel
     nominate(position_b, "POLICE", N.WITHDRAWN, submitted=True)       # withdrawn after submission: nominated
     login(make_user(Role.COORDINATOR))
+    # All men here (the women's shares per stage: tests/test_shortlist_balance.py); none selected: no share.
     assert all_three(client, "funnel", "by_cfc") == [
-        ["EULEX 1-2030", 2, 1, 0, 0, 0, 0.0], ["EUMM Georgia 1-2030", 5, 3, 1, 1, 1, 33.3],
-        ["Total", 7, 4, 1, 1, 1, 25.0]]
+        ["EULEX 1-2030", 2, 1, 0, 0, 0, 0.0, 0.0, 0.0, None],
+        ["EUMM Georgia 1-2030", 5, 3, 1, 1, 1, 33.3, 0.0, 0.0, 0.0], ["Total", 7, 4, 1, 1, 1, 25.0, 0.0, 0.0, 0.0]]
     assert all_three(client, "funnel", "by_institution") == [
-        ["BORDER_GUARD", 3, 2, 0, 1, 0, 0.0], ["POLICE", 4, 2, 1, 0, 1, 50.0], ["Total", 7, 4, 1, 1, 1, 25.0]]
+        ["BORDER_GUARD", 3, 2, 0, 1, 0, 0.0, 0.0, 0.0, None], ["POLICE", 4, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0],
+        ["Total", 7, 4, 1, 1, 1, 25.0, 0.0, 0.0, 0.0]]
     assert all_three(client, "funnel", "by_cfc", "?mission=EUMM+Georgia&institution=POLICE") == [
-        ["EUMM Georgia 1-2030", 3, 2, 1, 0, 1, 50.0], ["Total", 3, 2, 1, 0, 1, 50.0]]
+        ["EUMM Georgia 1-2030", 3, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0], ["Total", 3, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0]]
     assert all_three(client, "funnel", "by_cfc", "?year=2029") == []  # the calls' national deadlines are in 2030
     assert len(all_three(client, "funnel", "by_cfc", "?year=2030")) == 3
 

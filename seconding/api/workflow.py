@@ -123,13 +123,13 @@ def transition_nomination(nomination_id: int):
     if current_user.role not in transition.roles:
         raise ApiError(403, _("Your role may not do this to nominations: %(action)s.",
                               action=body["action"].replace("_", " ")))
-    if body["action"] == "forward" and not body.get("confirm_warnings"):
-        warnings = queries.forwarding_warnings([nomination])
-        if warnings:
-            raise ApiError(422, " ".join(warnings), code="confirmation_needed",
-                           fields={"confirm_warnings": _("Send true to forward all the same.")})
+    warnings = queries.shortlist_warnings([nomination]) if body["action"] == "forward" else []
+    if warnings and not body.get("confirm_warnings"):
+        raise ApiError(422, " ".join(w.text for w in warnings), code="confirmation_needed",
+                       fields={"confirm_warnings": _("Send true to forward all the same.")})
     decision = Decision(comment=body.get("comment", ""), forwarded_on=_day(body, "forwarded_on"),
-                        goalkeeper_ref=body.get("goalkeeper_ref", ""), feedback=body.get("feedback", ""))
+                        goalkeeper_ref=body.get("goalkeeper_ref", ""), feedback=body.get("feedback", ""),
+                        note=queries.confirmed_notes(warnings, nomination))
     try:
         act(nomination, body["action"], current_user, decision, version=body["version"])
     except StaleEdit as exc:

@@ -135,7 +135,15 @@ def cfcs():
 def cfc(cfc_id: int):
     item = db.get_or_404(Cfc, cfc_id)
     positions = queries.positions_of([item.id])
-    return render_template("missions/cfc.html", cfc=item, positions=positions)
+    from seconding.access import aggregate_scope_filter, scope_ids
+    from seconding.experts.forms import SEX_LABELS
+    from seconding.models import Expert
+    from seconding.nominations.queries import share_text, shortlist_balance
+
+    balance = shortlist_balance(item.id, aggregate_scope_filter(current_user, Expert.institution_id))
+    return render_template("missions/cfc.html", cfc=item, positions=positions, balance=balance,
+                           balance_in_scope=current_user.role != Role.VIEWER and scope_ids(current_user) is not None,
+                           sex_labels=SEX_LABELS, share_text=share_text)
 
 
 def _mission_choices(current: int | None = None) -> list[tuple[int, str]]:

@@ -1,10 +1,15 @@
 """Read queries for nominations, in the reader's scope."""
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from seconding.access import scope_filter
 from seconding.extensions import db
+from seconding.figures import percent
 from seconding.models import Cfc, Expert, Institution, Position, User
 from seconding.models.enums import NominationStatus, Sex
 from seconding.models.nominations import Nomination
@@ -49,33 +54,118 @@ FORWARDED_STATES = (NominationStatus.FORWARDED, NominationStatus.SHORTLISTED, No
                     NominationStatus.SELECTED, NominationStatus.RESERVE, NominationStatus.NOT_SELECTED)
 
 
-def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
-    """Warnings per CfC when the national list would be all one sex or all from one institution.
+# Waiting to be forwarded: endorsed by the coordinator, not yet sent to the EEAS.
+TO_FORWARD_STATES = (NominationStatus.ENDORSED,)
 
-    The list is what the CfC gets from Poland: nominations forwarded already and those about to be.
-    """
+
+@dataclass(frozen=True)
+class ShortlistBalance:
+    """A call's national shortlist (nominations forwarded and to be forwarded) counted by sex and by service.
+
+    `by_sex` and `by_service` map a sex, or a service's code, to (forwarded, to be forwarded)."""
+
+    by_sex: dict[Sex, tuple[int, int]]
+    by_service: dict[str, tuple[int, int]]
+    women_by_service: dict[str, int]
+    min_share: int
+
+    @property
+    def total(self) -> int:
+        return sum(f + t for f, t in self.by_sex.values())
+
+    def count(self, sex: Sex) -> int:
+        return sum(self.by_sex.get(sex, (0, 0)))
+
+    @property
+    def women_percent(self) -> float | None:
+        return percent(self.count(Sex.F), self.total)
+
+    @property
+    def men_percent(self) -> float | None:
+        return percent(self.count(Sex.M), self.total)
+
+    @property
+    def unbalanced(self) -> bool:
+        """Women or men under the minimum share of a list of at least two (one person is never a balance)."""
+        return self.total >= 2 and any(100 * self.count(sex) < self.min_share * self.total for sex in (Sex.F, Sex.M))
+
+
+def shortlist_balance(cfc_id: int, *conditions, forwarding: list[Nomination] = ()) -> ShortlistBalance:
+    """The call's national shortlist by sex and by service: nominations forwarded (whatever the EEAS decided since)
+    and to be forwarded (endorsed); `forwarding` counts as forwarded whatever its status now (it is being
+    forwarded). `conditions` limit the nominations counted (e.g. the reader's scope, on Expert.institution_id)."""
+    moving = {n.id for n in forwarding}
+    forwarded = Nomination.status.in_(FORWARDED_STATES)
+    rows = db.session.execute(
+        select(Expert.sex, Institution.code, forwarded, func.count(Nomination.id))
+        .join(Nomination.expert).join(Nomination.position)
+        .join(Institution, Institution.id == Expert.institution_id)
+        .where(Position.cfc_id == cfc_id, Nomination.status.in_(FORWARDED_STATES + TO_FORWARD_STATES),
+               Nomination.id.not_in(moving), *conditions)
+        .group_by(Expert.sex, Institution.code, forwarded)).all()
+    rows = [tuple(row) for row in rows] + [(n.expert.sex, n.expert.institution.code, True, 1) for n in forwarding]
+    by_sex: dict[Sex, tuple[int, int]] = {}
+    by_service: dict[str, tuple[int, int]] = {}
+    women: dict[str, int] = {}
+    for sex, code, is_forwarded, count in rows:
+        for table, key in ((by_sex, sex), (by_service, code)):
+            done, waiting = table.get(key, (0, 0))
+            table[key] = (done + count, waiting) if is_forwarded else (done, waiting + count)
+        women[code] = women.get(code, 0) + (count if sex == Sex.F else 0)
+    return ShortlistBalance(by_sex=by_sex, by_service=dict(sorted(by_service.items())), women_by_service=women,
+                            min_share=current_app.config["SHORTLIST_MIN_SHARE"])
+
+
+def share_text(value: float | None) -> str:
+    """A share in the user's locale (Polish: 38,9)."""
+    return format_decimal(value or 0, format="#,##0.#")
+
+
+@dataclass(frozen=True)
+class ForwardingWarning:
+    """What the coordinator confirms before forwarding, and the note the forwarding's history row keeps."""
+
+    cfc_id: int
+    text: str
+    note: str
+
+
+def shortlist_warnings(to_forward: list[Nomination]) -> list[ForwardingWarning]:
+    """Per call: whether its national shortlist, with these nominations forwarded, would have women or men under
+    SHORTLIST_MIN_SHARE %, or come all from one service. The shortlist is the whole call's, whoever forwards."""
     warnings = []
     by_cfc: dict[int, list[Nomination]] = {}
     for nomination in to_forward:
         by_cfc.setdefault(nomination.position.cfc_id, []).append(nomination)
     for cfc_id, chosen in by_cfc.items():
-        others = db.session.scalars(
-            select(Nomination).join(Nomination.position)
-            .options(joinedload(Nomination.expert).joinedload(Expert.institution))
-            .where(Position.cfc_id == cfc_id, Nomination.status.in_(FORWARDED_STATES),
-                   Nomination.id.not_in([n.id for n in chosen]))).all()
-        listed = chosen + list(others)
-        if len(listed) < 2:
-            continue
+        balance = shortlist_balance(cfc_id, forwarding=chosen)
         cfc = chosen[0].position.cfc
-        sexes = {n.expert.sex for n in listed}
-        women = sum(1 for n in listed if n.expert.sex == Sex.F)
-        if len(sexes) == 1:
-            warnings.append(_("All %(n)d nominations for %(cfc)s are of one sex (%(women)d women of %(n)d; the "
-                              "Compact asks for at least 40 %% women).", n=len(listed), cfc=cfc.reference,
-                              women=women))
-        institutions = {n.expert.institution_id for n in listed}
-        if len(institutions) == 1:
-            warnings.append(_("All %(n)d nominations for %(cfc)s come from one institution (%(code)s).",
-                              n=len(listed), cfc=cfc.reference, code=listed[0].expert.institution.code))
+        n, women, men = balance.total, balance.count(Sex.F), balance.count(Sex.M)
+        if balance.unbalanced:
+            share = share_text(balance.women_percent)
+            warnings.append(ForwardingWarning(
+                cfc_id,
+                _("The national shortlist of %(cfc)s (forwarded and to be forwarded) would have %(women)d women and "
+                  "%(men)d men of %(n)d: %(share)s %% women. One sex is under %(min)d %%, the Compact's target.",
+                  cfc=cfc.reference, women=women, men=men, n=n, share=share, min=balance.min_share),
+                _("Forwarded with the national shortlist at %(share)s %% women (%(women)d of %(n)d), under the "
+                  "%(min)d %% target; confirmed.", share=share, women=women, n=n, min=balance.min_share)))
+        if n >= 2 and len(balance.by_service) == 1:
+            code = next(iter(balance.by_service))
+            warnings.append(ForwardingWarning(
+                cfc_id,
+                _("All %(n)d nominations for %(cfc)s come from one institution (%(code)s).", n=n,
+                  cfc=cfc.reference, code=code),
+                _("Forwarded with all %(n)d nominations of the shortlist from one institution (%(code)s); "
+                  "confirmed.", n=n, code=code)))
     return warnings
+
+
+def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
+    """The warnings' texts (see `shortlist_warnings`)."""
+    return [w.text for w in shortlist_warnings(to_forward)]
+
+
+def confirmed_notes(warnings: list[ForwardingWarning], nomination: Nomination) -> str:
+    """What the history of this nomination's forwarding keeps of the warnings confirmed for its call."""
+    return " ".join(w.note for w in warnings if w.cfc_id == nomination.position.cfc_id)

@@ -34,6 +34,7 @@ class Decision:
     feedback: str = ""
     on: date | None = None  # the day an EEAS step happened (shortlisted, interviewed, decided); today when not given
     late: bool = False  # forwarded after the CfC's EEAS deadline, and the coordinator says so
+    note: str = ""  # kept in the step's history after the comment, e.g. the shortlist warnings confirmed
 
 
 def _check_actor(actor: User, expert: Expert) -> None:
@@ -213,8 +214,8 @@ def act(nomination: Nomination, action: str, actor: User, decision: Decision, *,
         if feedback:
             nomination.eeas_feedback = feedback
         late = transition.needs_forwarding and day > _eeas_deadline_day(nomination)
-        _history(nomination, actor, old, " — ".join(t for t in (comment, feedback) if t), on_date=day, late=late,
-                 at=now)
+        _history(nomination, actor, old, " — ".join(t for t in (comment, feedback, decision.note.strip()) if t),
+                 on_date=day, late=late, at=now)
         db.session.flush()
     record(f"nomination_{action}", object_type="nomination", object_id=nomination.id, actor=actor,
            institution_id=nomination.expert.institution_id,

@@ -1,4 +1,6 @@
 """The nomination pages: board with bulk actions, detail with the workflow's actions, nominate."""
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,6 +20,7 @@ from seconding.access import (
 from seconding.dates import today_in_warsaw
 from seconding.db import MAX_ID, utcnow
 from seconding.errors import Race, Refusal
+from seconding.experts.forms import SEX_LABELS
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
@@ -100,16 +103,16 @@ def bulk():
         require_scope(nomination.expert.institution_id)
     if form.action.data == "package":  # changes nothing: the batch page lists what is missing, then downloads
         return redirect(url_for("packages.batch", ids=[n.id for n in nominations]))
-    if form.action.data == "forward":
-        warnings = queries.forwarding_warnings(nominations)
-        if warnings and not form.confirm_warnings.data:
-            return render_template("nominations/confirm_bulk.html", form=form, nominations=nominations,
-                                   warnings=warnings)
+    warnings = queries.shortlist_warnings(nominations) if form.action.data == "forward" else []
+    if warnings and not form.confirm_warnings.data:
+        return render_template("nominations/confirm_bulk.html", form=form, nominations=nominations,
+                               warnings=[w.text for w in warnings], sex_labels=SEX_LABELS)
     decision = Decision(forwarded_on=form.forwarded_on.data, goalkeeper_ref=form.goalkeeper_ref.data or "",
                         late=form.late.data)
     for nomination in nominations:
-        try:
-            act(nomination, form.action.data, current_user, decision, version=None)
+        try:  # the history of each forwarding keeps the warnings confirmed for its call
+            act(nomination, form.action.data, current_user,
+                replace(decision, note=queries.confirmed_notes(warnings, nomination)), version=None)
         except Refusal as exc:  # all or nothing: the first refusal, named, and nothing changed
             show_refusal(form, Refusal(_("Nothing was changed. %(name)s (%(position)s): %(reason)s",
                                          name=nomination.expert.name,
@@ -164,13 +167,15 @@ def act_on(nomination_id: int):
                 "and decide again."), "error")
         return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     if form.validate_on_submit():
-        warnings = queries.forwarding_warnings([nomination]) if action == "forward" else []
+        warnings = queries.shortlist_warnings([nomination]) if action == "forward" else []
         if warnings and not form.confirm_warnings.data:
-            form.confirm_warnings.errors = [*warnings, _("Tick “Forward anyway” to forward it all the same.")]
+            form.confirm_warnings.errors = [*(w.text for w in warnings),
+                                            _("Tick “Forward anyway” to forward it all the same.")]
         else:
             decision = Decision(comment=form.comment.data or "", forwarded_on=form.forwarded_on.data,
                                 goalkeeper_ref=form.goalkeeper_ref.data or "", feedback=form.feedback.data or "",
-                                on=form.on.data, late=form.late.data)
+                                on=form.on.data, late=form.late.data,
+                                note=queries.confirmed_notes(warnings, nomination))
             try:
                 act(nomination, action, current_user, decision, version=form_version(form.version.data))
             except Refusal as exc:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from seconding.access import aggregate_scope_filter, descendants
 from seconding.dates import WARSAW, to_utc
@@ -72,14 +72,17 @@ FUNNEL_COLUMNS = ("nominated", "forwarded", "selected", "reserve", "not_selected
 
 def funnel(user: User, filters: ReportFilters, by) -> list[tuple]:
     """Per `by` (Cfc.reference or Institution.code): nominations submitted at least once, forwarded, selected,
-    on the reserve list and not selected."""
+    on the reserve list and not selected; then the women among those nominated, forwarded and selected."""
     # A draft withdrawn before it was ever submitted never entered the funnel; the history says whether it was.
     submitted_once = or_(Nomination.status.not_in([NominationStatus.DRAFT, NominationStatus.WITHDRAWN]), exists().where(
         NominationEvent.nomination_id == Nomination.id, NominationEvent.to_status == NominationStatus.SUBMITTED))
     query = (select(by, func.count(Nomination.id), count_if(Nomination.forwarded_on.is_not(None)),
                     count_if(Nomination.status == NominationStatus.SELECTED),
                     count_if(Nomination.status == NominationStatus.RESERVE),
-                    count_if(Nomination.status == NominationStatus.NOT_SELECTED))
+                    count_if(Nomination.status == NominationStatus.NOT_SELECTED),
+                    count_if(Expert.sex == Sex.F),
+                    count_if(and_(Expert.sex == Sex.F, Nomination.forwarded_on.is_not(None))),
+                    count_if(and_(Expert.sex == Sex.F, Nomination.status == NominationStatus.SELECTED)))
              .join(Expert, Nomination.expert_id == Expert.id)
              .join(Institution, Expert.institution_id == Institution.id)
              .join(Position, Nomination.position_id == Position.id)
