@@ -32,7 +32,8 @@ def test_bulk_forward_warns_when_all_one_sex_and_one_institution(client, make_us
             "goalkeeper_ref": "GK-77"}
     warned = client.post_form("/nominations/bulk", data)
     html = warned.get_data(as_text=True)
-    assert "All 2 nominations for EUMA 5-2030 are of one sex (0 women of 2" in html
+    assert "would have 0 women and 2 men of 2: 0 % women. One sex is under 40 %" in html
+    assert "(POLICE, Male)" in html  # the sex's label, not its code
     assert "come from one institution (POLICE)" in html
     assert {n.status for n in db.session.scalars(select(Nomination))} == {NominationStatus.ENDORSED}
     done = client.post_form("/nominations/bulk", {**data, "confirm_warnings": "y"}, follow_redirects=True)
@@ -43,15 +44,16 @@ def test_bulk_forward_warns_when_all_one_sex_and_one_institution(client, make_us
 
 
 def test_no_warning_for_a_mixed_list(client, make_user, login, endorsed, make_expert, make_position, db):
-    woman = create_nomination(make_position(endorsed[0].position.cfc, "ARM W"),
-                              make_expert("BORDER_GUARD", sex="F"), make_user(Role.ADMIN))
-    woman.status = NominationStatus.ENDORSED
+    women = [create_nomination(make_position(endorsed[0].position.cfc, f"ARM W{n}"),
+                               make_expert("BORDER_GUARD", sex="F"), make_user(Role.ADMIN)) for n in range(2)]
+    for woman in women:  # two women of four: 50 %
+        woman.status = NominationStatus.ENDORSED
     db.session.commit()
     login(make_user(Role.COORDINATOR))
     response = client.post_form("/nominations/bulk", {
-        "ids": [str(n.id) for n in (*endorsed, woman)], "action": "forward",
+        "ids": [str(n.id) for n in (*endorsed, *women)], "action": "forward",
         "forwarded_on": today_in_warsaw().isoformat(), "goalkeeper_ref": "GK-78"}, follow_redirects=True)
-    assert "3 nominations: Forward to the EEAS." in response.get_data(as_text=True)
+    assert "4 nominations: Forward to the EEAS." in response.get_data(as_text=True)
 
 
 def test_bulk_is_all_or_nothing(client, make_user, login, endorsed, db):

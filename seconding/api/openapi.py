@@ -156,8 +156,10 @@ SCHEMAS = {
         "action": _enum(TRANSITIONS), "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         "comment": _text(2000), "forwarded_on": _null(DATE), "goalkeeper_ref": _text(60),
         "feedback": _text(2000),
-        "confirm_warnings": {"type": "boolean", "description": "forward even when all nominations of the call "
-                                                              "are of one sex or one institution"}},
+        "confirm_warnings": {"type": "boolean", "description": "forward even when the call's national shortlist "
+                                                              "would have women or men under SHORTLIST_MIN_SHARE % "
+                                                              "or all come from one institution (kept in the "
+                                                              "history)"}},
         ["action", "version"]),
     "Deployment": _object({
         "id": ID, "status": _enum(DeploymentStatus), "expert": EXPERT_REF, "mission": {"type": "string"},

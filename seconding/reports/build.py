@@ -52,20 +52,33 @@ def by_year(user: User, filters: ReportFilters, today: date) -> list[Table]:
                   percent=(5, 6, 9, 10), note=note)]
 
 
+def _funnel_row(name: str, counts: list[int]) -> list:
+    """Five stages, the success rate, then the share of women nominated, forwarded and selected."""
+    stages, women = counts[:5], counts[5:]
+    return [name, *stages, percent(stages[2], stages[1]), percent(women[0], stages[0]), percent(women[1], stages[1]),
+            percent(women[2], stages[2])]
+
+
 def funnel(user: User, filters: ReportFilters, today: date) -> list[Table]:
-    """The nomination funnel per call and per institution, with the success rate (selected / forwarded)."""
+    """The nomination funnel per call and per institution, with the success rate (selected / forwarded) and the
+    share of women at each stage (nominated, forwarded, selected), so that a leak between stages shows."""
     headers = [_("Nominated"), _("Forwarded"), _("Selected"), _("Reserve"), _("Not selected"),
-               _("Success rate (%)")]
+               _("Success rate (%)"), _("Women among nominated (%)"), _("Women among forwarded (%)"),
+               _("Women among selected (%)")]
     tables = []
     for key, by, title, label in (("by_cfc", Cfc.reference, _("Nomination funnel per call"), _("Call")),
                                   ("by_institution", Institution.code, _("Nomination funnel per institution"),
                                    _("Institution"))):
-        rows = [[name, *counts, percent(counts[2], counts[1])] for name, *counts in queries.funnel(user, filters, by)]
+        found = [(name, counts) for name, *counts in queries.funnel(user, filters, by)]
+        rows = [_funnel_row(name, counts) for name, counts in found]
         if rows:
-            totals = [sum(r[i] for r in rows) for i in range(1, 6)]
-            rows.append([_("Total"), *totals, percent(totals[2], totals[1])])
-        tables.append(Table(key, title, [label, *headers], rows, chart=(1, 2, 3), percent=(6,), total_row=bool(rows),
-                            note=_("Nominated: submitted at least once. Success rate: selected out of forwarded.")))
+            rows.append(_funnel_row(_("Total"), [sum(c[i] for _name, c in found) for i in range(8)]))
+        tables.append(Table(key, title, [label, *headers], rows, chart=(1, 2, 3), percent=(6, 7, 8, 9),
+                            total_row=bool(rows),
+                            note=_("Nominated: submitted at least once. Success rate: selected out of forwarded. "
+                                   "Women among nominated, forwarded and selected: the share of women at each "
+                                   "stage; a share that falls from one stage to the next shows where women leave "
+                                   "the funnel.")))
     return tables
 
 
@@ -126,8 +139,8 @@ REPORTS = {r.slug: r for r in (
            _l("Experts deployed per year by sex and regime, against the national targets."), by_year,
            ("year", "mission", "institution")),
     Report("funnel", _l("Nomination funnel"),
-           _l("Nominated, forwarded, selected, reserve, not selected and the success rate, per call and per "
-              "institution."), funnel, ("year", "mission", "institution")),
+           _l("Nominated, forwarded, selected, reserve, not selected, the success rate and the share of women at "
+              "each stage, per call and per institution."), funnel, ("year", "mission", "institution")),
     Report("readiness", _l("Pool readiness"),
            _l("Experts deployable now and in 30, 60 and 90 days, and the main reasons the others are not."),
            readiness, ("institution",)),
