@@ -52,7 +52,7 @@ def test_coordinators_set_targets_and_see_them_beside_the_actuals(client, login,
     page = client.get("/nip/targets").get_data(as_text=True)
     row = re.search(r"<th scope=\"row\">2026</th>(.*?)</tr>", page, re.S).group(1)
     assert [c.strip() for c in re.findall(r"<td class=\"app-num\">(.*?)</td>", row)] == [
-        "95", "1", "40", "100", "70", "—"]
+        "95", "1", "40", "100", "70", "—", "100", "—", "—"]
     bad = client.post_form("/nip/targets/edit?year=2026", {"year": "2026", "women_percent": "140"})
     assert bad.status_code == 200 and "Give a percentage from 0 to 100" in bad.get_data(as_text=True)
     assert db.session.scalar(select(NationalTarget.women_percent)) == 40

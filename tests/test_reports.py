@@ -110,13 +110,13 @@ def test_deployments_per_year_by_sex_and_regime_against_targets(db, client, coor
     db.session.add(NationalTarget(year=2026, experts_deployed=10, women_percent=40, seconded_percent=70))
     db.session.commit()
     assert all_three(client, "years", "by_year", "?year=2026") == [
-        ["2026", 3, 10, 2, 1, 66.7, 40, 1, 1, 50.0, 70]]
+        ["2026", 3, 10, 2, 1, 66.7, 40, 1, 1, 50.0, 70, 0, 0, None, 100]]
     assert all_three(client, "years", "by_year", "?year=2026&mission=EUMM+Georgia") == [
-        ["2026", 2, 10, 1, 1, 50.0, 40, 1, 0, 100.0, 70]]
+        ["2026", 2, 10, 1, 1, 50.0, 40, 1, 0, 100.0, 70, 0, 0, None, 100]]
     assert all_three(client, "years", "by_year", "?year=2026&institution=MF") == [
-        ["2026", 1, 10, 1, 0, 100.0, 40, 0, 1, 0.0, 70]]
+        ["2026", 1, 10, 1, 0, 100.0, 40, 0, 1, 0.0, 70, 0, 0, None, 100]]
     assert all_three(client, "years", "by_year", "?year=2025") == [
-        ["2025", 1, None, 1, 0, 100.0, None, 1, 0, 100.0, None]]
+        ["2025", 1, None, 1, 0, 100.0, None, 1, 0, 100.0, None, 0, 0, None, 100]]
 
 
 def test_nomination_funnel_per_call_and_institution(db, client, login, make_user, make_expert, make_cfc,

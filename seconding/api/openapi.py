@@ -6,7 +6,7 @@ from seconding.db import MAX_ID
 from seconding.experts.queries import SORTS
 from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
 from seconding.models.enums import DeploymentStatus, NominationStatus
-from seconding.models.missions import CfcKind, CfcStatus, Regime
+from seconding.models.missions import CfcKind, CfcStatus, PositionCategory, Regime
 from seconding.models.nip import NipStatus
 from seconding.nip.compliance import FLAGS
 from seconding.nominations.workflow import TRANSITIONS
@@ -102,6 +102,9 @@ SCHEMAS = {
         "id": ID, "cfc_id": ID, "cfc_ref": {"type": "string"}, "mission": {"type": "string"},
         "reference": {"type": "string"}, "title": {"type": "string"}, "location": {"type": "string"},
         "regime": _enum(Regime), "posts": {"type": "integer"},
+        "category": _enum(PositionCategory) | {
+            "description": "the category of post as the Civilian CSDP Compact counts it; management, operational "
+                           "and key posts are all to be seconded"},
         "available_on": _null(DATE) | {"description": "null: as soon as possible"},
         "tour_months": {"type": "integer"}, "clearance_level": _enum(ClearanceLevel),
         "min_experience_years": {"type": "integer"}, "expertise": _null({"type": "string"}),

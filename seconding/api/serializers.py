@@ -68,7 +68,8 @@ def position_json(p: Position) -> dict:
     return {
         "id": p.id, "cfc_id": p.cfc_id, "cfc_ref": p.cfc.reference, "mission": p.cfc.mission.acronym,
         "reference": p.reference, "title": p.title, "location": p.location, "regime": p.regime.value,
-        "posts": p.posts, "available_on": day(p.available_on), "tour_months": p.tour_months,
+        "category": p.category.value, "posts": p.posts, "available_on": day(p.available_on),
+        "tour_months": p.tour_months,
         "clearance_level": p.clearance_level.value, "min_experience_years": p.min_experience_years,
         "expertise": p.expertise_area.code if p.expertise_area else None,
         "driving_licence": p.driving_licence.value, "languages_essential": _languages(p.languages_essential),

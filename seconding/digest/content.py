@@ -34,7 +34,7 @@ from seconding.models import (
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
 from seconding.nip.compliance import AT_RISK, OVERDUE, STALE
 from seconding.nip.queries import action_rows
-from seconding.nip.targets import Snapshot, deployed_on, target_of
+from seconding.nip.targets import SECONDED_KEY_TARGET, Snapshot, deployed_on, target_of
 from seconding.profiles.forms import FIELD_LABELS
 from seconding.profiles.queries import Counts, overview
 from seconding.profiles.rules import confirmation_cutoff
@@ -80,6 +80,7 @@ class Content:
     figures: Snapshot | None = None
     previous: Snapshot | None = None
     target: object = None
+    key_target: int = SECONDED_KEY_TARGET  # the Compact's 100 % seconded in management, operational and key posts
     profiles: Counts = field(default_factory=Counts)  # completeness of the active pool in scope (counts only)
     profile_months: int = 6
 

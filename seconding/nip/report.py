@@ -8,7 +8,14 @@ from flask_babel import gettext as _
 
 from seconding.nip import queries
 from seconding.nip.forms import NIP_STATUS_LABELS
-from seconding.nip.targets import TargetRow, targets_beside_actuals
+from seconding.nip.targets import (
+    SECONDED_KEY_TARGET,
+    MissedTour,
+    TargetRow,
+    in_year,
+    key_tours_not_seconded_for,
+    targets_beside_actuals,
+)
 from seconding.register.parse import escape
 
 
@@ -19,16 +26,22 @@ class AnnualReport:
     lines: list[queries.ReportLine]
     status_counts: list[tuple[str, int]]
     targets: TargetRow
+    # Tours on management, operational and key posts that are not seconded, in the reader's scope; None for readers
+    # who see counts only (the count is among the targets).
+    missed: list[MissedTour] | None = None
 
 
-def build(year: int, today: date, locale: str) -> AnnualReport:
+def build(year: int, today: date, locale: str, user=None) -> AnnualReport:
     """Every commitment, its actions of the year with status, indicator values and latest narrative; status counts
-    over the distinct actions; the year's targets beside the actual figures."""
+    over the distinct actions; the year's targets beside the actual figures; for a `user` who sees personal data,
+    the tours that miss the 100 % seconded target in management, operational and key posts."""
     lines = queries.annual_report(year, today)
     distinct = {line.action.id: line.status for line in lines if line.action is not None}
     counts = [(str(label), sum(1 for s in distinct.values() if s == status))
               for status, label in NIP_STATUS_LABELS.items()]
-    return AnnualReport(year, min(date(year, 12, 31), today), lines, counts, targets_beside_actuals([year])[0])
+    missed = key_tours_not_seconded_for(user, *in_year(year)) if user is not None else None
+    return AnnualReport(year, min(date(year, 12, 31), today), lines, counts, targets_beside_actuals([year])[0],
+                        missed)
 
 
 def header() -> list[str]:
@@ -58,7 +71,24 @@ def target_rows(report: AnnualReport) -> list[list]:
         [_("Experts deployed"), t.experts_deployed if t else None, actual.experts_deployed],
         [_("Share of women (%)"), t.women_percent if t else None, actual.women_percent],
         [_("Share of seconded posts (%)"), t.seconded_percent if t else None, actual.seconded_percent],
+        [_("Seconded in management, operational and key posts (%)"), SECONDED_KEY_TARGET,
+         actual.seconded_key_percent],
+        [_("Tours on management, operational and key posts"), None, actual.key_tours],
+        [_("Of them not seconded"), 0, actual.key_not_seconded],
     ]
+
+
+def missed_header() -> list[str]:
+    return [_("Expert"), _("Mission"), _("Position"), _("Position title"), _("Category"), _("Regime"), _("Start"),
+            _("End")]
+
+
+def missed_rows(report: AnnualReport) -> list[list]:
+    """The tours that miss the target, as the page and the XLSX show them (labels in the reader's language)."""
+    from seconding.missions.forms import CATEGORY_LABELS, REGIME_LABELS
+
+    return [[m.expert_name, m.mission, m.position_reference, m.position_title, str(CATEGORY_LABELS[m.category]),
+             str(REGIME_LABELS[m.regime]), m.start, m.end] for m in report.missed or []]
 
 
 def _cell(value):
@@ -94,6 +124,14 @@ def to_xlsx(report: AnnualReport) -> bytes:
     goals.append([_("Figure"), _("Target"), _("Actual")])
     for row in target_rows(report):
         goals.append(row)
+    if report.missed is not None:
+        missed = book.create_sheet(_("Not seconded")[:31])
+        missed.append(missed_header())
+        for row in missed_rows(report):
+            missed.append([_cell(v) for v in row])
+        for row in missed.iter_rows(min_row=2, min_col=7, max_col=8):
+            for cell in row:
+                cell.number_format = "yyyy-mm-dd"
     out = BytesIO()
     book.save(out)
     return out.getvalue()

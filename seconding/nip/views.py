@@ -10,6 +10,7 @@ from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
+from seconding.missions.forms import CATEGORY_LABELS, REGIME_LABELS
 from seconding.models import CompactCommitment, NipAction, Role
 from seconding.nip import forms, queries, report, services, targets
 from seconding.nip.compliance import FLAGS, flags
@@ -272,8 +273,15 @@ def import_commitments():
 @login_required
 def national_targets():
     today = today_in_warsaw()
-    return render_template("nip/targets.html", rows=targets.targets_beside_actuals(targets.years_to_show(today)),
-                           can_edit=current_user.role in COORDINATING_ROLES, today=today)
+    rows = targets.targets_beside_actuals(targets.years_to_show(today))
+    shown = [row.year for row in rows]
+    missed_year = _arg_int("missed")
+    missed_year = missed_year if missed_year in shown else today.year
+    return render_template("nip/targets.html", rows=rows, can_edit=current_user.role in COORDINATING_ROLES,
+                           today=today, key_target=targets.SECONDED_KEY_TARGET, missed_year=missed_year,
+                           missed=targets.key_tours_not_seconded_for(current_user, *targets.in_year(missed_year)),
+                           missed_count=next((r.actual.key_not_seconded for r in rows if r.year == missed_year), 0),
+                           category_labels=CATEGORY_LABELS, regime_labels=REGIME_LABELS)
 
 
 @bp.route("/targets/edit", methods=["GET", "POST"])
@@ -318,9 +326,10 @@ def _report_year(today) -> int:
 def annual_report():
     today = today_in_warsaw()
     year = _report_year(today)
-    data = report.build(year, today, _locale())
+    data = report.build(year, today, _locale(), current_user)
     return render_template("nip/report.html", report=data, years=queries.report_years(today), year=year,
-                           header=report.header(), table=report.rows(data), target_rows=report.target_rows(data))
+                           header=report.header(), table=report.rows(data), target_rows=report.target_rows(data),
+                           missed_header=report.missed_header(), missed_rows=report.missed_rows(data))
 
 
 @bp.route("/report.xlsx")
@@ -328,7 +337,7 @@ def annual_report():
 def annual_report_xlsx():
     today = today_in_warsaw()
     year = _report_year(today)
-    content = report.to_xlsx(report.build(year, today, _locale()))
+    content = report.to_xlsx(report.build(year, today, _locale(), current_user))
     response = make_response(content)
     response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f'attachment; filename="nip-report-{year}.xlsx"'

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from seconding.figures import percent
 from seconding.models import Cfc, Institution, Mission, User
-from seconding.nip.targets import target_of, year_figures, years_to_show
+from seconding.nip.targets import SECONDED_KEY_TARGET, target_of, year_figures, years_to_show
 from seconding.reports import queries
 from seconding.reports.queries import ReportFilters
 from seconding.reports.tables import Table
@@ -42,14 +42,21 @@ def by_year(user: User, filters: ReportFilters, today: date) -> list[Table]:
         t = target_of(year)
         rows.append([str(year), f.experts_deployed, t.experts_deployed if t else None, f.women, f.men,
                      f.women_percent, t.women_percent if t else None, f.seconded_tours,
-                     f.tours_with_position - f.seconded_tours, f.seconded_percent, t.seconded_percent if t else None])
+                     f.tours_with_position - f.seconded_tours, f.seconded_percent, t.seconded_percent if t else None,
+                     f.key_tours, f.key_not_seconded, f.seconded_key_percent, SECONDED_KEY_TARGET])
     headers = [_("Year"), _("Experts deployed"), _("Target: experts deployed"), _("Women"), _("Men"),
                _("Share of women (%)"), _("Target: share of women (%)"), _("Tours on seconded posts"),
-               _("Tours on contracted posts"), _("Share of seconded posts (%)"), _("Target: share of seconded (%)")]
+               _("Tours on contracted posts"), _("Share of seconded posts (%)"), _("Target: share of seconded (%)"),
+               _("Tours on management, operational and key posts"), _("Of them not seconded"),
+               _("Seconded in management, operational and key posts (%)"),
+               _("Target: seconded in management, operational and key posts (%)")]
     note = _("An expert counts in a year when a tour of theirs had actually started and overlapped the year. The "
              "seconded share is over tours on a known position; targets are those set on the NIP targets page.")
+    note += " " + _("The Compact asks for every management, operational and key post to be seconded: that share "
+                    "is over tours on positions of these categories; tours entered by hand without a position have "
+                    "no category and are left out. The tours that miss it are listed on the NIP targets page.")
     return [Table("by_year", _("Deployments per year against the targets"), headers, rows, chart=(1, 2),
-                  percent=(5, 6, 9, 10), note=note)]
+                  percent=(5, 6, 9, 10, 13, 14), note=note)]
 
 
 def _funnel_row(name: str, counts: list[int]) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from seconding.dates import format_moment
+from seconding.missions.forms import CATEGORY_LABELS
 from seconding.models.enums import NominationStatus
 from seconding.nominations.workflow import NOMINATION_STATUS_LABELS
 from seconding.register.export import write_csv, write_xlsx
@@ -19,7 +20,8 @@ def header() -> list[str]:
     """Column names in the reader's language; one column per nomination status, in the workflow's order."""
     return [
         _("Call"), _("Mission"), _("National deadline (Warsaw time)"), _("Days to the national deadline"),
-        _("EEAS deadline (Brussels time)"), _("Days to the EEAS deadline"), _("Position"), _("Title"), _("Posts"),
+        _("EEAS deadline (Brussels time)"), _("Days to the EEAS deadline"), _("Position"), _("Title"), _("Category"),
+        _("Posts"),
         _("Qualify"), _("Of whom with gaps"), _("Nominations"),
         *[str(NOMINATION_STATUS_LABELS[status.value]) for status in NominationStatus],
         _("Nominations by service"),
@@ -35,7 +37,8 @@ def rows(calls: list[CallRow]) -> list[list]:
         for row in call.positions:
             p = row.position
             out.append([
-                call.cfc.reference, call.mission.acronym, *deadlines, p.reference, p.title, p.posts,
+                call.cfc.reference, call.mission.acronym, *deadlines, p.reference, p.title,
+                str(CATEGORY_LABELS[p.category]), p.posts,
                 row.qualify, row.with_gaps, row.nominations,
                 *[row.by_status.get(status, 0) for status in NominationStatus],
                 "; ".join(f"{service.code}: {n}" for service, n in row.services()),

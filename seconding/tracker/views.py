@@ -10,6 +10,7 @@ from seconding.access import aggregate_scope_filter
 from seconding.dates import BRUSSELS, WARSAW, today_in_warsaw
 from seconding.db import utcnow
 from seconding.extensions import db
+from seconding.missions.forms import CATEGORY_LABELS
 from seconding.models import Cfc, Expert
 from seconding.nominations.workflow import NOMINATION_STATUS_LABELS
 from seconding.tracker import export
@@ -40,7 +41,8 @@ def _file(calls, fmt: str, name: str, today) -> Response:
 @login_required
 def board():
     today, calls = _calls()
-    return render_template("tracker/board.html", calls=calls, today=today, status_labels=NOMINATION_STATUS_LABELS)
+    return render_template("tracker/board.html", calls=calls, today=today, status_labels=NOMINATION_STATUS_LABELS,
+                           category_labels=CATEGORY_LABELS)
 
 
 @bp.route("/tracker.<fmt>")
@@ -57,7 +59,8 @@ def board_file(fmt: str):
 def call(cfc_id: int):
     item = db.get_or_404(Cfc, cfc_id)
     today, calls = _calls(item.id)
-    return render_template("tracker/call.html", call=calls[0], today=today, status_labels=NOMINATION_STATUS_LABELS)
+    return render_template("tracker/call.html", call=calls[0], today=today, status_labels=NOMINATION_STATUS_LABELS,
+                           category_labels=CATEGORY_LABELS)
 
 
 @bp.route("/calls/<int:cfc_id>/tracker.<fmt>")
