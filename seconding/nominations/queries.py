@@ -81,10 +81,6 @@ class ShortlistBalance:
         return percent(self.count(Sex.F), self.total)
 
     @property
-    def men_percent(self) -> float | None:
-        return percent(self.count(Sex.M), self.total)
-
-    @property
     def unbalanced(self) -> bool:
         """Women or men under the minimum share of a list of at least two (one person is never a balance)."""
         return self.total >= 2 and any(100 * self.count(sex) < self.min_share * self.total for sex in (Sex.F, Sex.M))
@@ -159,11 +155,6 @@ def shortlist_warnings(to_forward: list[Nomination]) -> list[ForwardingWarning]:
                 _("Forwarded with all %(n)d nominations of the shortlist from one institution (%(code)s); "
                   "confirmed.", n=n, code=code)))
     return warnings
-
-
-def forwarding_warnings(to_forward: list[Nomination]) -> list[str]:
-    """The warnings' texts (see `shortlist_warnings`)."""
-    return [w.text for w in shortlist_warnings(to_forward)]
 
 
 def confirmed_notes(warnings: list[ForwardingWarning], nomination: Nomination) -> str:
