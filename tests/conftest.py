@@ -4,12 +4,14 @@ import os
 import re
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, func, select, text
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, func, inspect, select, text
 
 from seconding import create_app
 from seconding.dates import WARSAW, today_in_warsaw
@@ -18,7 +20,8 @@ from seconding.models import Institution, Role, User
 from seconding.reference import seed_reference
 
 # Factories of the areas, available to every test module.
-pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip", "tests.fixtures_mail"]
+pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip", "tests.fixtures_mail",
+                  "tests.fixtures_routes"]
 
 PASSWORD = "correct horse battery staple"
 SAVEPOINTS = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ", re.IGNORECASE)
@@ -62,6 +65,23 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
+        """The token a page of this session would carry: signed from the session's secret, as Flask-WTF does
+        (rendering a page for it cost a fifth of the suite); a session without one reads a page first."""
+        raw = self._session().get("csrf_token")
+        if raw is None:
+            return self._page_token()
+        app = self.application
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+    def _session(self) -> dict:
+        app = self.application
+        cookie = self.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return {}
+        return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+    def _page_token(self) -> str:
         page = self.get("/account")
         if page.status_code != 200:
             page = self.get("/sign-in")
@@ -124,6 +144,39 @@ class _JoinedSession(FlaskSession):
         return bind if bind is not None else self.bind
 
 
+@contextmanager
+def _rolled_back():
+    """A connection with an open transaction, and the app's `db.session` bound to it (its commits release
+    savepoints); everything is rolled back at the end."""
+    connection = _db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins a transaction only before a write, and a SAVEPOINT outside one would be the outer
+        # transaction (its RELEASE a commit): the driver leaves transactions to us, and BEGIN opens one now.
+        raw = connection.connection.dbapi_connection
+        isolation = raw.isolation_level
+        raw.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    app_session = _db.session
+    _db.session = _db._make_scoped_session(
+        {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield connection
+    finally:
+        _db.session.remove()
+        _db.session = app_session
+        outer.rollback()
+        if sqlite:
+            raw.isolation_level = isolation
+        connection.close()
+
+
+# The connection of a module whose tests share what `module_db` built (each test in a savepoint of it).
+_shared: dict = {}
+
+
 @pytest.fixture
 def db(app, request):
     """The database with the reference data, inside an app context, for a test that uses it.
@@ -140,30 +193,59 @@ def db(app, request):
                 _db.session.rollback()
                 _db.session.remove()
                 _reset()
-            return
-        connection = _db.engine.connect()
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # pysqlite begins a transaction only before a write, and a SAVEPOINT outside one would be the outer
-            # transaction (its RELEASE a commit): the driver leaves transactions to us, and BEGIN opens one now.
-            raw = connection.connection.dbapi_connection
-            isolation = raw.isolation_level
-            raw.isolation_level = None
-        outer = connection.begin()
-        if sqlite:
-            connection.exec_driver_sql("BEGIN")
-        app_session = _db.session
-        _db.session = _db._make_scoped_session(
-            {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+        elif _shared:  # in a module sharing objects: a savepoint of the module's transaction
+            nested = _shared["connection"].begin_nested()
+            try:
+                yield _db
+            finally:
+                _db.session.remove()
+                nested.rollback()
+        else:
+            with _rolled_back():
+                yield _db
+
+
+@pytest.fixture(scope="module")
+def module_db(app):
+    """For a module whose tests share objects that are costly to build (tests/test_routes.py): one transaction for
+    the whole module, in which the module builds them once; each test's `db` is a savepoint of it, rolled back at
+    the test's end. Objects built here are used in tests through `attach`."""
+    with app.app_context(), _rolled_back() as connection:
+        _shared["connection"] = connection
         try:
             yield _db
         finally:
-            _db.session.remove()
-            _db.session = app_session
-            outer.rollback()
-            if sqlite:
-                raw.isolation_level = isolation
-            connection.close()
+            _shared.clear()
+
+
+def detach(value):
+    """Objects built in `module_db`, made ready for the module's tests: columns loaded, out of the module's session
+    (dictionaries and lists are walked)."""
+    if isinstance(value, dict):
+        return {k: detach(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [detach(v) for v in value]
+    if _is_entity(value):
+        state = inspect(value)
+        if state.session is not None:
+            state.session.refresh(value)
+            state.session.expunge(value)
+    return value
+
+
+def attach(value):
+    """The objects `detach` prepared, in the test's session (without reading them again)."""
+    if isinstance(value, dict):
+        return {k: attach(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [attach(v) for v in value]
+    if _is_entity(value):
+        return _db.session.merge(value, load=False)
+    return value
+
+
+def _is_entity(value) -> bool:
+    return inspect(value, raiseerr=False) is not None and hasattr(type(value), "__mapper__")
 
 
 @pytest.fixture
@@ -222,6 +304,11 @@ def institutions(db) -> dict[str, Institution]:
 @pytest.fixture
 def make_user(db, institutions):
     """Factory: a user with a role and an institution code; the password is PASSWORD."""
+    return user_factory(institutions)
+
+
+def user_factory(institutions: dict[str, Institution]):
+    """make_user's factory, for fixtures of a wider scope (module_db)."""
     counter = iter(range(1, 10_000))
 
     def make(role: Role | str = Role.COORDINATOR, institution: str = "MFA", **fields) -> User:
@@ -239,8 +326,8 @@ def make_user(db, institutions):
             **fields,
         )
         user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
+        _db.session.add(user)
+        _db.session.commit()
         return user
 
     return make
@@ -310,6 +397,11 @@ def make_expert(db, institutions):
 
     Keyword arguments are ExpertData fields; `languages` may be given as a string like "en:C1;ru:B2".
     """
+    return expert_factory(institutions)
+
+
+def expert_factory(institutions: dict[str, Institution]):
+    """make_expert's factory, for fixtures of a wider scope (module_db)."""
     from seconding.experts.services import ExpertData, create_expert
     from seconding.models import CefrLevel, Sex
 
@@ -332,7 +424,7 @@ def make_expert(db, institutions):
             **fields,
         )
         expert = create_expert(data, audit=False)
-        db.session.commit()
+        _db.session.commit()
         return expert
 
     return make

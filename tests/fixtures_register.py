@@ -67,9 +67,9 @@ def xlsx_bytes(data: list[dict], header: list[str] | None = None, *, typed: bool
 
 
 def snapshot() -> dict:
-    """Every row of every table, to prove that nothing changed."""
-    with db.engine.connect() as conn:
-        return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in db.metadata.sorted_tables}
+    """Every row of every table, to prove that nothing changed (read in the test's transaction)."""
+    conn = db.session.connection()
+    return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in db.metadata.sorted_tables}
 
 
 def lines(outcome) -> list[str]:

@@ -4,7 +4,7 @@ import re
 
 from seconding.models import Role
 from tests.routes import ROUTES
-from tests.test_routes import _url, ctx  # noqa: F401  (ctx is a fixture)
+from tests.test_routes import _url
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
@@ -14,7 +14,7 @@ PAGES = sorted(e for e, (methods, roles, _a, _d) in ROUTES.items() if "GET" in m
                and Role.ADMIN in roles)
 
 
-def test_no_inline_code_on_any_page(app, client, ctx, make_user, login):  # noqa: F811
+def test_no_inline_code_on_any_page(app, client, ctx, make_user, login):
     login(make_user(Role.ADMIN, "MFA"))
     problems = []
     for endpoint in PAGES:  # one context for all pages: building it per page would cost a second each

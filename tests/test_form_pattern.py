@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 from seconding.models import Role
-from tests.routes import CTX_BUILDERS, ROUTES
+from tests.routes import ROUTES
 from tests.test_routes import _url, snapshot
 
 LONG = "x" * 5001  # longer than any text field allows
@@ -227,16 +227,6 @@ def _empty_data(spec: Spec, endpoint: str, ctx: dict) -> dict:
         elif not isinstance(value, tuple) and value != "y":  # no file chosen, no box ticked
             empty[name] = ""
     return empty
-
-
-@pytest.fixture
-def ctx(institutions, make_user, make_expert):
-    """The objects the route table's URLs and forms name (as in tests/test_routes.py)."""
-    context = {"institutions": institutions, "make_expert": make_expert,
-               "target": make_user(Role.HR_OFFICER, "POLICE", email="target@example.org")}
-    for build in CTX_BUILDERS:
-        build(context)
-    return context
 
 
 @pytest.fixture

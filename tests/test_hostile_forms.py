@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from seconding.models import Role
 from tests.routes import ROUTES
-from tests.test_routes import _url, ctx, snapshot  # noqa: F401  (ctx is a fixture)
+from tests.test_routes import _url, snapshot
 
 SCRIPT = "<script>alert('x')</script>"
 HOSTILE = [
@@ -39,7 +39,7 @@ def _role(roles) -> Role:
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(field_index=st.integers(min_value=0, max_value=50), value=VALUES)
-def test_hostile_input_in_any_field(app, client, ctx, make_user, login, endpoint, field_index, value):  # noqa: F811
+def test_hostile_input_in_any_field(app, client, ctx, make_user, login, endpoint, field_index, value):
     _methods, roles, args, data = ROUTES[endpoint]
     from seconding.extensions import db
     from seconding.models import User

@@ -7,16 +7,15 @@ from sqlalchemy import select
 
 from seconding.extensions import db as _db
 from seconding.models import Role
-from tests.routes import CTX_BUILDERS, ROUTES, SCOPED
+from tests.routes import ROUTES, SCOPED
 
 PUBLIC = None
 
 
 def snapshot() -> dict:
-    """Every row of every table, to prove a refused request changed nothing."""
-    with _db.engine.connect() as conn:
-        return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr)
-                for t in _db.metadata.sorted_tables}
+    """Every row of every table, to prove a refused request changed nothing (read in the test's transaction)."""
+    conn = _db.session.connection()
+    return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in _db.metadata.sorted_tables}
 
 
 def test_every_route_is_in_the_table(app):
@@ -25,16 +24,6 @@ def test_every_route_is_in_the_table(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if rule.endpoint != "static" and not rule.endpoint.startswith("api.")}
     assert endpoints == set(ROUTES), "add new routes to ROUTES with the roles that may use them"
-
-
-@pytest.fixture
-def ctx(institutions, make_user, make_expert):
-    """Objects the URLs and forms of the table need; areas add theirs with extend_ctx(ctx)."""
-    context = {"institutions": institutions, "make_expert": make_expert,
-               "target": make_user(Role.HR_OFFICER, "POLICE", email="target@example.org")}
-    for build in CTX_BUILDERS:
-        build(context)
-    return context
 
 
 def _url(app, endpoint, args):

@@ -1,7 +1,7 @@
 """The route × role table, one module per area; each module defines ROUTES (see foundation.py).
 
 Each row: endpoint -> (methods to try, roles allowed (None = no sign-in needed), url arguments from ctx,
-form data for POST from ctx). `ctx` is built in tests/test_routes.py and may be extended by
+form data for POST from ctx). `ctx` is built in tests/fixtures_routes.py and may be extended by
 `extend_ctx(ctx)` functions of the area modules (to create the objects their URLs need).
 """
 import importlib
