@@ -27,8 +27,8 @@ from seconding.missions import services as missions
 from seconding.models import CfcKind, Expert, Institution, Mission, Regime, Role, Sex, User
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination, NominationEvent
-from seconding.nominations.services import create_nomination
 from seconding.reference import seed_reference
+from tests.fixtures_missions import NominationFactory
 
 PASSWORD = "concurrent writers 123"
 SECRET = "concurrency-test-secret"  # shared by every worker, so a session signed by one is read by another
@@ -110,9 +110,7 @@ def _fill() -> dict[str, object]:
         eeas_deadline=datetime(2030, 3, 1, 16, tzinfo=UTC), national_deadline=datetime(2030, 2, 20, 11, tzinfo=UTC)))
     position = missions.create_position(cfc, missions.PositionData(reference="GEO 1", title="Monitor",
                                                                    regime=Regime.SECONDED, posts=1))
-    nomination = create_nomination(position, expert, users[0])
-    nomination.status = NominationStatus.SUBMITTED  # the HR officer's submission is not what is tested here
-    _db.session.commit()
+    nomination = NominationFactory(_db, {"MFA": mfa})(position, expert, NominationStatus.SUBMITTED, by=users[0])
     return {"expert": expert.id, "nomination": nomination.id, "emails": [u.email for u in users]}
 
 

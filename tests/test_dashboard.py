@@ -18,7 +18,7 @@ def card(html: str, label: str) -> int:
 
 
 def test_cards_are_counted_in_scope(client, make_user, login, make_expert, add_training, make_cfc, make_position,
-                                    db):
+                                    make_nomination, db):
     today = today_in_warsaw()
     police = make_expert("POLICE", consent_on=date(2026, 1, 1))
     make_expert("BORDER_GUARD")  # no training: counted only for the Border Guard and above
@@ -26,9 +26,7 @@ def test_cards_are_counted_in_scope(client, make_user, login, make_expert, add_t
     add_training(police, "HEAT", today - timedelta(days=10), expires_on=today + timedelta(days=30))
     position = make_position(make_cfc("EUMA"), "ARM 1")
     admin = make_user(Role.ADMIN)
-    submitted = create_nomination(position, police, admin)
-    submitted.status = NominationStatus.SUBMITTED
-    db.session.commit()
+    make_nomination(position, police, NominationStatus.SUBMITTED, by=admin)
 
     login(make_user(Role.HR_OFFICER, "POLICE"))
     html = client.get("/").get_data(as_text=True)
@@ -72,7 +70,7 @@ def more_links(html: str) -> list[str]:
 
 
 @pytest.fixture
-def duties(make_user, make_expert, make_cfc, make_position, make_action, db):
+def duties(make_user, make_expert, make_cfc, make_position, make_nomination, make_action, db):
     """Something of every kind, for the Police and beside it (ids of what the lines link to)."""
     from datetime import UTC, datetime
 
@@ -100,8 +98,7 @@ def duties(make_user, make_expert, make_cfc, make_position, make_action, db):
                                         to_status=NominationStatus.SUBMITTED, actor_label="x"),
                         NominationEvent(nomination=draft, from_status=NominationStatus.SUBMITTED,
                                         to_status=NominationStatus.DRAFT, actor_label="x", comment="CV")])
-    submitted = create_nomination(make_position(later, "ARM 2"), kowalski, admin)
-    submitted.status = NominationStatus.SUBMITTED
+    submitted = make_nomination(make_position(later, "ARM 2"), kowalski, NominationStatus.SUBMITTED, by=admin)
     tour = record_deployment(expert=nowak, mission=db.session.query(Mission).filter_by(acronym="EUMA").one(),
                              start=today - timedelta(days=300), end=today + timedelta(days=30),
                              status=DeploymentStatus.DEPLOYED)
@@ -169,7 +166,8 @@ def test_a_long_list_shows_the_most_urgent_and_links_to_the_rest(client, make_us
 
 
 def test_the_dashboards_queries_do_not_grow_with_its_items(client, make_user, login, make_expert, make_cfc,
-                                                           make_position, make_action, count_queries, db):
+                                                           make_position, make_nomination, make_action, count_queries,
+                                                           db):
     from datetime import UTC, datetime
 
     today, now = today_in_warsaw(), datetime.now(UTC)
@@ -182,8 +180,7 @@ def test_the_dashboards_queries_do_not_grow_with_its_items(client, make_user, lo
             cfc = make_cfc("EUMA", national_deadline=now + timedelta(days=i + 1),
                            eeas_deadline=now + timedelta(days=40))
             make_position(cfc)
-            nomination = create_nomination(make_position(cfc), expert, admin)
-            nomination.status = NominationStatus.SUBMITTED
+            make_nomination(make_position(cfc), expert, NominationStatus.SUBMITTED, by=admin)
             make_action("POLICE", due=i - 2, partners=("PRISON",))
         db.session.commit()
 

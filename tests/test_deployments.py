@@ -10,7 +10,7 @@ from seconding.models import Mission, Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus as D
 from seconding.models.enums import NominationStatus
-from seconding.nominations.services import Decision, act, create_nomination
+from seconding.nominations.services import Decision, act
 
 
 @pytest.fixture
@@ -73,7 +73,8 @@ def test_manual_entry_validates_dates(make_expert, mission):
                                    end=date(2026, 4, 1), status=D.COMPLETED)
 
 
-def test_checklist_shows_the_gaps_at_the_start(make_cfc, make_position, make_expert, make_user, add_training, db):
+def test_checklist_shows_the_gaps_at_the_start(make_cfc, make_position, make_expert, make_user, add_training,
+                                               make_nomination, db):
     position = make_position(make_cfc("EUMM Georgia"), "GEO 5", available_on=date(2030, 6, 1),
                              clearance_level="SECRET", courses_required=["EHEST"])
     expert = make_expert("POLICE", consent_on=date(2026, 1, 1), clearance_level="SECRET",
@@ -81,8 +82,7 @@ def test_checklist_shows_the_gaps_at_the_start(make_cfc, make_position, make_exp
     add_training(expert, "PDT", date(2025, 1, 1))
     add_training(expert, "HEAT", date(2025, 1, 1))  # expires 2028-01-01: missing at the start
     coordinator = make_user(Role.COORDINATOR)
-    nomination = create_nomination(position, expert, coordinator)
-    nomination.status = NominationStatus.INTERVIEWED
+    nomination = make_nomination(position, expert, NominationStatus.INTERVIEWED, by=coordinator)
     act(nomination, "select", coordinator, Decision(), version=None)
     db.session.commit()
     tour = db.session.scalars(select(Deployment)).one()

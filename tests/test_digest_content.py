@@ -12,9 +12,7 @@ from seconding.digest.render import render
 from seconding.extensions import db as _db
 from seconding.models import ClearanceLevel, Mission, NationalTarget, NipStatus, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
-from seconding.models.nominations import NominationEvent
 from seconding.nip.services import ActionData, UpdateData, add_progress_update, create_action
-from seconding.nominations.services import create_nomination
 
 GOLDEN = Path(__file__).parent / "golden"
 PERIOD, AS_OF = "2026-06", date(2026, 6, 1)
@@ -33,7 +31,7 @@ def _golden(name: str, text: str) -> None:
 
 
 @pytest.fixture
-def fixed(make_user, make_expert, make_cfc, make_position, institutions):
+def fixed(make_user, make_expert, make_cfc, make_position, make_nomination, institutions):
     """One of each digest item in the Police's scope as of 1 June 2026, and a Border Guard expert beside it."""
     today = date(2026, 12, 2)
     action = create_action(ActionData(code="NIP-G1", title="Pre-deployment training for the pool", due_on=date(
@@ -56,11 +54,7 @@ def fixed(make_user, make_expert, make_cfc, make_position, institutions):
     make_position(cfc, "GEO ZM 12", title="Monitor")
     waiting = make_position(cfc, "GEO ZM 13", title="Reporting officer")
     admin = make_user(Role.ADMIN, "MFA")
-    nomination = create_nomination(waiting, jan, admin, consent_on=date(2026, 1, 1))
-    nomination.status = NominationStatus.SUBMITTED
-    _db.session.add(NominationEvent(nomination=nomination, from_status=NominationStatus.DRAFT,
-                                    to_status=NominationStatus.SUBMITTED, actor_label="x",
-                                    at=datetime(2026, 5, 10, 9, 0, tzinfo=UTC)))
+    make_nomination(waiting, jan, NominationStatus.SUBMITTED, by=admin, at=datetime(2026, 5, 10, 9, 0, tzinfo=UTC))
     _db.session.add(NationalTarget(year=2026, experts_deployed=90, women_percent=40, seconded_percent=70))
     for expert in (jan, maria):  # entered long before the period (a new profile counts as current)
         expert.created_at = datetime(2025, 1, 1, tzinfo=UTC)

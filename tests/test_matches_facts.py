@@ -177,11 +177,12 @@ def test_prefilter_never_drops_an_eligible_expert(make_expert, make_cfc, make_po
 
 
 def test_tours_and_selections_make_experts_busy_and_count_as_earlier_deployments(make_expert, make_cfc,
-                                                                                  make_position, make_user, db):
+                                                                                  make_position, make_user,
+                                                                                  make_nomination, db):
     from seconding.deployments.services import record_deployment
     from seconding.models import Mission, Role
     from seconding.models.enums import DeploymentStatus, NominationStatus
-    from seconding.nominations.services import Decision, act, create_nomination
+    from seconding.nominations.services import Decision, act
 
     georgia = db.session.query(Mission).filter_by(acronym="EUMM Georgia").one()
     veteran = make_expert("POLICE", family_name="Veteran")
@@ -194,8 +195,7 @@ def test_tours_and_selections_make_experts_busy_and_count_as_earlier_deployments
     cfc = make_cfc("EUMA")
     first = make_position(cfc, "ARM 1", available_on=date(2032, 1, 1))
     coordinator = make_user(Role.COORDINATOR)
-    nomination = create_nomination(first, chosen, coordinator)
-    nomination.status = NominationStatus.INTERVIEWED
+    nomination = make_nomination(first, chosen, NominationStatus.INTERVIEWED, by=coordinator)
     act(nomination, "select", coordinator, Decision(), version=None)
     db.session.commit()
     facts = {f.family_name: f for f in load_experts([true()])}

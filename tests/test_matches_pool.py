@@ -57,11 +57,11 @@ def _random_pool(rng: random.Random, make_expert, add_training) -> None:
 
 
 def test_the_pool_table_equals_the_table_of_each_experts_facts(make_expert, add_training, make_cfc,
-                                                                make_position, make_user, db):
+                                                                make_position, make_user, make_nomination, db):
     from seconding.deployments.services import record_deployment
     from seconding.models import Mission, Role
     from seconding.models.enums import DeploymentStatus, NominationStatus
-    from seconding.nominations.services import Decision, act, create_nomination
+    from seconding.nominations.services import Decision, act
 
     _random_pool(random.Random(3), make_expert, add_training)
     georgia = db.session.query(Mission).filter_by(acronym="EUMM Georgia").one()
@@ -72,8 +72,7 @@ def test_the_pool_table_equals_the_table_of_each_experts_facts(make_expert, add_
     chosen = make_expert(family_name="Chosen", consent_on=date(2026, 1, 1))
     position = make_position(make_cfc("EUMA"), "ARM 1", available_on=date(2032, 1, 1))
     coordinator = make_user(Role.COORDINATOR)
-    nomination = create_nomination(position, chosen, coordinator)
-    nomination.status = NominationStatus.INTERVIEWED
+    nomination = make_nomination(position, chosen, NominationStatus.INTERVIEWED, by=coordinator)
     act(nomination, "select", coordinator, Decision(), version=None)
     db.session.commit()
 

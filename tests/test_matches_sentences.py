@@ -28,7 +28,7 @@ from seconding.matching import (
 from seconding.models import ClearanceLevel, Role
 from seconding.models.deployments import Deployment
 from seconding.models.enums import NominationStatus
-from seconding.nominations.services import Decision, act, create_nomination
+from seconding.nominations.services import Decision, act
 from tests.fixtures_missions import *  # noqa: F403  (the make_cfc and make_position fixtures)
 from tests.test_translations import compiled  # noqa: F401  (the fixture: the catalogue as the app reads it)
 
@@ -191,14 +191,13 @@ def test_a_polish_coordinator_reads_the_findings_and_reasons_in_polish(compiled,
 
 
 def test_the_pre_deployment_checklist_is_in_polish(compiled, client, login, make_user, make_cfc,  # noqa: F811
-                                                  make_position, make_expert, add_training, db):
+                                                  make_position, make_expert, add_training, make_nomination, db):
     position = make_position(make_cfc("EUMM Georgia"), "GEO 5", available_on=date(2030, 6, 1),
                              courses_required=["EHEST"])
     expert = make_expert("POLICE", consent_on=date(2026, 1, 1), passport_expires=date(2031, 1, 1))
     add_training(expert, "PDT", date(2025, 1, 1))
     coordinator = make_user(Role.COORDINATOR, locale="pl")
-    nomination = create_nomination(position, expert, coordinator)
-    nomination.status = NominationStatus.INTERVIEWED
+    nomination = make_nomination(position, expert, NominationStatus.INTERVIEWED, by=coordinator)
     act(nomination, "select", coordinator, Decision(), version=None)
     db.session.commit()
     login(coordinator)

@@ -13,21 +13,20 @@ from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
 from seconding.nominations import services
-from seconding.nominations.services import Decision, act, create_nomination
+from seconding.nominations.services import Decision, act
 
 CONSENT = date(2026, 1, 1)
 
 
 @pytest.fixture
-def three_nominations(make_cfc, make_position, make_expert, make_user, db):
+def three_nominations(make_cfc, make_position, make_expert, make_user, make_nomination):
     """An interviewed nomination and two other active ones of the same expert."""
     cfc = make_cfc("EUMM Georgia")
     expert = make_expert("POLICE", consent_on=CONSENT)
     coordinator = make_user(Role.COORDINATOR, "MFA")
-    chosen = create_nomination(make_position(cfc, "GEO 1", available_on=date(2030, 6, 1)), expert, coordinator)
-    chosen.status = NominationStatus.INTERVIEWED
-    others = [create_nomination(make_position(cfc, ref), expert, coordinator) for ref in ("GEO 2", "GEO 3")]
-    db.session.commit()
+    chosen = make_nomination(make_position(cfc, "GEO 1", available_on=date(2030, 6, 1)), expert,
+                             NominationStatus.INTERVIEWED, by=coordinator)
+    others = [make_nomination(make_position(cfc, ref), expert, by=coordinator) for ref in ("GEO 2", "GEO 3")]
     return coordinator, expert, chosen, others
 
 
@@ -89,10 +88,10 @@ def test_database_allows_one_active_deployment_per_expert(make_expert, db):
     db.session.rollback()
 
 
-def test_two_coordinators_on_the_same_nomination_through_the_pages(app, three_nominations, make_user, db):
-    _coordinator, _expert, chosen, _others = three_nominations
-    chosen.status = NominationStatus.SUBMITTED
-    db.session.commit()
+def test_two_coordinators_on_the_same_nomination_through_the_pages(app, three_nominations, make_user,
+                                                                   make_nomination, db):
+    coordinator, _expert, _chosen, others = three_nominations
+    chosen = make_nomination.to(others[0], NominationStatus.SUBMITTED, by=coordinator)
     first, second = app.test_client(), app.test_client()
     for client in (first, second):
         client.post_form("/sign-in", {"email": make_user(Role.COORDINATOR, "MFA").email,
@@ -109,19 +108,18 @@ def test_two_coordinators_on_the_same_nomination_through_the_pages(app, three_no
     db.session.expire_all()
     stored = db.session.get(Nomination, chosen.id)
     assert stored.status == NominationStatus.ENDORSED
-    assert [e.to_status.value for e in stored.history] == ["draft", "endorsed"]
+    assert [e.to_status.value for e in stored.history] == ["draft", "submitted", "endorsed"]
 
 
 @pytest.mark.real_db  # a second session commits on its own connection
-def test_two_coordinators_at_the_same_moment_in_the_database(three_nominations, make_user, db):
+def test_two_coordinators_at_the_same_moment_in_the_database(three_nominations, make_user, make_nomination, db):
     """Both read version N; the other one commits first; our UPDATE finds no row of version N and is told."""
-    coordinator, _expert, chosen, _others = three_nominations
-    chosen.status = NominationStatus.SUBMITTED
-    db.session.commit()
+    coordinator, _expert, _chosen, others = three_nominations
+    chosen = make_nomination.to(others[0], NominationStatus.SUBMITTED, by=coordinator)
     db.session.refresh(chosen)
     with Session(db.engine) as other:
         theirs = other.get(Nomination, chosen.id)
-        theirs.status = NominationStatus.ENDORSED
+        theirs.status = NominationStatus.ENDORSED  # the other coordinator's write, committed first
         other.commit()
     with pytest.raises(StaleEdit):
         act(chosen, "reject", coordinator, Decision(comment="no"), version=None)

@@ -193,11 +193,10 @@ def test_bad_batch_lists_get_a_message_and_no_download(client, login, make_user,
 
 
 def test_bulk_forward_leads_to_the_batch_package(client, login, make_user, make_expert, make_position, nomination,
-                                                 db):
-    endorsed = create_nomination(make_position(nomination.position.cfc, "GEO ZM 14"),
-                                 make_expert("BORDER_GUARD", sex="M"), make_user(Role.ADMIN))
-    endorsed.status = NominationStatus.ENDORSED
-    db.session.commit()
+                                                 make_nomination, db):
+    position = make_position(nomination.position.cfc, "GEO ZM 14")
+    endorsed = make_nomination(position, make_expert("BORDER_GUARD", sex="M"), NominationStatus.ENDORSED,
+                               by=make_user(Role.ADMIN))
     login(make_user(Role.COORDINATOR))
     response = client.post_form("/nominations/bulk", {"ids": [str(endorsed.id)], "action": "forward",
                                                       "forwarded_on": today_in_warsaw().isoformat(),

@@ -13,12 +13,12 @@ from playwright.sync_api import expect
 from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from seconding.models.enums import NominationStatus
-from seconding.nominations.services import create_nomination
 from tests.browser.conftest import ARTIFACTS, check_accessibility, sign_in
 from tests.conftest import PASSWORD
 
 
-def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, make_expert, make_cfc, make_position):
+def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, make_expert, make_cfc, make_position,
+                                                  make_nomination):
     page = browser_page
     cfc = make_cfc("EUMM Georgia", reference="EUMM Georgia 9-2030")
     admin = make_user(Role.ADMIN)
@@ -27,10 +27,8 @@ def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, m
     for institution, given, family, sex, ref in people:
         expert = make_expert(institution, given_name=given, family_name=family, sex=sex, rank="komisarz",
                              languages="en:C1;ka:A2", expertise=["monitoring"], consent_on=date(2026, 1, 5))
-        nomination = create_nomination(make_position(cfc, ref, title="Monitor", available_on=date(2030, 6, 1)),
-                                       expert, admin)
-        nomination.status = NominationStatus.ENDORSED
-    db.session.commit()
+        make_nomination(make_position(cfc, ref, title="Monitor", available_on=date(2030, 6, 1)), expert,
+                        NominationStatus.ENDORSED, by=admin)
     coordinator = make_user(Role.COORDINATOR, "MFA")
 
     sign_in(page, coordinator.email, PASSWORD)

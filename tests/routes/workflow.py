@@ -9,15 +9,15 @@ def extend_ctx(ctx):
     from seconding.extensions import db
     from seconding.models import Role, User
     from seconding.models.enums import DeploymentStatus, NominationStatus
-    from seconding.nominations.services import create_nomination
+    from tests.fixtures_missions import NominationFactory
 
     admin = User(email="workflow.admin@example.org", name="Admin", role=Role.ADMIN,
                  institution=ctx["institutions"]["MFA"], active=True, locale="en", digest_opt_in=False,
                  failed_logins=0, password_hash="x")
     db.session.add(admin)
     expert = ctx["expert"]  # Police
-    nomination = create_nomination(ctx["position"], expert, admin, consent_on=date(2026, 1, 1))
-    nomination.status = NominationStatus.SUBMITTED
+    nomination = NominationFactory(db, ctx["institutions"])(ctx["position"], expert, NominationStatus.SUBMITTED,
+                                                            by=admin, consent_on=date(2026, 1, 1))
     other = ctx["make_expert"]("POLICE", external_id="P-TOUR")
     deployment = record_deployment(expert=other, mission=ctx["mission"], start=date(2030, 1, 1),
                                    end=date(2030, 12, 31), status=DeploymentStatus.PLANNED)
