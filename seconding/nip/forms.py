@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from seconding.formtools import MultiCheckboxField, Plausible
 from seconding.models import NipStatus
+from seconding.nip.figures import LINKABLE_FIGURES
 from seconding.nip.services import ActionData, CommitmentData, TargetData, UpdateData
 
 NIP_STATUS_LABELS = {
@@ -59,6 +60,11 @@ class ActionForm(FlaskForm):
     indicator_unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
     indicator_baseline = number_field(_l("Baseline"))
     indicator_target = number_field(_l("Target"))
+    indicator_figure = SelectField(
+        _l("The indicator follows"), default="",
+        choices=[("", _l("Values typed in with progress updates"))] + list(LINKABLE_FIGURES.items()),
+        description=_l("A figure the app computes from the tours: its current value is this year's, as on the "
+                       "national targets page, instead of the last value typed in."))
     version = HiddenField()
 
 
@@ -133,7 +139,8 @@ def action_data(form: ActionForm) -> ActionData:
                       commitment_ids=list(form.commitment_ids.data or []),
                       indicator=form.indicator.data or "", indicator_unit=form.indicator_unit.data or "",
                       indicator_baseline=_number(form.indicator_baseline.data),
-                      indicator_target=_number(form.indicator_target.data))
+                      indicator_target=_number(form.indicator_target.data),
+                      indicator_figure=form.indicator_figure.data or "")
 
 
 def update_data(form) -> UpdateData:

@@ -12,6 +12,7 @@ from seconding.access import concerns_scope
 from seconding.extensions import db
 from seconding.models import CompactCommitment, Institution, NipAction, NipProgressUpdate, NipStatus, User
 from seconding.nip.compliance import FLAGS, Tally, Thresholds, flags
+from seconding.nip.figures import LINKABLE_FIGURES, figure_value
 
 
 def thresholds() -> Thresholds:
@@ -120,6 +121,7 @@ def annual_report(year: int, today: date) -> list[ReportLine]:
     actions = list(db.session.scalars(actions_query().options(selectinload(NipAction.updates))))
     lines: list[ReportLine] = []
     by_commitment: dict[int | None, list[ReportLine]] = {}
+    linked: dict[str, float | None] = {}  # figures of the year that indicators follow, each read once
     for action in actions:
         updates = [u for u in action.updates if u.reported_on <= end]  # newest first
         if not updates:
@@ -129,6 +131,10 @@ def annual_report(year: int, today: date) -> list[ReportLine]:
         if closed_before:
             continue
         value = next((u.value for u in updates if u.value is not None), None)
+        if action.indicator_figure in LINKABLE_FIGURES:  # follows the data: the figure over the reported year
+            if action.indicator_figure not in linked:
+                linked[action.indicator_figure] = figure_value(action.indicator_figure, year)
+            value = linked[action.indicator_figure]
         narrative = next((u for u in updates if u.narrative), None)
         for commitment in action.commitments or [None]:
             by_commitment.setdefault(commitment.id if commitment else None, []).append(ReportLine(

@@ -15,6 +15,7 @@ from seconding.errors import Refusal, check_version, flush
 from seconding.extensions import db
 from seconding.models import CompactCommitment, Institution, NationalTarget, NipAction, NipProgressUpdate, NipStatus
 from seconding.models.users import User
+from seconding.nip.figures import LINKABLE_FIGURES
 
 
 class Problems(Refusal):
@@ -44,6 +45,7 @@ class ActionData:
     indicator_unit: str = ""
     indicator_baseline: float | None = None
     indicator_target: float | None = None
+    indicator_figure: str = ""  # a code of seconding.nip.figures.LINKABLE_FIGURES, or "" for typed-in values
 
 
 @dataclass
@@ -82,6 +84,12 @@ def action_problems(data: ActionData, action: NipAction | None = None) -> list[t
         problems.append(("start_on", _("The action cannot start after its due date.")))
     if data.lead_institution_id is None or db.session.get(Institution, data.lead_institution_id) is None:
         problems.append(("lead_institution_id", _("Choose the lead institution.")))
+    data.indicator_figure = (data.indicator_figure or "").strip()
+    if data.indicator_figure and data.indicator_figure not in LINKABLE_FIGURES:
+        problems.append(("indicator_figure", _("Choose one of the figures listed, or none.")))
+    elif data.indicator_figure:  # a linked indicator says what it measures unless told otherwise
+        data.indicator = data.indicator.strip() or str(LINKABLE_FIGURES[data.indicator_figure])
+        data.indicator_unit = data.indicator_unit.strip() or "%"
     return problems
 
 
@@ -90,6 +98,7 @@ def _apply_action(action: NipAction, data: ActionData) -> None:
     action.lead_institution_id, action.start_on, action.due_on = data.lead_institution_id, data.start_on, data.due_on
     action.indicator, action.indicator_unit = data.indicator.strip(), data.indicator_unit.strip()
     action.indicator_baseline, action.indicator_target = data.indicator_baseline, data.indicator_target
+    action.indicator_figure = data.indicator_figure
     partner_ids = sorted(set(data.partner_ids) - {data.lead_institution_id})
     action.partners = list(db.session.scalars(select(Institution).where(Institution.id.in_(partner_ids))))
     action.commitments = list(db.session.scalars(

@@ -12,6 +12,7 @@ from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
 from seconding.missions.forms import CATEGORY_LABELS, REGIME_LABELS
 from seconding.models import CompactCommitment, NipAction, Role
+from seconding.nip import figures as nip_figures
 from seconding.nip import forms, queries, report, services, targets
 from seconding.nip.compliance import FLAGS, flags
 from seconding.nip.reference import EDITION_SIZES, STRANDS
@@ -138,7 +139,9 @@ def _action_page(item: NipAction, form: forms.ProgressForm, today):
     return render_template("nip/action.html", action=item, today=today, form=form,
                            flags=flags(item, today, queries.thresholds()),
                            can_define=may_define_nip_action(current_user, item),
-                           can_report=may_edit_nip_action(current_user, item))
+                           can_report=may_edit_nip_action(current_user, item),
+                           indicator_now=nip_figures.current_value(item, today),
+                           linkable_figures=nip_figures.LINKABLE_FIGURES)
 
 
 @bp.route("/actions/<int:action_id>")
