@@ -204,7 +204,8 @@ def test_the_action_page_and_form_link_the_indicator(db, client, login, make_use
     assert 'name="indicator_figure"' in form and "Values typed in with progress updates" in form
     response = client.post_form("/nip/actions/new", {
         "code": "NIP-K4", "title": "Key posts", "lead_institution_id": str(user.institution_id),
-        "due_on": f"{YEAR}-12-31", "indicator_figure": "seconded_key", "initial-status": "planned", "initial-progress": "0"})
+        "due_on": f"{YEAR}-12-31", "indicator_figure": "seconded_key", "initial-status": "planned",
+        "initial-progress": "0"})
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "/ 60 <span" in page and "follows the data" in page
