@@ -20,7 +20,7 @@ def _expert_form(ctx):
     return {"version": str(e.version), "institution_id": e.institution_id, "external_id": e.external_id,
             "given_name": "Changed", "family_name": e.family_name, "sex": "F", "experience_years": "7",
             "clearance_level": "NONE", "driving_licence": "B", "pool_status": "active",
-            "languages-0-code": "en", "languages-0-level": "C1"}
+            "primary_expertise": "", "languages-0-code": "en", "languages-0-level": "C1"}
 
 
 ROUTES = {

@@ -36,7 +36,8 @@ ROUTES = {
     "nominations.bulk": (("POST",), COORD, None, lambda ctx: {"ids": str(ctx["nomination"].id), "action": "endorse"}),
     "nominations.detail": (("GET",), PERSONAL, lambda ctx: {"nomination_id": ctx["nomination"].id}, None),
     "nominations.act_on": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["nomination"].id}, _act),
-    "nominations.consent": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["nomination"].id},
+    # Consent is recorded on a draft: the packages' nomination is one (ctx's nomination is submitted).
+    "nominations.consent": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["package_nomination"].id},
                             lambda ctx: {"consent_on": _today()}),
     "nominations.new": (("GET", "POST"), PERSONAL, lambda ctx: {"expert_id": ctx["tour_expert"].id},
                         lambda ctx: {"position_id": ctx["position"].id, "consent_on": "2026-01-01"}),
