@@ -3,7 +3,6 @@
 When an area adds a route, it adds a row to its module in tests/routes/ (the first test fails until it does).
 """
 import pytest
-from sqlalchemy import select
 
 from seconding.extensions import db as _db
 from seconding.models import Role
@@ -22,9 +21,17 @@ PAGE_AFTER_POST = {
 
 
 def snapshot() -> dict:
-    """Every row of every table, to prove a refused request changed nothing (read in the test's transaction)."""
-    conn = _db.session.connection()
-    return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in _db.metadata.sorted_tables}
+    """Every row of every table, to prove a refused request changed nothing: read in the test's transaction, by the
+    driver (the rows as stored; a fifth of the time of ORM statements)."""
+    cursor = _db.session.connection().connection.dbapi_connection.cursor()
+    try:
+        rows = {}
+        for table in _db.metadata.sorted_tables:
+            cursor.execute(f'SELECT * FROM "{table.name}"')
+            rows[table.name] = sorted(map(tuple, cursor.fetchall()), key=repr)
+        return rows
+    finally:
+        cursor.close()
 
 
 def test_every_route_is_in_the_table(app):
