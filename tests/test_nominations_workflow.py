@@ -45,7 +45,7 @@ def setting(make_cfc, make_position, make_expert):
 
 def nomination_in(status: NominationStatus, position, expert, creator, db) -> Nomination:
     nomination = create_nomination(position, expert, creator, consent_on=CONSENT)
-    nomination.status = status
+    nomination.status = status  # by hand, not make_nomination: the table tries every action from every state
     db.session.commit()
     return nomination
 
