@@ -32,14 +32,15 @@ def test_a_missed_run_is_caught_up_once(app, db, make_user):
     assert db.session.scalar(select(DigestRun.period)) == "2026-12"
 
 
-def test_the_scheduler_registers_the_monthly_job_and_the_catch_up(app):
+def test_the_scheduler_registers_the_monthly_job_the_catch_up_and_the_notifications(app):
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="Europe/Warsaw")
     _register_jobs(app, scheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"digest", "digest-catch-up"}
+    assert set(jobs) == {"digest", "digest-catch-up", "notifications"}
     assert str(jobs["digest"].trigger) == "cron[month='*', day='1', day_of_week='*', hour='7', minute='0']"
+    assert str(jobs["notifications"].trigger) == "interval[0:10:00]"  # reminders and retries (NOTIFY_MINUTES)
 
 
 @pytest.mark.real_db  # sending claims deliveries on connections of its own

@@ -49,7 +49,7 @@ def test_reports_in_polish_with_charts_tables_and_downloads(browser_page, db, ma
     page.get_by_role("button", name="Zastosuj filtry").click()
     by_call = page.get_by_role("table", name="Lejek nominacji według naboru")
     expect(by_call.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(
-        ["1", "1", "1", "0", "0", "100 %"])
+        ["1", "1", "1", "0", "0", "100 %", "0 %", "0 %", "0 %"])  # the share of women at each stage
     check_accessibility(page, "report-funnel-pl")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV Lejek nominacji według naboru").click()
