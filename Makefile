@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes (pytest-xdist): one per core of the machines here; each test file stays in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup lint bench clean translations
 
@@ -44,7 +46,7 @@ run: setup $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo
 		$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup node_modules/.installed $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
