@@ -29,7 +29,7 @@ from seconding.missions.requirements import (
     parse_regime,
 )
 from seconding.models import Cfc, CfcKind, CfcStatus, Mission, Position, PositionCategory
-from seconding.register.tables import Table, TableError, read_table
+from seconding.register.tables import CsvFormat, Table, TableError, read_table
 
 COLUMNS = (
     "mission", "cfc_ref", "cfc_kind", "eeas_deadline", "national_deadline", "position_ref", "title", "location",
@@ -91,6 +91,7 @@ class AnnexResult:
     errors: list[AnnexError] = field(default_factory=list)
     cfcs: list[CfcRow] = field(default_factory=list)
     applied: bool = False
+    csv_format: CsvFormat | None = None  # how a CSV file was read (separator, encoding); None for an XLSX
 
     @property
     def ok(self) -> bool:
@@ -114,7 +115,7 @@ class AnnexResult:
 
 
 def read_annex(source: str | os.PathLike | IO[bytes], filename: str | None = None) -> Table:
-    """The file as a table (CSV UTF-8 with or without BOM, or the first sheet of an XLSX)."""
+    """The file as a table (CSV separated by "," or ";", in UTF-8 or Windows-1250; or the first sheet of an XLSX)."""
     return read_table(source, filename)
 
 
@@ -396,6 +397,7 @@ def _import(source: str | os.PathLike | IO[bytes], filename: str | None, dry_run
     except TableError as exc:
         return AnnexResult(errors=[AnnexError(0, "", str(exc.message))])
     result = validate(table)
+    result.csv_format = table.csv_format
     if result.ok and not dry_run:
         name = filename or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "")
         try:

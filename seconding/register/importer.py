@@ -16,7 +16,7 @@ from seconding.register.cells import Lookups
 from seconding.register.columns import NAMES
 from seconding.register.compare import Counts, RowPlan, count, plan
 from seconding.register.parse import RowError, read_register
-from seconding.register.tables import TableError
+from seconding.register.tables import CsvFormat, TableError
 from seconding.register.validate import validate_rows
 
 
@@ -30,6 +30,7 @@ class Outcome:
     counts: Counts = field(default_factory=Counts)
     fingerprint: str = ""
     file_error: object | None = None  # the file cannot be read at all (a lazy string)
+    csv_format: CsvFormat | None = None  # how a CSV file was read (separator, encoding); None for an XLSX
 
     @property
     def ok(self) -> bool:
@@ -68,6 +69,7 @@ def _check(source: str | IO[bytes], filename: str | None, *, scope: set[int] | N
         outcome.file_error = exc.message
         return outcome
     outcome.errors = header_errors
+    outcome.csv_format = table.csv_format
     if _structure_broken(table.header):
         return outcome  # rows cannot be read column by column: the header errors say why
     try:

@@ -7,16 +7,21 @@ Usage::
     try:
         table = read_table(uploaded_file.stream, uploaded_file.filename)   # or read_table("pool.csv")
     except TableError as exc:
-        ...  # exc.message: the file cannot be read at all (wrong type, not UTF-8, broken XLSX, no header)
+        ...  # exc.message: the file cannot be read at all (wrong type, unreadable text, broken XLSX, no header)
     for row_number, values in table.rows:   # row_number: the spreadsheet row (header = row 1)
         values["institution"]               # every header column is present; missing cells are ""
 
 Header names are normalised (trimmed, lower case, inner spaces and dashes turned into "_"), so "External ID"
 reads as "external_id". Cell values are strings, trimmed; XLSX dates become YYYY-MM-DD, whole numbers lose
 their ".0", booleans become "yes"/"no". Fully empty rows are skipped (their row numbers are not reused).
+
+A CSV may be what any spreadsheet writes: values separated by "," or by ";" (Excel with Polish regional settings),
+told from the header row; text in UTF-8 (with or without BOM) or, failing that, Windows-1250 (Polish Excel's
+"CSV"). Table.csv_format says what was found, for the preview to show.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -48,6 +53,26 @@ class TableError(Exception):
         return str(self.message)
 
 
+# Bytes Windows-1250 leaves undefined, and control characters no spreadsheet writes into a CSV: text that holds
+# any of them and is not UTF-8 is not a table at all (a PNG, a UTF-16 file, random bytes).
+NOT_CP1250 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x83\x88\x90\x98]")
+SEPARATORS = (",", ";")
+DETECT_BYTES = 64 * 1024  # the header row is sought in this much of the file
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a CSV file was read: its separator ("," or ";") and encoding ("utf-8", "utf-8-sig" or "cp1250")."""
+
+    delimiter: str
+    encoding: str
+
+    @property
+    def encoding_name(self) -> str:
+        """The encoding as people know it (a proper name, not translated)."""
+        return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1250": "Windows-1250"}[self.encoding]
+
+
 @dataclass
 class Table:
     """A table read from a file: normalised header and (row number, {column: value}) rows.
@@ -58,6 +83,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]] | Iterator[tuple[int, dict[str, str]]] = field(default_factory=list)
     raw_header: list[str] = field(default_factory=list)
+    csv_format: CsvFormat | None = None  # None for an XLSX
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         return iter(self.rows)
@@ -76,8 +102,8 @@ def file_kind(filename: str) -> str | None:
 
 def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = None, *,
                stream: bool = False) -> Table:
-    """Read a CSV (UTF-8, with or without BOM, comma) or XLSX (first sheet) file into a Table (its rows an iterator
-    when `stream`)."""
+    """Read a CSV ("," or ";" separated; UTF-8 with or without BOM, or Windows-1250) or XLSX (first sheet) file into
+    a Table (its rows an iterator when `stream`)."""
     name = filename if filename is not None else os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
     kind = file_kind(name)
     if kind is None:
@@ -85,25 +111,75 @@ def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = Non
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as opened:
             source = io.BytesIO(opened.read())
-    raw = _csv_rows(source) if kind == "csv" else _xlsx_rows(source)
+    csv_format = None
+    if kind == "csv":
+        data = source.read()
+        csv_format = detect_csv_format(data)
+        raw = _csv_rows(data, csv_format)
+    else:
+        raw = _xlsx_rows(source)
     table = _header(raw)
+    table.csv_format = csv_format
     table.rows = _rows(raw, table.header)
     if not stream:
         table.rows = list(table.rows)
     return table
 
 
-def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+def detect_csv_format(data: bytes) -> CsvFormat:
+    """The encoding and separator of a CSV file's bytes; TableError when the bytes are not text."""
+    encoding = _encoding(data)
+    head = data[:DETECT_BYTES].decode(encoding, errors="ignore")  # a character cut at the end is dropped
+    return CsvFormat(delimiter=_delimiter(head), encoding=encoding)
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-8 (strictly, checked in pieces so the whole file is never one string) or else Windows-1250."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    step = 1024 * 1024
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start:start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        if NOT_CP1250.search(data):
+            raise TableError(_l("The CSV file is not UTF-8 or Windows-1250 text; it cannot be read. Save it as "
+                                "\"CSV UTF-8\" and try again.")) from None
+        return "cp1250"
+    return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header (the first row with any content): the one of "," and ";" it holds more of
+    outside quotes. A ";" inside a quoted value, or anywhere below the header, does not count."""
+    counts = dict.fromkeys(SEPARATORS, 0)
+    quoted = content = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+            content = True
+        elif quoted:
+            continue
+        elif char in counts:
+            counts[char] += 1
+        elif char in "\r\n":
+            if content:
+                break
+            counts = dict.fromkeys(SEPARATORS, 0)  # a blank line above the header (perhaps ",,,")
+        elif not char.isspace():
+            content = True
+    return ";" if counts[";"] > counts[","] else ","
+
+
+def _csv_rows(data: bytes, csv_format: CsvFormat) -> Iterator[tuple[int, list[str]]]:
     # Decoded as it is read, not into one string of the whole file first (a 50,000-row file is 12 MB of bytes).
-    text = io.TextIOWrapper(io.BytesIO(stream.read()), encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=csv_format.encoding, newline="")
+    reader = csv.reader(text, delimiter=csv_format.delimiter)
     number = 0
     try:
         # Number records, not physical lines: a quoted value spanning lines is still one spreadsheet row.
         for number, values in enumerate(reader, start=1):
             yield number, values
-    except UnicodeDecodeError as exc:
-        raise TableError(_l("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from exc
     except csv.Error as exc:
         raise TableError(_l("The CSV file cannot be read at row %(row)s: %(reason)s",
                             row=number + 1, reason=str(exc))) from exc
