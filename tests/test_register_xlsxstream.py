@@ -45,7 +45,7 @@ def test_rows_are_written_byte_for_byte_as_the_register_expects():
     values = [None, "", "a\x00&<b>", Markup("x"), date(2024, 1, 2), True, 3, 2.5, float("nan")]
     text = '<c t="inlineStr"{s}><is><t xml:space="preserve">{t}</t></is></c>'
     expected = ("<row><c/><c/>" + text.format(s="{s}", t="a&amp;&lt;b&gt;") + text.format(s="{s}", t="x")
-                + text.format(s="{s}", t="2024-01-02") + '<c t="b"{s}><v>1</v></c><c{s}><v>3</v></c>'
+                + '<c s="2"><v>45293</v></c>' + '<c t="b"{s}><v>1</v></c><c{s}><v>3</v></c>'
                 + '<c{s}><v>2.5</v></c>' + text.format(s="{s}", t="nan") + "</row>")
     assert _row(values) == expected.format(s="")
     assert _row(values, ' s="1"') == expected.format(s=' s="1"')

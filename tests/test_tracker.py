@@ -201,7 +201,10 @@ def test_csv_and_xlsx_hold_the_same_rows(client, login, make_user, make_cfc, mak
     login(make_user(Role.COORDINATOR))
     rows = _csv(client.get("/tracker/tracker.csv"))
     book = _xlsx(client.get("/tracker/tracker.xlsx"))
-    assert rows == [["" if v is None else str(v) for v in row] for row in book]
+    # The deadlines are date-and-time cells in the workbook, the same minute as the CSV's text.
+    assert rows == [["" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else str(v)
+                     for v in row] for row in book]
+    assert isinstance(book[1][2], datetime)
     header, *body = rows
     assert header[:4] == ["Call", "Mission", "National deadline (Warsaw time)", "Days to the national deadline"]
     assert [(r[0], r[3], r[6]) for r in body] == [("OTHER 1", "2", "OT 01"), ("NOM 1", "10", "NOM 01")]

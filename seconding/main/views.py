@@ -1,5 +1,5 @@
 """The dashboard: the user's to-do list, soonest first, and the counts of what needs attention, in their scope."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,6 +18,13 @@ def dashboard():
     today = today_in_warsaw()
     return render_template("main/dashboard.html", todo=todo(current_user, today), today=today,
                            cards=cards(current_user, today), deployed=deployed_by_mission())
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root whatever the page links (the pages link the SVG and this one)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.route("/healthz")

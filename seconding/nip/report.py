@@ -17,6 +17,7 @@ from seconding.nip.targets import (
     targets_beside_actuals,
 )
 from seconding.register.parse import escape
+from seconding.spreadsheets import finish_sheet
 
 
 @dataclass
@@ -110,12 +111,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
         cell.font = Font(bold=True)
     for row in rows(report):
         sheet.append([_cell(v) for v in row])
-    for row in sheet.iter_rows(min_row=3, min_col=7, max_col=7):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    for row in sheet.iter_rows(min_row=3, min_col=16, max_col=16):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
+    finish_sheet(sheet, header_row=2)  # below the title row: widths, frozen header, filter, dates as dates
     summary = book.create_sheet(_("Status")[:31])
     summary.append([_("Status"), _("Actions")])
     for label, count in report.status_counts:
@@ -124,14 +120,17 @@ def to_xlsx(report: AnnualReport) -> bytes:
     goals.append([_("Figure"), _("Target"), _("Actual")])
     for row in target_rows(report):
         goals.append(row)
+    sheets = [summary, goals]
     if report.missed is not None:
         missed = book.create_sheet(_("Not seconded")[:31])
         missed.append(missed_header())
         for row in missed_rows(report):
             missed.append([_cell(v) for v in row])
-        for row in missed.iter_rows(min_row=2, min_col=7, max_col=8):
-            for cell in row:
-                cell.number_format = "yyyy-mm-dd"
+        sheets.append(missed)
+    for each in sheets:
+        for cell in each[1]:
+            cell.font = Font(bold=True)
+        finish_sheet(each)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

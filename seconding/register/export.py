@@ -35,10 +35,12 @@ from seconding.profiles.rules import FIELDS
 from seconding.register.columns import NAMES
 from seconding.register.parse import escape
 from seconding.register.xlsxstream import stream_xlsx
+from seconding.spreadsheets import as_cell_value, finish_sheet
 from seconding.training.queries import CHUNK
 
 FORMATS = ("csv", "xlsx")
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
+MIMETYPES = {"csv": "text/csv",  # Werkzeug adds "; charset=utf-8" to a text type
+
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FILTER_FIELDS = ("q", "institution", "language", "min_level", "clearance", "expertise", "status", "available_on",
                  "training", "missing", "confirmation", "expiring", "sort")
@@ -97,12 +99,13 @@ def _core(query, ids: list[int]) -> list:
     return db.session.connection().execute(query, {"ids": ids}).all()
 
 
-def _date(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def _date(value: date | None) -> date | str:
+    # A date cell in the XLSX; the CSV writes it as YYYY-MM-DD.
+    return value if value else ""
 
 
 def register_rows(user: User | None, filters: ExpertFilters, today: date, horizon_days: int) -> Iterator[list]:
-    """The export's data rows in register column order (strings, experience as int), in the list's order.
+    """The export's data rows in register column order (strings, dates, experience as int), in the list's order.
 
     The ordered ids come first; the rows are then read CHUNK experts at a time with their lists, so the whole pool
     is never held at once."""
@@ -167,35 +170,32 @@ def write_csv(rows: Iterable[list], header: Iterable[str] = NAMES) -> bytes:
 
 def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanation: list[list] | None = None,
                title: str = "register") -> bytes:
-    """One sheet with the header and rows (every text cell stored as text, never as a formula)."""
+    """One sheet with the header and rows (every text cell stored as text, never as a formula; ISO dates as date
+    cells), fitted for reading (see seconding.spreadsheets); the explanation, if any, on a second sheet."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])  # the longest sheet name a workbook allows
-    sheet.freeze_panes = "A2"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]  # the longest sheet name a workbook allows
+    sheet.append(list(header))
     bold = Font(bold=True)
-    header_cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
+    for cell in sheet[1]:
         cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-
-    def text_cell(value: str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-        return cell
-
     for row in rows:
-        sheet.append([text_cell(v) if isinstance(v, str) and (v[:1] == "=" or v in ERROR_CODES) else v
-                      for v in row])
+        sheet.append([as_cell_value(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and (cell.value[:1] == "=" or cell.value in ERROR_CODES):
+                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    finish_sheet(sheet)
     if explanation:
         help_sheet = workbook.create_sheet("columns")
         for line in explanation:
             help_sheet.append([str(v) for v in line])
+        for cell in help_sheet[1]:
+            cell.font = bold
+        finish_sheet(help_sheet)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

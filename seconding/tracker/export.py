@@ -12,7 +12,7 @@ from seconding.register.export import write_csv, write_xlsx
 from seconding.tracker.queries import CallRow
 
 FORMATS = ("csv", "xlsx")
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
+MIMETYPES = {"csv": "text/csv",  # Werkzeug adds "; charset=utf-8" to a text type
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 

@@ -4,6 +4,7 @@ from tests.routes.common import ADMIN, ALL, COORD, PUBLIC
 ROUTES = {
     "main.dashboard": (("GET",), ALL, None, None),
     "main.healthz": (("GET",), PUBLIC, None, None),
+    "main.favicon": (("GET",), PUBLIC, None, None),
     "auth.sign_in": (("GET",), PUBLIC, None, None),
     "auth.sign_out": (("POST",), ALL, None, {}),
     "auth.account": (("GET", "POST"), ALL, None, {"pref-locale": "pl", "pref-submit": "1"}),
