@@ -13,13 +13,19 @@ from seconding.db import MAX_ID
 from seconding.extensions import babel, csrf, db, login_manager, migrate
 from seconding.formtools import whole_number
 
+LOCALES = ["en", "pl"]
+
 
 def _select_locale() -> str:
     if not has_request_context():  # commands and the scheduler speak English
         return "en"
+    # The signed-in user's stored language, else the one chosen with the header's switch before signing in,
+    # else the browser's.
     if not g.get("database_down") and current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
-    return request.accept_languages.best_match(["en", "pl"]) or "en"
+    if session.get("locale") in LOCALES:
+        return session["locale"]
+    return request.accept_languages.best_match(LOCALES) or "en"
 
 
 def _sqlite_connection(dbapi_connection, _record) -> None:

@@ -107,6 +107,7 @@ REFUSALS: dict[str, tuple[object, str]] = {
 # POST endpoints that are a button, without any field a person fills in: nothing to show at a field.
 EXEMPT: dict[str, str] = {
     "auth.sign_out": "a button: signs out",
+    "auth.language": "a button per language in the header (the page to return to is hidden)",
     "auth.revoke_token": "a button per token (the token id is hidden)",
     "auth.create_calendar_token": "a button: makes (or replaces) the calendar link (its one-time mark is hidden)",
     "auth.revoke_calendar_token": "a button: revokes the calendar link",

@@ -21,9 +21,11 @@ def address_throttled(client_address: str | None) -> bool:
     return failures >= current_app.config["LOGIN_ADDRESS_MAX_FAILURES"]
 
 
-def authenticate(email: str, password: str, client_address: str | None = None) -> User | None:
+def authenticate(email: str, password: str, client_address: str | None = None,
+                 first_locale: str | None = None) -> User | None:
     """The user if the e-mail and password are right and the account may sign in; audits failures. An address
-    with too many recent failures is refused without the password being tried."""
+    with too many recent failures is refused without the password being tried. A user signing in for the first
+    time, whose language is still the default (nobody chose one), takes `first_locale`: the sign-in page's."""
     address = User.normalise_email(email)
     if address_throttled(client_address):
         record("sign_in_throttled", object_type="user", summary="too many failures from this address",
@@ -55,6 +57,8 @@ def authenticate(email: str, password: str, client_address: str | None = None) -
         return None
     user.failed_logins = 0
     user.locked_until = None
+    if user.last_login_at is None and user.locale in (None, "", "en") and first_locale:
+        user.locale = first_locale  # never signed in, still the default: nobody chose for this user
     user.last_login_at = now
     record("sign_in", object_type="user", object_id=user.id, institution_id=user.institution_id, actor=user)
     return user

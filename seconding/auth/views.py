@@ -3,6 +3,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,17 +15,20 @@ from seconding.calendar import tokens as calendar_tokens
 from seconding.calendar.forms import CalendarTokenForm, RevokeCalendarForm
 from seconding.db import utcnow
 from seconding.extensions import db
+from seconding.web import LOCALES
 
 bp = Blueprint("auth", __name__)
 TOKEN_FORM_MARK = "api_token_form"
 CALENDAR_FORM_MARK = "calendar_token_form"
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+def _safe_next(target: str | None, fallback: str | None = None) -> str:
+    """Only local paths are followed after sign-in or a change of language (no open redirect): not "//host",
+    nor "/\\host" (which browsers read as "//host"), nor anything with control characters."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\")) and not urlsplit(target).netloc
+            and target.isprintable()):
         return target
-    return url_for("main.dashboard")
+    return fallback or url_for("main.dashboard")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -33,7 +37,9 @@ def sign_in():
         return redirect(url_for("main.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        # A first sign-in keeps the language of the sign-in page (chosen with the switch, else the browser's).
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr,
+                                     first_locale=str(get_locale() or "en"))
         if user is not None:
             session.clear()
             session.permanent = True
@@ -48,8 +54,11 @@ def sign_in():
 def sign_out():
     record("sign_out", object_type="user", object_id=current_user.id, institution_id=current_user.institution_id)
     current_user.end_sessions()  # a copy of this session's cookie is worthless from now on
+    locale = current_user.locale
     logout_user()
     session.clear()
+    if locale in LOCALES:  # the sign-in page that follows keeps the user's language
+        session["locale"] = locale
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 
@@ -66,14 +75,33 @@ def account():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     elif "pref-submit" in request.form and prefs_form.validate_on_submit():
-        current_user.locale = prefs_form.locale.data
-        current_user.digest_opt_in = prefs_form.digest_opt_in.data
-        record("preferences_changed", object_type="user", object_id=current_user.id,
-               institution_id=current_user.institution_id,
-               summary=f"locale={current_user.locale}, digest={'on' if current_user.digest_opt_in else 'off'}")
+        _save_preferences(prefs_form.locale.data, prefs_form.digest_opt_in.data)
         flash(_("Your preferences are saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(password_form=password_form, prefs_form=prefs_form)
+
+
+def _save_preferences(locale: str, digest_opt_in: bool) -> None:
+    """Store the user's language and digest choice, audited (the account page and the header's switch)."""
+    current_user.locale = locale
+    current_user.digest_opt_in = digest_opt_in
+    record("preferences_changed", object_type="user", object_id=current_user.id,
+           institution_id=current_user.institution_id,
+           summary=f"locale={current_user.locale}, digest={'on' if current_user.digest_opt_in else 'off'}")
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The language switch in every page's header, also before sign-in: a signed-in user's choice is stored on the
+    account, a visitor's in the session. Back to the page it was sent from (a local path only)."""
+    locale = request.form.get("locale")
+    if locale in LOCALES:
+        if not current_user.is_authenticated:
+            session["locale"] = locale
+        elif current_user.locale != locale:
+            _save_preferences(locale, current_user.digest_opt_in)
+    fallback = url_for("main.dashboard") if current_user.is_authenticated else url_for("auth.sign_in")
+    return redirect(_safe_next(request.form.get("next"), fallback))
 
 
 def _password_checked(form: PasswordForm) -> bool:

@@ -7,6 +7,7 @@ ROUTES = {
     "main.favicon": (("GET",), PUBLIC, None, None),
     "auth.sign_in": (("GET",), PUBLIC, None, None),
     "auth.sign_out": (("POST",), ALL, None, {}),
+    "auth.language": (("POST",), PUBLIC, None, {"locale": "pl", "next": "/account"}),
     "auth.account": (("GET", "POST"), ALL, None, {"pref-locale": "pl", "pref-submit": "1"}),
     "audit.index": (("GET",), COORD, None, None),
     "admin.users": (("GET",), ADMIN, None, None),
