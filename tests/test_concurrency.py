@@ -65,7 +65,7 @@ class Browser:
         return form["action"] or path, form["fields"]
 
     def sign_in(self, email: str) -> None:
-        action, fields = self.form("/sign-in", ("csrf_token", ""))
+        action, fields = self.form("/sign-in", ("email", ""))  # the sign-in form, not the header's language switch
         fields = [f for f in fields if f[0] not in ("email", "password")] + [["email", email], ["password", PASSWORD]]
         page = self.open(action, fields)
         assert page.status == 200 and "/sign-in" not in page.url, f"sign-in of {email} failed: {page.url}"
