@@ -53,7 +53,7 @@ def test_a_signed_in_choice_is_stored_on_the_account(client, make_user, login):
     db.session.expire_all()
     assert db.session.get(User, user.id).locale == "pl"
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "preferences_changed",
-                                                        AuditEvent.object_id == user.id)).one()
+                                                        AuditEvent.object_id == str(user.id))).one()
     assert "locale=pl" in event.summary
     page = client.get("/", headers={"Accept-Language": "en"})
     assert _lang(page) == "pl" and "Wyloguj się" in page.get_data(as_text=True)
@@ -66,7 +66,7 @@ def test_the_same_language_again_changes_nothing(client, make_user, login):
     user = login(make_user(Role.VIEWER))
     client.post_form("/language", {"locale": "en", "next": "/"})
     assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "preferences_changed",
-                                                           AuditEvent.object_id == user.id)).all()
+                                                           AuditEvent.object_id == str(user.id))).all()
 
 
 def test_an_unknown_language_is_ignored(client):
