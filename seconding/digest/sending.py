@@ -86,12 +86,13 @@ def ensure_deliveries(run: DigestRun, users: list[User]) -> None:
     db.session.commit()
 
 
-def _claimable(now: datetime):
+def claimable(model, now: datetime):
+    """Rows of an outbox (digest deliveries, notifications) a sender may take: pending, or failed with attempts
+    left, or claimed by a sender that died more than the lease ago."""
     config = current_app.config
     lease = now - timedelta(minutes=config["DIGEST_LEASE_MINUTES"])
-    return or_(and_(DigestDelivery.status.in_([S.PENDING, S.FAILED]),
-                    DigestDelivery.attempts < config["DIGEST_MAX_ATTEMPTS"]),
-               and_(DigestDelivery.status == S.SENDING, DigestDelivery.claimed_at < lease))
+    return or_(and_(model.status.in_([S.PENDING, S.FAILED]), model.attempts < config["DIGEST_MAX_ATTEMPTS"]),
+               and_(model.status == S.SENDING, model.claimed_at < lease))
 
 
 # Claims and results are written on their own short transactions (not the session's), committed at once: other
@@ -102,7 +103,7 @@ def claim(delivery_id: int, now: datetime) -> bool:
     """Take one delivery for this sender; False when another one has it (or it is done)."""
     with db.engine.begin() as connection:
         result = connection.execute(
-            update(DigestDelivery).where(DigestDelivery.id == delivery_id, _claimable(now))
+            update(DigestDelivery).where(DigestDelivery.id == delivery_id, claimable(DigestDelivery, now))
             .values(status=S.SENDING, claimed_at=now, attempts=DigestDelivery.attempts + 1))
     return result.rowcount == 1
 

@@ -13,11 +13,12 @@ from itertools import groupby
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from seconding.dates import WARSAW
 from seconding.db import utcnow
+from seconding.digest.sending import claimable
 from seconding.extensions import db
 from seconding.mail import MailError, build_message, message_id, transport
 from seconding.models import DeliveryStatus as S
@@ -33,17 +34,9 @@ class Report:
     failed: list[str] = field(default_factory=list)
 
 
-def _claimable(now: datetime):
-    config = current_app.config
-    lease = now - timedelta(minutes=config["DIGEST_LEASE_MINUTES"])
-    return or_(and_(Notification.status.in_([S.PENDING, S.FAILED]),
-                    Notification.attempts < config["DIGEST_MAX_ATTEMPTS"]),
-               and_(Notification.status == S.SENDING, Notification.claimed_at < lease))
-
-
 def _claim(now: datetime, *conditions) -> list[Notification]:
     token = secrets.token_hex(8)
-    db.session.execute(update(Notification).where(*conditions, _claimable(now))
+    db.session.execute(update(Notification).where(*conditions, claimable(Notification, now))
                        .values(status=S.SENDING, claim=token, claimed_at=now, attempts=Notification.attempts + 1)
                        .execution_options(synchronize_session=False))
     db.session.commit()
