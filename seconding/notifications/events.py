@@ -10,12 +10,12 @@ from sqlalchemy import String, cast, literal, select, true
 from seconding.access import institutions_in_scope, scope_filter
 from seconding.dates import WARSAW, format_moment
 from seconding.extensions import db
-from seconding.matches.results import rank_position
 from seconding.models import Cfc, CfcStatus, Expert, NipAction, NipStatus, Notification, Position, Role, User
 from seconding.models.deployments import Deployment
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
 from seconding.models.nominations import Nomination
 from seconding.notifications.queue import covering, notify, users_with_roles
+from seconding.tracker.queries import qualifying
 
 EEAS_STEPS = {"forward", "shortlist", "interview", "select", "reserve", "not_select"}
 DEADLINE_DAYS = (7, 2)  # national deadline reminders
@@ -67,9 +67,9 @@ def calls_opened(today: date) -> int:
         counts: dict[frozenset, list] = {}
         for officer in officers:
             scope = frozenset(i.id for i in institutions_in_scope(officer))
-            if scope not in counts:
-                condition = scope_filter(officer, Expert.institution_id)
-                counts[scope] = [[p.reference, p.title, _qualifying(p, condition, today)] for p in cfc.positions]
+            if scope not in counts:  # the pool read once per scope, screened once per position
+                found = qualifying(cfc.positions, scope=scope_filter(officer, Expert.institution_id), as_of=today)
+                counts[scope] = [[p.reference, p.title, found[p.id][0]] for p in cfc.positions]
         written += notify("cfc_opened", f"cfc:{cfc.id}:opened", officers, _call_params(cfc, counts))
     return written
 
@@ -84,9 +84,15 @@ def _call_params(cfc: Cfc, counts: dict[frozenset, list]):
     return params
 
 
-def _qualifying(position: Position, scope, as_of: date) -> int:
-    match = rank_position(position, scope=scope, as_of=as_of, limit=0)
-    return match.eligible + match.with_gaps
+def _call_params(cfc: Cfc, counts: dict[frozenset, list]):
+    national = format_moment(cfc.national_deadline, WARSAW)
+
+    def params(officer: User) -> dict:
+        return {"cfc": cfc.id, "reference": cfc.reference, "mission": cfc.mission.acronym, "national": national,
+                "positions": counts[frozenset(i.id for i in institutions_in_scope(officer))]}
+
+    return params
+
 
 
 def _window(days_left: int, marks: tuple[int, ...]) -> int | None:
