@@ -66,7 +66,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
-        "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 20),
+        # Per network address (docs/SECURITY.md): failures on this many different accounts, or this many in all.
+        "LOGIN_ADDRESS_MAX_ACCOUNTS": _int("LOGIN_ADDRESS_MAX_ACCOUNTS", 10),
+        "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 50),
         "LOGIN_ADDRESS_WINDOW_MINUTES": _int("LOGIN_ADDRESS_WINDOW_MINUTES", 15),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 12),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

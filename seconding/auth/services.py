@@ -1,59 +1,93 @@
-"""Sign-in with a failed-attempt counter and a temporary lockout."""
+"""Sign-in with a failed-attempt counter, a temporary lockout and throttling per network address."""
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.models import AuditEvent, User
 
+_DUMMY_HASHES: dict[str, str] = {}
+
 
 def address_throttled(client_address: str | None) -> bool:
-    """Whether too many sign-ins failed from this network address lately (guessing across many accounts)."""
+    """Whether sign-in from this network address is refused for a while: failures there lately reached
+    LOGIN_ADDRESS_MAX_ACCOUNTS different accounts (guessing across accounts), or LOGIN_ADDRESS_MAX_FAILURES in all.
+    One person's failures on their own account count as one account (their account's lockout stops them), so a
+    colleague behind the same office NAT still signs in (docs/SECURITY.md)."""
     if not client_address:
         return False
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"])
-    failures = db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "sign_in_failed", AuditEvent.address == client_address, AuditEvent.at >= since))
-    return failures >= current_app.config["LOGIN_ADDRESS_MAX_FAILURES"]
+    accounts, failures = db.session.execute(
+        select(func.count(distinct(AuditEvent.actor_label)), func.count(AuditEvent.id)).where(
+            AuditEvent.action == "sign_in_failed", AuditEvent.address == client_address, AuditEvent.at >= since)
+    ).one()
+    return (accounts >= current_app.config["LOGIN_ADDRESS_MAX_ACCOUNTS"]
+            or failures >= current_app.config["LOGIN_ADDRESS_MAX_FAILURES"])
+
+
+def _dummy_hash() -> str:
+    """A hash made once with the configured method, checked when there is no account's own to check."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not anybody's password", method=method)
+    return _DUMMY_HASHES[method]
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """The one password check of sign-in: exactly one hash computation whether or not the account exists, so
+    that the answer's time tells nothing (unknown e-mail, inactive, locked, throttled or wrong password alike)."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)
+
+
+def count_failure(user: User, reason: str) -> None:
+    """A failed sign-in step of this user (wrong password, wrong code...): counts towards the account's lockout
+    (unless it is locked already) and is audited as `sign_in_failed`, which the address throttle counts."""
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        reason = "locked" if reason == "locked" else f"{reason}; locked"
+    else:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            reason += "; account locked"
+    record("sign_in_failed", object_type="user", object_id=user.id, summary=reason,
+           institution_id=user.institution_id, actor=user, actor_label=user.email)
 
 
 def authenticate(email: str, password: str, client_address: str | None = None,
                  first_locale: str | None = None) -> User | None:
-    """The user if the e-mail and password are right and the account may sign in; audits failures. An address
-    with too many recent failures is refused without the password being tried. A user signing in for the first
-    time, whose language is still the default (nobody chose one), takes `first_locale`: the sign-in page's."""
+    """The user if the e-mail and password are right and the account may sign in; audits failures. Every branch
+    does the same hash work (password_matches) before anything is decided. An address with too many recent
+    failures is refused whatever the password. A user signing in for the first time, whose language is still the
+    default (nobody chose one), takes `first_locale`: the sign-in page's."""
     address = User.normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == address))
+    password_ok = password_matches(user, password)
     if address_throttled(client_address):
         record("sign_in_throttled", object_type="user", summary="too many failures from this address",
                actor_label=address)
         return None
-    user = db.session.scalar(select(User).where(User.email == address))
-    now = utcnow()
     if user is None:
         record("sign_in_failed", object_type="user", summary="unknown e-mail", actor_label=address)
         return None
-    locked = user.locked_until is not None and user.locked_until > now
-    if locked or not user.active or not user.check_password(password):
-        reason = "locked" if locked else ("inactive account" if not user.active else "wrong password")
-        if not locked:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-                user.failed_logins = 0
-                reason += "; account locked"
-        record(
-            "sign_in_failed",
-            object_type="user",
-            object_id=user.id,
-            summary=reason,
-            institution_id=user.institution_id,
-            actor=user,
-            actor_label=address,
-        )
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        count_failure(user, "locked")
+        return None
+    if not user.active:
+        count_failure(user, "inactive account")
+        return None
+    if not password_ok:
+        count_failure(user, "wrong password")
         return None
     user.failed_logins = 0
     user.locked_until = None
