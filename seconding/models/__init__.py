@@ -8,6 +8,7 @@ from seconding.models.enums import (
     CefrLevel,
     ClearanceLevel,
     DrivingLicence,
+    EducationLevel,
     InstitutionKind,
     PoolStatus,
     Role,
@@ -15,6 +16,9 @@ from seconding.models.enums import (
     TrainingStatus,
 )
 from seconding.models.experts import (
+    SKILLS,
+    Education,
+    Employment,
     Expert,
     ExpertExpertise,
     ExpertiseArea,
@@ -48,6 +52,6 @@ __all__ = [
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
     "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",
     "MissionHistory", "PoolStatus", "Position", "PositionCategory", "PositionCourse", "PositionLanguage", "Regime",
-    "Role", "Sex",
+    "Role", "Sex", "SKILLS", "Education", "EducationLevel", "Employment",
     "TrainingRecord", "TrainingStatus", "Unavailability", "User",
 ]

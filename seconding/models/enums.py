@@ -44,6 +44,17 @@ class OrderedEnum(StrEnum):
         return [m for m in cls if m.rank >= level.rank]
 
 
+class EducationLevel(StrEnum):
+    """The level of a completed (or current) education, as an EEAS CSDP application asks it."""
+
+    SECONDARY = "secondary"
+    POST_SECONDARY = "post_secondary"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+    OTHER = "other"
+
+
 class CefrLevel(OrderedEnum):
     """CEFR levels in order; native counts as above C2."""
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seconding.db import UTCDateTime, enum_type, only_on, utcnow
 from seconding.extensions import db
-from seconding.models.enums import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
+from seconding.models.enums import CefrLevel, ClearanceLevel, DrivingLicence, EducationLevel, PoolStatus, Sex
 from seconding.models.institutions import Institution
 
 
@@ -82,6 +82,8 @@ class Expert(db.Model):
     pool_status: Mapped[PoolStatus] = mapped_column(enum_type(PoolStatus), default=PoolStatus.ACTIVE)
     consent_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The CV's "computer skills", as the expert would write them (free text).
+    computer_skills: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Lower-cased "family given external_id", kept by the service layer: the list's search scans one column.
     search_text: Mapped[str] = mapped_column(String(300), default="")
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -113,6 +115,13 @@ class Expert(db.Model):
         back_populates="expert", cascade="all, delete-orphan", order_by="Unavailability.start")
     mission_history: Mapped[list["MissionHistory"]] = relationship(
         back_populates="expert", cascade="all, delete-orphan", order_by="MissionHistory.start")
+    # The CV: most recent first, as an application lists them.
+    education: Mapped[list["Education"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan",
+        order_by="(Education.start.desc(), Education.id)")
+    employment: Mapped[list["Employment"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan",
+        order_by="(Employment.start.desc(), Employment.id)")
 
     @staticmethod
     def search_key(family_name: str, given_name: str, external_id: str) -> str:
@@ -150,8 +159,26 @@ class ExpertLanguage(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(2))  # ISO 639-1
     level: Mapped[CefrLevel] = mapped_column(enum_type(CefrLevel, 6))
+    # The expert's own assessment in the five skills of the CEFR grid; NULL: the overall level.
+    listening: Mapped[CefrLevel | None] = mapped_column(enum_type(CefrLevel, 6))
+    reading: Mapped[CefrLevel | None] = mapped_column(enum_type(CefrLevel, 6))
+    spoken_interaction: Mapped[CefrLevel | None] = mapped_column(enum_type(CefrLevel, 6))
+    spoken_production: Mapped[CefrLevel | None] = mapped_column(enum_type(CefrLevel, 6))
+    writing: Mapped[CefrLevel | None] = mapped_column(enum_type(CefrLevel, 6))
 
     expert: Mapped[Expert] = relationship(back_populates="languages")
+
+    def skills(self) -> tuple[CefrLevel, ...]:
+        """The five skills in SKILLS order, each the expert's own assessment or else the overall level."""
+        return tuple(getattr(self, name) or self.level for name in SKILLS)
+
+    def own_skills(self) -> tuple[CefrLevel | None, ...]:
+        """The five skills as assessed (None where the overall level stands)."""
+        return tuple(getattr(self, name) for name in SKILLS)
+
+
+# The five skills of the CEFR self-assessment grid, in the grid's order.
+SKILLS = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 
 
 class ExpertExpertise(db.Model):
@@ -196,3 +223,39 @@ class MissionHistory(db.Model):
     end: Mapped[date | None] = mapped_column(Date)
 
     expert: Mapped[Expert] = relationship(back_populates="mission_history")
+
+
+class Education(db.Model):
+    """A school, university or academy the expert attended (the CV's "education and training")."""
+
+    __tablename__ = "expert_education"
+    __table_args__ = (CheckConstraint('"end" IS NULL OR "end" >= start', name="end_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    level: Mapped[EducationLevel] = mapped_column(enum_type(EducationLevel))
+    field: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(100), default="")
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)  # None: still studying
+    degree: Mapped[str] = mapped_column(String(200), default="")
+
+    expert: Mapped[Expert] = relationship(back_populates="education")
+
+
+class Employment(db.Model):
+    """A post the expert held, the home service's posts included (the CV's "work experience")."""
+
+    __tablename__ = "expert_employment"
+    __table_args__ = (CheckConstraint('"end" IS NULL OR "end" >= start', name="end_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    employer: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)  # None: the current post
+    duties: Mapped[str] = mapped_column(Text, default="")
+
+    expert: Mapped[Expert] = relationship(back_populates="employment")

@@ -30,6 +30,8 @@ class Nomination(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     consent_on: Mapped[date | None] = mapped_column(Date)
     comment: Mapped[str] = mapped_column(Text, default="")
+    # Why this expert for this position, written by the HR officer; it closes the package's CV.
+    motivation: Mapped[str] = mapped_column(Text, default="", server_default="")
     goalkeeper_ref: Mapped[str] = mapped_column(String(60), default="")
     forwarded_on: Mapped[date | None] = mapped_column(Date)
     eeas_feedback: Mapped[str] = mapped_column(Text, default="")
