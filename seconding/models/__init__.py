@@ -42,7 +42,7 @@ from seconding.models.nip import CompactCommitment, NationalTarget, NipAction, N
 from seconding.models.nominations import Nomination, NominationEvent
 from seconding.models.notifications import Notification
 from seconding.models.training import Course, TrainingRecord
-from seconding.models.users import User
+from seconding.models.users import RecoveryCode, User
 
 __all__ = [
     "ApiToken", "CalendarToken", "Notification",
@@ -52,6 +52,6 @@ __all__ = [
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",
     "ExpertExpertise", "ExpertLanguage", "ExpertiseArea", "Institution", "InstitutionKind", "Mission",
     "MissionHistory", "PoolStatus", "Position", "PositionCategory", "PositionCourse", "PositionLanguage", "Regime",
-    "Role", "Sex", "SKILLS", "Education", "EducationLevel", "Employment",
+    "RecoveryCode", "Role", "Sex", "SKILLS", "Education", "EducationLevel", "Employment",
     "TrainingRecord", "TrainingStatus", "Unavailability", "User",
 ]

@@ -38,6 +38,12 @@ class User(UserMixin, db.Model):
     # How the user wants each kind of notification: kind -> "now", "daily" or "off" (missing: the role's default,
     # seconding/notifications/kinds.py).
     notification_modes: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # The second factor (TOTP, RFC 6238; seconding/auth/second_factor.py). The secret is kept so that codes can be
+    # checked; it is shown on the enrolment page only while enrolment is pending (enrolled_at empty), never after,
+    # never to an admin. The last accepted time step: no code of that step or an earlier one is accepted again.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     institution: Mapped[Institution] = relationship()
 
@@ -48,6 +54,11 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """Invalidate every session of this user (sign-out, password change)."""
         self.session_epoch = (self.session_epoch or 0) + 1
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Whether signing in takes a code after the password (an enrolment confirmed by a code)."""
+        return self.totp_enrolled_at is not None
 
     @staticmethod
     def normalise_email(email: str) -> str:
@@ -70,3 +81,15 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes given at enrolment of a second factor, for a lost device; stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
