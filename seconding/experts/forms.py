@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from seconding.dates import today_in_warsaw
 from seconding.formtools import MultiCheckboxField, PlainSelect
-from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
+from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, EducationLevel, PoolStatus, Sex
 
 SEX_LABELS = {Sex.F: _l("Female"), Sex.M: _l("Male"), Sex.X: _l("Other / not stated")}
 POOL_STATUS_LABELS = {PoolStatus.ACTIVE: _l("Active"), PoolStatus.SUSPENDED: _l("Suspended"),
@@ -31,6 +31,18 @@ CLEARANCE_LABELS = {
     ClearanceLevel.SECRET: _l("SECRET (tajne)"),
     ClearanceLevel.TOP_SECRET: _l("TOP SECRET (ściśle tajne)"),
 }
+EDUCATION_LABELS = {
+    EducationLevel.SECONDARY: _l("Secondary"),
+    EducationLevel.POST_SECONDARY: _l("Post-secondary or vocational"),
+    EducationLevel.BACHELOR: _l("Bachelor's degree or equivalent"),
+    EducationLevel.MASTER: _l("Master's degree or equivalent"),
+    EducationLevel.DOCTORATE: _l("Doctorate"),
+    EducationLevel.OTHER: _l("Other"),
+}
+# The five skills of the CEFR self-assessment grid (models.SKILLS order).
+SKILL_LABELS = {"listening": _l("Listening"), "reading": _l("Reading"),
+                "spoken_interaction": _l("Spoken interaction"), "spoken_production": _l("Spoken production"),
+                "writing": _l("Writing")}
 LICENCE_LABELS = {DrivingLicence.NONE: _l("None"), DrivingLicence.B: _l("B"), DrivingLicence.B_4X4: _l("B and 4x4")}
 
 
@@ -44,10 +56,21 @@ def _empty(field) -> bool:
     return not (field.raw_data and str(field.raw_data[0]).strip())
 
 
+LEVEL_CHOICES = [(lv.value, _l("native") if lv == CefrLevel.NATIVE else lv.value) for lv in CefrLevel]
+
+
+def _skill_field(name: str) -> SelectField:
+    return SelectField(SKILL_LABELS[name], choices=[("", _l("as the overall level"))] + LEVEL_CHOICES, default="")
+
+
 class LanguageForm(Form):
     code = SelectField(_l("Language"), widget=PlainSelect())
-    level = SelectField(_l("Level"), choices=[("", "—")] + [
-        (lv.value, _l("native") if lv == CefrLevel.NATIVE else lv.value) for lv in CefrLevel])
+    level = SelectField(_l("Level"), choices=[("", "—")] + LEVEL_CHOICES)
+    listening = _skill_field("listening")
+    reading = _skill_field("reading")
+    spoken_interaction = _skill_field("spoken_interaction")
+    spoken_production = _skill_field("spoken_production")
+    writing = _skill_field("writing")
 
     def validate_level(self, field):
         if self.code.data and not field.data:
@@ -90,6 +113,69 @@ class HistoryForm(Form):
             raise ValidationError(_l("The mission must end on or after its start."))
 
 
+def _require(field, message) -> bool:
+    """A filled CV row needs this field: an error at it when empty (a date typed unreadably has its own)."""
+    if _empty(field) and not field.errors:
+        field.errors = [*field.errors, message]
+        return False
+    return not field.errors
+
+
+class EducationForm(Form):
+    """A row of the CV's education; a row with nothing typed is dropped."""
+
+    level = SelectField(_l("Level"), choices=[("", "—")] + [(lv.value, label) for lv, label in EDUCATION_LABELS.items()],
+                        default="")
+    field = StringField(_l("Field of study"), validators=[Optional(), Length(max=200)])
+    organisation = StringField(_l("School, university or academy"), validators=[Optional(), Length(max=200)])
+    country = StringField(_l("Country"), validators=[Optional(), Length(max=100)])
+    start = _date_field(_l("From"), description="")
+    end = _date_field(_l("To"), description=_l("Empty while still studying."))
+    degree = StringField(_l("Degree or title obtained"), validators=[Optional(), Length(max=200)])
+
+    def filled(self) -> bool:
+        return any(not _empty(f) for f in (self.level, self.field, self.organisation, self.country, self.start,
+                                              self.end, self.degree))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.filled():
+            valid = _require(self.level, _l("Choose the level of this education.")) and valid
+            valid = _require(self.organisation, _l("Name the school, university or academy.")) and valid
+            valid = _require(self.start, _l("Give the date this education began.")) and valid
+        return valid
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The education must end on or after its start."))
+
+
+class EmploymentForm(Form):
+    """A row of the CV's employment history; a row with nothing typed is dropped."""
+
+    employer = StringField(_l("Employer"), validators=[Optional(), Length(max=200)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    start = _date_field(_l("From"), description="")
+    end = _date_field(_l("To"), description=_l("Empty for the current post."))
+    duties = TextAreaField(_l("Main duties"), validators=[Optional(), Length(max=2000)],
+                           description=_l("A few lines, as the application should read them."))
+
+    def filled(self) -> bool:
+        return any(not _empty(f) for f in (self.employer, self.position, self.start, self.end, self.duties))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.filled():
+            valid = _require(self.employer, _l("Name the employer.")) and valid
+            valid = _require(self.position, _l("Name the position held.")) and valid
+            valid = _require(self.start, _l("Give the date this post began.")) and valid
+        return valid
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The post must end on or after its start."))
+
+
 class ExpertForm(FlaskForm):
     version = HiddenField()
     institution_id = SelectField(_l("Home institution"), coerce=int)
@@ -126,6 +212,11 @@ class ExpertForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     unavailability = FieldList(FormField(PeriodForm), label=_l("Unavailable periods"))
     history = FieldList(FormField(HistoryForm), label=_l("Earlier missions"))
+    education = FieldList(FormField(EducationForm), label=_l("Education"))
+    employment = FieldList(FormField(EmploymentForm), label=_l("Employment history"))
+    computer_skills = TextAreaField(_l("Computer skills"), validators=[Optional(), Length(max=2000)],
+                                    description=_l("As the CV should read them, e.g. MS Office, GIS, i2 Analyst's "
+                                                   "Notebook."))
 
     def validate_date_of_birth(self, field):
         if field.data and not (date(1930, 1, 1) <= field.data <= today_in_warsaw()):

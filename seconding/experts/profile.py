@@ -5,13 +5,15 @@ from datetime import date
 from sqlalchemy import select
 
 from seconding.experts.forms import ExpertForm
-from seconding.experts.services import ExpertData, History, Period
+from seconding.experts.services import ExpertData, History, Period, Post, Study
 from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
     ClearanceLevel,
+    SKILLS,
     Course,
     DrivingLicence,
+    EducationLevel,
     Expert,
     PoolStatus,
     Sex,
@@ -31,6 +33,13 @@ def pad_lists(form: ExpertForm) -> None:
         form.unavailability.append_entry()
     if not any(not e.form.mission.data for e in form.history.entries):
         form.history.append_entry()
+    for entries in (form.education, form.employment):
+        if all(e.form.filled() for e in entries.entries):
+            entries.append_entry()
+
+
+def _skills(entry) -> tuple[CefrLevel | None, ...]:
+    return tuple(CefrLevel(getattr(entry, name).data) if getattr(entry, name).data else None for name in SKILLS)
 
 
 def _blank(text: str | None) -> str | None:
@@ -71,6 +80,15 @@ def form_to_data(form: ExpertForm) -> ExpertData:
                          role=(e.form.role.data or "").strip(), start=e.form.start.data, end=e.form.end.data,
                          csdp=bool(e.form.csdp.data))
                  for e in form.history.entries if (e.form.mission.data or "").strip()],
+        computer_skills=(form.computer_skills.data or "").strip(),
+        language_skills={e.form.code.data: _skills(e.form) for e in form.languages.entries if e.form.code.data},
+        education=[Study(level=EducationLevel(e.level.data), organisation=e.organisation.data.strip(),
+                         start=e.start.data, end=e.end.data, field=(e.field.data or "").strip(),
+                         country=(e.country.data or "").strip(), degree=(e.degree.data or "").strip())
+                   for e in (entry.form for entry in form.education.entries) if e.filled()],
+        employment=[Post(employer=e.employer.data.strip(), position=e.position.data.strip(), start=e.start.data,
+                         end=e.end.data, duties=(e.duties.data or "").strip())
+                    for e in (entry.form for entry in form.employment.entries) if e.filled()],
     )
 
 
@@ -79,23 +97,31 @@ def expert_to_form(expert: Expert, form: ExpertForm) -> None:
     form.version.data = str(expert.version)
     for name in ("institution_id", "external_id", "given_name", "family_name", "date_of_birth", "email", "phone",
                  "rank", "experience_years", "clearance_expires", "passport_expires", "available_from",
-                 "short_notice", "consent_on", "notes"):
+                 "short_notice", "consent_on", "notes", "computer_skills"):
         getattr(form, name).data = getattr(expert, name)
     for name in ("sex", "clearance_level", "driving_licence", "pool_status"):
         getattr(form, name).data = getattr(expert, name).value
     primary = expert.primary_expertise
     form.primary_expertise.data = primary.code if primary else ""
     form.other_expertise.data = [a.code for a in expert.secondary_expertise]
-    for entries in (form.languages, form.unavailability, form.history):
+    for entries in (form.languages, form.unavailability, form.history, form.education, form.employment):
         while entries.entries:
             entries.pop_entry()
     for lang in expert.languages:
-        form.languages.append_entry({"code": lang.code, "level": lang.level.value})
+        own = {name: skill.value if skill else "" for name, skill in zip(SKILLS, lang.own_skills(), strict=True)}
+        form.languages.append_entry({"code": lang.code, "level": lang.level.value, **own})
     for period in expert.unavailability:
         form.unavailability.append_entry({"start": period.start, "end": period.end, "reason": period.reason})
     for entry in expert.mission_history:
         form.history.append_entry({"mission": entry.mission, "host_country": entry.host_country, "role": entry.role,
                                    "start": entry.start, "end": entry.end, "csdp": entry.csdp})
+    for study in expert.education:
+        form.education.append_entry({"level": study.level.value, "field": study.field,
+                                     "organisation": study.organisation, "country": study.country,
+                                     "start": study.start, "end": study.end, "degree": study.degree})
+    for post in expert.employment:
+        form.employment.append_entry({"employer": post.employer, "position": post.position, "start": post.start,
+                                      "end": post.end, "duties": post.duties})
     pad_lists(form)
 
 

@@ -15,7 +15,11 @@ from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
     ClearanceLevel,
+    SKILLS,
     DrivingLicence,
+    Education,
+    EducationLevel,
+    Employment,
     Expert,
     ExpertExpertise,
     ExpertiseArea,
@@ -42,6 +46,50 @@ class History:
     start: date | None = None
     end: date | None = None
     csdp: bool = True
+
+
+@dataclass(frozen=True)
+class Study:
+    """An entry of the CV's education."""
+
+    level: EducationLevel
+    organisation: str
+    start: date
+    end: date | None = None
+    field: str = ""
+    country: str = ""
+    degree: str = ""
+
+    def key(self) -> tuple:
+        return (self.level, self.field, self.organisation, self.country, self.start, self.end, self.degree)
+
+
+@dataclass(frozen=True)
+class Post:
+    """An entry of the CV's employment history."""
+
+    employer: str
+    position: str
+    start: date
+    end: date | None = None
+    duties: str = ""
+
+    def key(self) -> tuple:
+        return (self.employer, self.position, self.start, self.end, self.duties)
+
+
+def _study(row: Education) -> Study:
+    return Study(level=row.level, organisation=row.organisation, start=row.start, end=row.end, field=row.field,
+                 country=row.country, degree=row.degree)
+
+
+def _post(row: Employment) -> Post:
+    return Post(employer=row.employer, position=row.position, start=row.start, end=row.end, duties=row.duties)
+
+
+def cv_order(entries):
+    """Most recent first (the order the profile, the package and the register show), ties by their text."""
+    return sorted(entries, key=lambda e: (-e.start.toordinal(), e.key()[:2]))
 
 
 @dataclass(slots=True)  # a register import holds one per row
@@ -72,11 +120,17 @@ class ExpertData:
     notes: str = ""
     unavailability: list[Period] | None = None
     history: list[History] | None = None
+    computer_skills: str = ""
+    # The CV (None = leave as they are: the register's main sheet alone, say).
+    education: list[Study] | None = None
+    employment: list[Post] | None = None
+    # Language code -> the five skills in SKILLS order, None where the overall level stands (None = leave).
+    language_skills: dict[str, tuple[CefrLevel | None, ...]] | None = None
 
 
 SCALARS = ("institution_id", "external_id", "given_name", "family_name", "sex", "experience_years", "date_of_birth",
            "email", "phone", "rank", "clearance_level", "clearance_expires", "passport_expires", "driving_licence",
-           "available_from", "short_notice", "pool_status", "consent_on", "notes")
+           "available_from", "short_notice", "pool_status", "consent_on", "notes", "computer_skills")
 
 
 def _apply(expert: Expert, data: ExpertData) -> list[str]:
@@ -88,7 +142,7 @@ def _apply(expert: Expert, data: ExpertData) -> list[str]:
             setattr(expert, name, value)
             changed.append(name)
     expert.search_text = Expert.search_key(expert.family_name, expert.given_name, expert.external_id)
-    if _sync_languages(expert, dict(data.languages)):
+    if _sync_languages(expert, dict(data.languages), data.language_skills):
         changed.append("languages")
     if _sync_expertise(expert, data.expertise):
         changed.append("expertise")
@@ -105,12 +159,26 @@ def _apply(expert: Expert, data: ExpertData) -> list[str]:
             expert.mission_history = [MissionHistory(mission=m, host_country=c, role=r, start=s, end=e, csdp=x)
                                       for m, c, r, s, e, x in wanted_h]
             changed.append("mission history")
+    if data.education is not None:
+        wanted_s = cv_order(data.education)
+        if cv_order(_study(e) for e in expert.education) != wanted_s:
+            expert.education = [Education(level=e.level, organisation=e.organisation, start=e.start, end=e.end,
+                                          field=e.field, country=e.country, degree=e.degree) for e in wanted_s]
+            changed.append("education")
+    if data.employment is not None:
+        wanted_p = cv_order(data.employment)
+        if cv_order(_post(e) for e in expert.employment) != wanted_p:
+            expert.employment = [Employment(employer=e.employer, position=e.position, start=e.start, end=e.end,
+                                            duties=e.duties) for e in wanted_p]
+            changed.append("employment")
     return changed
 
 
-def _sync_languages(expert: Expert, wanted: dict[str, CefrLevel]) -> bool:
-    """Update rows in place (the (expert, code) pair is unique, so delete-and-insert would clash)."""
-    changed = False
+def _sync_languages(expert: Expert, wanted: dict[str, CefrLevel],
+                    skills: dict[str, tuple[CefrLevel | None, ...]] | None = None) -> bool:
+    """Update rows in place (the (expert, code) pair is unique, so delete-and-insert would clash); with `skills`,
+    the five-skill assessment too (a skill equal to the overall level is stored as "the overall level")."""
+    changed = _sync_skills(expert, wanted, skills) if skills is not None else False
     for lang in list(expert.languages):
         if lang.code not in wanted:
             expert.languages.remove(lang)
@@ -121,8 +189,26 @@ def _sync_languages(expert: Expert, wanted: dict[str, CefrLevel]) -> bool:
     held = {lang.code for lang in expert.languages}
     for code, level in wanted.items():
         if code not in held:
-            expert.languages.append(ExpertLanguage(code=code, level=level))
+            own = _own_skills(level, (skills or {}).get(code))
+            expert.languages.append(ExpertLanguage(code=code, level=level, **dict(zip(SKILLS, own, strict=True))))
             changed = True
+    return changed
+
+
+def _own_skills(level: CefrLevel, given: tuple[CefrLevel | None, ...] | None) -> tuple[CefrLevel | None, ...]:
+    return tuple(None if skill in (None, level) else skill for skill in (given or (None,) * len(SKILLS)))
+
+
+def _sync_skills(expert: Expert, wanted: dict[str, CefrLevel], skills: dict[str, tuple]) -> bool:
+    """The five skills of the languages the expert keeps."""
+    changed = False
+    for lang in expert.languages:
+        if lang.code in wanted:
+            own = _own_skills(wanted[lang.code], skills.get(lang.code))
+            if lang.own_skills() != own:
+                for name, value in zip(SKILLS, own, strict=True):
+                    setattr(lang, name, value)
+                changed = True
     return changed
 
 
@@ -165,6 +251,12 @@ def check(data: ExpertData) -> list[tuple[str, str]]:
     for entry in data.history or []:
         if entry.start and entry.end and entry.end < entry.start:
             problems.append(("history", _("A mission must end on or after its start.")))
+    for study in data.education or []:
+        if study.end and study.end < study.start:
+            problems.append(("education", _("An education entry must end on or after its start.")))
+    for post in data.employment or []:
+        if post.end and post.end < post.start:
+            problems.append(("employment", _("A post must end on or after its start.")))
     return problems
 
 

@@ -13,7 +13,16 @@ from seconding.audit.queries import audit_events
 from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
-from seconding.experts.forms import CLEARANCE_LABELS, POOL_STATUS_LABELS, SEX_LABELS, ExpertForm, FilterForm, StatusForm
+from seconding.experts.forms import (
+    CLEARANCE_LABELS,
+    EDUCATION_LABELS,
+    POOL_STATUS_LABELS,
+    SEX_LABELS,
+    SKILL_LABELS,
+    ExpertForm,
+    FilterForm,
+    StatusForm,
+)
 from seconding.experts.queries import ExpertFilters, expert_rows, list_rows
 from seconding.experts.services import change_pool_status, create_expert, update_expert
 from seconding.extensions import db
@@ -91,11 +100,16 @@ def _prepare(form: ExpertForm) -> None:
         entry.form.code.choices = languages
 
 
-def _add_language(form: ExpertForm) -> bool:
-    """The "Add another language" button: one more blank row, the rest as typed; nothing is checked or saved."""
-    if "add_language" not in request.form:
+ADD_BUTTONS = {"add_language": "languages", "add_education": "education", "add_employment": "employment"}
+
+
+def _add_row(form: ExpertForm) -> bool:
+    """An "Add another ..." button: one more blank row of its list, the rest as typed; nothing is checked or
+    saved."""
+    pressed = next((name for name in ADD_BUTTONS if name in request.form), None)
+    if pressed is None:
         return False
-    form.languages.append_entry()
+    getattr(form, ADD_BUTTONS[pressed]).append_entry()
     _prepare(form)
     return True
 
@@ -106,7 +120,7 @@ def new():
     form = ExpertForm()
     if request.method == "GET":
         profile.pad_lists(form)
-    elif _add_language(form):
+    elif _add_row(form):
         return render_template("experts/form.html", form=form, expert=None)
     _prepare(form)
     if form.validate_on_submit():
@@ -147,6 +161,7 @@ def _detail_page(expert, status_form: StatusForm | None = None):
                            completeness=profile_summary(expert, today, current_app.config["PROFILE_CONFIRM_MONTHS"]),
                            confirm_form=ConfirmForm(version=expert.version),
                            sex_labels=SEX_LABELS, clearance_labels=CLEARANCE_LABELS,
+                           education_labels=EDUCATION_LABELS, skill_labels=SKILL_LABELS,
                            language_labels=language_names(str(get_locale() or "en")))
 
 
@@ -157,7 +172,7 @@ def edit(expert_id: int):
     form = ExpertForm()
     if request.method == "GET":
         profile.expert_to_form(expert, form)
-    elif _add_language(form):
+    elif _add_row(form):
         return render_template("experts/form.html", form=form, expert=expert)
     _prepare(form)
     if form.validate_on_submit():

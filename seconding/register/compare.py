@@ -21,7 +21,7 @@ from seconding.register.parse import RowError
 from seconding.register.validate import Candidate
 
 # Fields the register does not carry: an update keeps what the pool holds.
-KEPT = ("consent_on",)
+KEPT = ("consent_on", "computer_skills")
 # Optional text where an empty cell and "no value" mean the same.
 BLANKABLE = ("email", "phone", "rank")
 INSTITUTION, EXTERNAL_ID = SCALARS.index("institution_id"), SCALARS.index("external_id")
