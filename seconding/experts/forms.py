@@ -124,8 +124,8 @@ def _require(field, message) -> bool:
 class EducationForm(Form):
     """A row of the CV's education; a row with nothing typed is dropped."""
 
-    level = SelectField(_l("Level"), choices=[("", "—")] + [(lv.value, label) for lv, label in EDUCATION_LABELS.items()],
-                        default="")
+    level = SelectField(_l("Level"), default="",
+                        choices=[("", "—")] + [(lv.value, label) for lv, label in EDUCATION_LABELS.items()])
     field = StringField(_l("Field of study"), validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("School, university or academy"), validators=[Optional(), Length(max=200)])
     country = StringField(_l("Country"), validators=[Optional(), Length(max=100)])

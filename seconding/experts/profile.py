@@ -8,9 +8,9 @@ from seconding.experts.forms import ExpertForm
 from seconding.experts.services import ExpertData, History, Period, Post, Study
 from seconding.extensions import db
 from seconding.models import (
+    SKILLS,
     CefrLevel,
     ClearanceLevel,
-    SKILLS,
     Course,
     DrivingLicence,
     EducationLevel,

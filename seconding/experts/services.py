@@ -13,9 +13,9 @@ from seconding.db import utcnow
 from seconding.errors import Refusal, check_version, same_moment
 from seconding.extensions import db
 from seconding.models import (
+    SKILLS,
     CefrLevel,
     ClearanceLevel,
-    SKILLS,
     DrivingLicence,
     Education,
     EducationLevel,
