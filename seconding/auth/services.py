@@ -89,11 +89,20 @@ def authenticate(email: str, password: str, client_address: str | None = None,
     if not password_ok:
         count_failure(user, "wrong password")
         return None
+    if user.has_second_factor:
+        # The sign-in ends after the code (seconding/auth/second_factor.py): the failure count is not reset by
+        # the password alone, or guessing codes between correct passwords would never lock the account.
+        return user
+    return finish_sign_in(user, first_locale)
+
+
+def finish_sign_in(user: User, first_locale: str | None = None) -> User:
+    """The bookkeeping of a successful sign-in: failures forgotten, the first sign-in's language, audited."""
     user.failed_logins = 0
     user.locked_until = None
     if user.last_login_at is None and user.locale in (None, "", "en") and first_locale:
         user.locale = first_locale  # never signed in, still the default: nobody chose for this user
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     record("sign_in", object_type="user", object_id=user.id, institution_id=user.institution_id, actor=user)
     return user
 
