@@ -103,3 +103,42 @@ def test_a_guesser_hammering_few_accounts_is_stopped_by_the_ceiling(app, make_us
             _sign_in(app.test_client(), f"target{n % 2}@example.org", "guess", "198.51.100.8")
         assert FAILED in _sign_in(app.test_client(), user.email, PASSWORD, "198.51.100.8").get_data(as_text=True)
     assert _sign_in(app.test_client(), user.email, PASSWORD, OFFICE).status_code == 302
+
+
+COMMON = "among the most common ones"
+
+
+@pytest.mark.parametrize("password", ["password1234", "123456789012", "Password123!", "P@ssw0rd2024!",
+                                      "  Qwertyuiop  ", "Warszawa1234", "ZAQ!2wsx1234", "Seconding2026!"])
+def test_common_passwords_and_their_trivial_variants_are_refused(app_ctx, password):
+    from seconding.auth.services import password_problem
+
+    assert COMMON in password_problem(password, email="anna.nowak@example.org", name="Anna Nowak")
+
+
+@pytest.mark.parametrize("password", ["Sosna i brzoza 17", "kot2984716253", "vistula river 12", PASSWORD])
+def test_uncommon_passwords_pass(app_ctx, password):
+    from seconding.auth.services import password_problem
+
+    assert password_problem(password, email="anna.nowak@example.org", name="Anna Nowak") is None
+
+
+@pytest.mark.parametrize("password", ["password1234", "123456789012", "Password123!"])
+def test_the_probes_passwords_are_refused_wherever_a_password_is_set(client, runner, make_user, login, db,
+                                                                     password):
+    user = login(make_user(Role.ADMIN))
+    mine = client.post_form("/account", {"pw-current_password": PASSWORD, "pw-new_password": password,
+                                         "pw-confirm": password, "pw-submit": "1"})
+    assert mine.status_code == 200 and COMMON in mine.get_data(as_text=True)
+    target = make_user(Role.VIEWER)
+    form = {"email": target.email, "name": target.name, "role": "viewer", "active": "y",
+            "institution_id": target.institution_id, "password": password, "version": str(target.version)}
+    theirs = client.post_form(f"/admin/users/{target.id}", form)
+    assert theirs.status_code == 200 and COMMON in theirs.get_data(as_text=True)
+    result = runner.invoke(args=["users", "create", "--email", "ola.lis@example.org", "--name", "Ola Lis",
+                                 "--role", "viewer", "--institution", "MFA", "--password", password])
+    assert result.exit_code != 0 and COMMON in result.output
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+    assert db.session.get(User, target.id).check_password(PASSWORD)
+    assert db.session.scalar(select(User.id).where(User.email == "ola.lis@example.org")) is None

@@ -7,6 +7,7 @@ from sqlalchemy import distinct, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from seconding.audit.services import record
+from seconding.auth import common_passwords
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.models import AuditEvent, User
@@ -108,7 +109,7 @@ def finish_sign_in(user: User, first_locale: str | None = None) -> User:
 
 
 def password_problem(password: str, *, email: str, name: str = "") -> str | None:
-    """Why a new password is refused (length, or built from the person's e-mail or name), or None."""
+    """Why a new password is refused (length, built from the person's e-mail or name, or a common one), or None."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return _("The password must have at least %(n)d characters.", n=minimum)
@@ -118,6 +119,9 @@ def password_problem(password: str, *, email: str, name: str = "") -> str | None
     words = [w for w in (email.casefold(), local_part, *name.casefold().split()) if len(w) >= 4]
     if any(word in folded for word in words) or len(set(folded)) < 4:
         return _("The password must not contain your e-mail address or name, nor repeat a few characters.")
+    if common_passwords.is_common(password):
+        return _("This password is among the most common ones, which attackers try first (also with digits or "
+                 "symbols added). Choose another.")
     return None
 
 
