@@ -71,6 +71,12 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 50),
         "LOGIN_ADDRESS_WINDOW_MINUTES": _int("LOGIN_ADDRESS_WINDOW_MINUTES", 15),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 12),
+        # Password reset by e-mail: how long a link works; at most this many links per account, and requests per
+        # network address, within the window (seconding/auth/password_reset.py).
+        "PASSWORD_RESET_MINUTES": _int("PASSWORD_RESET_MINUTES", 30),
+        "PASSWORD_RESET_WINDOW_MINUTES": _int("PASSWORD_RESET_WINDOW_MINUTES", 60),
+        "PASSWORD_RESET_MAX_PER_ACCOUNT": _int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3),
+        "PASSWORD_RESET_MAX_PER_ADDRESS": _int("PASSWORD_RESET_MAX_PER_ADDRESS", 10),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "TRAINING_EXPIRING_DAYS": _int("TRAINING_EXPIRING_DAYS", 90),
         "HEAT_VALIDITY_MONTHS": _int("HEAT_VALIDITY_MONTHS", 36),

@@ -82,6 +82,7 @@ def init_extensions(app: Flask) -> None:
 BLUEPRINTS = (
     "seconding.main.views",
     "seconding.auth.views",
+    "seconding.auth.password_reset_views",
     "seconding.admin.views",
     "seconding.audit.views",
     "seconding.experts.views",

@@ -51,6 +51,9 @@ SPECS: dict[str, Spec] = {
     "notifications.preferences": Spec(bad={"deadline": "sometimes"}, data=lambda ctx: {  # an admin's kinds
         kind: "daily" for kind in ("nomination_submitted", "nomination_eeas", "deadline", "tour_ending", "nip_due")}),
     "admin.edit_user": Spec(bad={"role": "wizard"}),
+    # password reset by e-mail
+    "password.forgot": Spec(bad={"email": "not-an-address"}),
+    "password.reset": Spec(bad={"password": "short"}),
     # missions
     "missions.new_mission": Spec(bad={"acronym": "A" * 41}),
     "missions.edit_mission": Spec(bad={"mandate_end": "2030-02-30"}),
@@ -93,6 +96,7 @@ SPECS: dict[str, Spec] = {
 REFUSALS: dict[str, tuple[object, str]] = {
     "admin.new_user": (lambda ctx: {"email": ctx["target"].email}, "email"),  # the e-mail is taken
     "admin.edit_user": (lambda ctx: {"email": "packages.admin@example.org"}, "email"),
+    "password.reset": ({"password": "password1234", "confirm": "password1234"}, "password"),  # a common one
     "missions.new_mission": ({"acronym": "EUMM Georgia"}, "acronym"),  # exists already
     "missions.edit_mission": ({"acronym": "EUFOR Test"}, "acronym"),  # military operations are out of scope
     "missions.new_cfc": ({"national_date": "2030-04-02"}, "national_date"),  # after the EEAS deadline
@@ -111,6 +115,7 @@ EXEMPT: dict[str, str] = {
     "auth.revoke_token": "a button per token (the token id is hidden)",
     "auth.create_calendar_token": "a button: makes (or replaces) the calendar link (its one-time mark is hidden)",
     "auth.revoke_calendar_token": "a button: revokes the calendar link",
+    "password.send_link": "a button on the admin's user page: e-mails the user a link to set a new password",
     "missions.confirm_import": "a button confirming the checked annex (the upload token is hidden)",
     "training.delete_record": "a button deleting a training record",
     "profiles.confirm": "a button confirming the profile as current (the version is hidden)",
