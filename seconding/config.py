@@ -90,6 +90,15 @@ def from_environment(instance_path: str) -> dict:
         "NIP_AT_RISK_PROGRESS": _int("NIP_AT_RISK_PROGRESS", 75),
         "NIP_STALE_DAYS": _int("NIP_STALE_DAYS", 90),
         "PROFILE_CONFIRM_MONTHS": _int("PROFILE_CONFIRM_MONTHS", 6),
+        # Directory sign-in (seconding/auth/directory.py): with LDAP_URL set, the directory checks the passwords.
+        "LDAP_URL": os.environ.get("LDAP_URL", "").strip(),
+        "LDAP_BASE_DN": os.environ.get("LDAP_BASE_DN", ""),
+        "LDAP_BIND_DN": os.environ.get("LDAP_BIND_DN", ""),
+        "LDAP_BIND_PASSWORD": os.environ.get("LDAP_BIND_PASSWORD", ""),
+        "LDAP_USER_FILTER": os.environ.get("LDAP_USER_FILTER", "(mail={email})"),
+        "LDAP_START_TLS": _bool("LDAP_START_TLS", False),
+        "LDAP_CA_FILE": os.environ.get("LDAP_CA_FILE", ""),
+        "LDAP_TIMEOUT": _int("LDAP_TIMEOUT", 5),
     }
 
 
@@ -108,3 +117,21 @@ def finish(config: dict) -> None:
     config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw")
     config.setdefault("LANGUAGES", ("en", "pl"))
+    _check_directory(config)
+
+
+def _check_directory(config: dict) -> None:
+    """Directory sign-in settings that cannot work, said at start-up rather than at the first sign-in."""
+    url = config.get("LDAP_URL")
+    if not url:
+        return
+    if not config.get("LDAP_BASE_DN"):
+        raise ConfigError("LDAP_URL is set but LDAP_BASE_DN is not: set the DN under which people are searched")
+    if "{email}" not in config.get("LDAP_USER_FILTER", ""):
+        raise ConfigError("LDAP_USER_FILTER must contain {email}, e.g. (mail={email})")
+    if config.get("LDAP_TIMEOUT", 5) < 1:
+        raise ConfigError("LDAP_TIMEOUT must be a whole number of seconds, at least 1")
+    plain = any(u.lower().startswith("ldap://") for u in url.split()) and not config.get("LDAP_START_TLS")
+    if plain and config.get("ENV_NAME") == "production":
+        raise ConfigError("LDAP_URL is ldap:// without LDAP_START_TLS: passwords would cross the network in clear. "
+                          "Use ldaps:// or set LDAP_START_TLS=1 (and LDAP_CA_FILE for the directory's CA)")

@@ -7,7 +7,7 @@ from sqlalchemy import distinct, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from seconding.audit.services import record
-from seconding.auth import common_passwords
+from seconding.auth import common_passwords, directory
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.models import AuditEvent, User
@@ -64,6 +64,21 @@ def count_failure(user: User, reason: str) -> None:
            institution_id=user.institution_id, actor=user, actor_label=user.email)
 
 
+def _sign_in_password_ok(user: User | None, address: str, password: str, throttled: bool) -> bool:
+    """password_matches, or with directory sign-in (LDAP_URL) the directory's answer, asked for every address
+    whether it has an account here or not (the time tells nothing). A throttled address's guesses are not passed
+    on to the directory (they would count towards its own lockout). The directory unreachable is audited and
+    raises directory.Unreachable: not a failed password, so it counts towards no lockout."""
+    if not directory.enabled() or throttled:
+        return password_matches(user, password)
+    try:
+        return directory.password_matches(address, password) and user is not None
+    except directory.Unreachable as exc:
+        record("sign_in_directory_unreachable", object_type="user", object_id=user.id if user else "",
+               summary=str(exc)[:500], institution_id=user.institution_id if user else None, actor_label=address)
+        raise
+
+
 def authenticate(email: str, password: str, client_address: str | None = None,
                  first_locale: str | None = None) -> User | None:
     """The user if the e-mail and password are right and the account may sign in; audits failures. Every branch
@@ -72,8 +87,9 @@ def authenticate(email: str, password: str, client_address: str | None = None,
     default (nobody chose one), takes `first_locale`: the sign-in page's."""
     address = User.normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == address))
-    password_ok = password_matches(user, password)
-    if address_throttled(client_address):
+    throttled = address_throttled(client_address)
+    password_ok = _sign_in_password_ok(user, address, password, throttled)
+    if throttled:
         record("sign_in_throttled", object_type="user", summary="too many failures from this address",
                actor_label=address)
         return None

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from seconding.api import tokens
 from seconding.audit.services import record
-from seconding.auth import services
+from seconding.auth import directory, services
 from seconding.auth.forms import PasswordForm, PreferencesForm, RevokeTokenForm, SignInForm, TokenForm
 from seconding.calendar import tokens as calendar_tokens
 from seconding.calendar.forms import CalendarTokenForm, RevokeCalendarForm
@@ -38,8 +38,13 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         # A first sign-in keeps the language of the sign-in page (chosen with the switch, else the browser's).
-        user = services.authenticate(form.email.data, form.password.data, request.remote_addr,
-                                     first_locale=str(get_locale() or "en"))
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr,
+                                         first_locale=str(get_locale() or "en"))
+        except directory.Unreachable:  # audited; not a wrong password
+            flash(_("Sign-in is not possible just now: the directory that checks passwords cannot be reached. "
+                    "Please try again in a few minutes."), "error")
+            return render_template("auth/sign_in.html", form=form)
         if user is not None:
             session.clear()
             session.permanent = True
