@@ -7,8 +7,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from seconding.auth import directory
+from seconding.auth import directory, services
 from seconding.config import ConfigError, finish
+from seconding.db import utcnow
 from seconding.models import AuditEvent, Role, User
 from tests.conftest import PASSWORD
 from tests.fixtures_ldap import PEOPLE
@@ -175,6 +176,18 @@ def test_a_throttled_address_sends_no_more_guesses_to_the_directory(client, anna
     ldap.stop()  # were the directory asked, the page would say it cannot be reached
     assert FAILED in _sign_in(client, anna.email, ANNA[1]).get_data(as_text=True)
     assert _actions(db, "sign_in_directory_unreachable") == []
+
+
+def test_with_a_second_factor_the_directory_password_is_only_the_first_step(app, anna, db):
+    """The directory proves the password; the sign-in still waits for the code (seconding/auth/second_factor.py):
+    no `sign_in` yet, and the failures are not forgotten by the password alone."""
+    anna.totp_secret, anna.totp_enrolled_at, anna.failed_logins = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", utcnow(), 2
+    db.session.commit()
+    with app.test_request_context():
+        assert services.authenticate(anna.email, "wrong", "127.0.0.1") is None
+        assert services.authenticate(anna.email, ANNA[1], "127.0.0.1") is anna
+    assert anna.failed_logins == 3 and anna.last_login_at is None
+    assert _actions(db, "sign_in") == []
 
 
 def test_without_ldap_url_the_directory_is_never_asked(client, make_user, ldap_server, app, monkeypatch):
