@@ -25,6 +25,11 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+def _list(name: str, default: str) -> tuple[str, ...]:
+    value = os.environ.get(name)
+    return tuple(part.strip().lower() for part in (default if value is None else value).split(",") if part.strip())
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration from the environment, with defaults for a development machine."""
     env = os.environ.get("SECONDING_ENV", "development").strip().lower()
@@ -77,12 +82,19 @@ def from_environment(instance_path: str) -> dict:
         "PASSWORD_RESET_WINDOW_MINUTES": _int("PASSWORD_RESET_WINDOW_MINUTES", 60),
         "PASSWORD_RESET_MAX_PER_ACCOUNT": _int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3),
         "PASSWORD_RESET_MAX_PER_ADDRESS": _int("PASSWORD_RESET_MAX_PER_ADDRESS", 10),
+        # The second factor (TOTP): the roles that must have one (comma-separated; empty: nobody must), how long a
+        # sign-in waits for the code after the password, and the name authenticator apps show for the account.
+        "MFA_REQUIRED_ROLES": _list("MFA_REQUIRED_ROLES", "admin,coordinator"),
+        "MFA_PENDING_MINUTES": _int("MFA_PENDING_MINUTES", 5),
+        "MFA_ISSUER": os.environ.get("MFA_ISSUER", "Seconding"),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "TRAINING_EXPIRING_DAYS": _int("TRAINING_EXPIRING_DAYS", 90),
         "HEAT_VALIDITY_MONTHS": _int("HEAT_VALIDITY_MONTHS", 36),
         "MAX_ACTIVE_NOMINATIONS_PER_CFC": _int("MAX_ACTIVE_NOMINATIONS_PER_CFC", 3),
         # Forwarding asks to confirm when women or men would be under this % of a call's national shortlist.
         "SHORTLIST_MIN_SHARE": _int("SHORTLIST_MIN_SHARE", 40),
+        # A nomination is submitted only with its motivation (why this expert for this position).
+        "NOMINATION_MOTIVATION_REQUIRED": _bool("NOMINATION_MOTIVATION_REQUIRED", True),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 20),
         "REGISTER_UPLOAD_MINUTES": _int("REGISTER_UPLOAD_MINUTES", 60),
         "EXPERTS_PER_PAGE": _int("EXPERTS_PER_PAGE", 50),
@@ -109,6 +121,12 @@ def finish(config: dict) -> None:
         raise ConfigError("PROFILE_CONFIRM_MONTHS must be a whole number of months, at least 1")
     if not 0 <= config.get("SHORTLIST_MIN_SHARE", 40) <= 50:
         raise ConfigError("SHORTLIST_MIN_SHARE must be a whole percentage from 0 to 50")
+    from seconding.models.enums import Role
+
+    unknown = set(config.get("MFA_REQUIRED_ROLES", ())) - {role.value for role in Role}
+    if unknown:
+        raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))} (the roles are "
+                          f"{', '.join(role.value for role in Role)})")
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
     # Flask's own defaults are already in the config (SameSite None): set ours unless a caller chose one.
     config["SESSION_COOKIE_HTTPONLY"] = config.get("SESSION_COOKIE_HTTPONLY") is not False

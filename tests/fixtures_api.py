@@ -12,6 +12,7 @@ from seconding.api import tokens
 from seconding.api.openapi import OPERATIONS
 from seconding.api.schema import DOCUMENT_URI, registry
 from seconding.models import Mission, Role, User
+from tests.fixtures_missions import MOTIVATION
 
 __all__ = ["api_as", "world", "ApiClient", "check_against_document"]
 
@@ -118,7 +119,7 @@ def world(db, make_expert, make_cfc, make_position, api_as, make_action):
     cfc = make_cfc()
     position = make_position(cfc, "GEO 1", languages_essential="en:B2")
     coordinator = api_as(Role.COORDINATOR, "MFA").user
-    nominations = {code: create_nomination(position, expert, coordinator)
+    nominations = {code: create_nomination(position, expert, coordinator, motivation=MOTIVATION)
                    for code, expert in (("POLICE", police), ("BORDER_GUARD", guard))}
     mission = db.session.query(Mission).filter_by(acronym="EULEX Kosovo").one()
     deployments = {code: record_deployment(expert=expert, mission=mission, start=date(2025, 1, 1),

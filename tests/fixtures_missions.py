@@ -10,7 +10,7 @@ from seconding.missions import services
 from seconding.missions.requirements import parse_languages
 from seconding.models import CfcKind, Mission, Regime, Role, User
 from seconding.models.enums import NominationStatus
-from seconding.nominations.services import Decision, act, create_nomination, record_consent
+from seconding.nominations.services import Decision, act, create_nomination, record_consent, set_motivation
 from seconding.nominations.workflow import TRANSITIONS
 
 __all__ = ["make_cfc", "make_position", "make_nomination", "workflow_path"]
@@ -77,6 +77,9 @@ def workflow_path(source: NominationStatus, target: NominationStatus) -> list[st
     raise ValueError(f"the workflow does not lead from {source} to {target}")
 
 
+MOTIVATION = "Twelve years of community policing and fluent English: suited to this position."
+
+
 class NominationFactory:
     """make_nomination(position, expert, status) creates a nomination and walks it to `status` through the
     workflow's real transitions (`act`: its checks, history, audit and side effects, such as the planned deployment
@@ -109,6 +112,8 @@ class NominationFactory:
             transition = TRANSITIONS[action]
             if action == "submit" and nomination.consent_on is None:
                 record_consent(nomination, day, by, today=day)
+            if action == "submit" and not nomination.motivation:
+                set_motivation(nomination, MOTIVATION, by)
             decision = Decision(comment=f"test: {action}" if transition.needs_comment else "")
             if transition.needs_forwarding:
                 decision.forwarded_on, decision.goalkeeper_ref, decision.late = day, f"GK-{nomination.id}", True

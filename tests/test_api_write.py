@@ -4,7 +4,7 @@ table; every refusal is JSON with a stable shape and changes nothing."""
 from sqlalchemy import func, select
 
 from seconding.dates import today_in_warsaw
-from seconding.models import Expert, Role
+from seconding.models import SKILLS, Expert, Role
 from seconding.models.enums import NominationStatus
 from seconding.models.nominations import Nomination
 from tests.fixtures_api import *  # noqa: F403
@@ -33,7 +33,10 @@ def test_create_read_and_update_an_expert(api_as, db):
     data = created.get_json()
     assert created.headers["Location"].endswith(f"/api/v1/experts/{data['id']}")
     assert data["expertise"] == ["community_policing", "human_rights"]
-    assert data["languages"] == [{"code": "en", "level": "C1"}, {"code": "uk", "level": "B1"}]
+    no_assessment = dict.fromkeys(SKILLS)
+    assert data["languages"] == [{"code": "en", "level": "C1", "skills": no_assessment},
+                                 {"code": "uk", "level": "B1", "skills": no_assessment}]
+    assert data["education"] == [] and data["employment"] == [] and data["computer_skills"] == ""
     assert data["unavailability"][0]["reason"] == "leave" and data["history"][0]["mission"] == "EUMM Georgia"
     read = api.get(f"/experts/{data['id']}").get_json()
     assert read == data
@@ -48,6 +51,48 @@ def test_create_read_and_update_an_expert(api_as, db):
     db.session.refresh(expert)
     assert expert.experience_years == 8 and [(lang.code, lang.level.value) for lang in expert.languages] == [
         ("en", "C2")]
+
+
+CV = {
+    "languages": [{"code": "en", "level": "C1", "skills": {"listening": "C2", "writing": "B2"}},
+                  {"code": "uk", "level": "B1"}],
+    "education": [{"level": "master", "field": "Law", "organisation": "University of Warsaw", "country": "Poland",
+                   "start": "2004-10-01", "end": "2009-06-30", "degree": "Master of Laws"},
+                  {"level": "bachelor", "field": "Internal security", "organisation": "Police Academy in Szczytno",
+                   "country": "Poland", "start": "2010-10-01", "end": None, "degree": ""}],
+    "employment": [{"employer": "Polish Police", "position": "Head of section", "start": "2015-01-01", "end": None,
+                    "duties": "Leads a section of 12 officers."},
+                   {"employer": "Polish Police", "position": "Officer", "start": "2009-09-01",
+                    "end": "2014-12-31", "duties": ""}],
+    "computer_skills": "MS Office, i2 Analyst's Notebook",
+}
+
+
+def test_the_cv_round_trips_through_the_api_and_a_put_without_it_keeps_it(api_as, db):
+    """Issue 27: the new lists go in and come out (most recent first); a PUT that leaves them out keeps them, an empty
+    list clears one."""
+    api = api_as(Role.HR_OFFICER, "POLICE")
+    created = api.post("/experts", json=_body(**CV))
+    assert created.status_code == 201, created.get_json()
+    data = created.get_json()
+    assert [e["organisation"] for e in data["education"]] == ["Police Academy in Szczytno", "University of Warsaw"]
+    assert data["education"][1] == CV["education"][0]
+    assert [p["position"] for p in data["employment"]] == ["Head of section", "Officer"]
+    assert data["employment"][0]["duties"] == "Leads a section of 12 officers."
+    assert data["computer_skills"] == "MS Office, i2 Analyst's Notebook"
+    assert data["languages"][0]["skills"] == {"listening": "C2", "reading": None, "spoken_interaction": None,
+                                              "spoken_production": None, "writing": "B2"}
+    assert api.get(f"/experts/{data['id']}").get_json() == data
+    # A client that knows nothing of the CV sends its old shape back: the CV stays.
+    old_shape = {k: v for k, v in data.items() if k not in ("education", "employment", "computer_skills")}
+    old_shape["languages"] = [{"code": lang["code"], "level": lang["level"]} for lang in data["languages"]]
+    kept = api.put(f"/experts/{data['id']}", json=old_shape)
+    assert kept.status_code == 200 and kept.get_json() == data
+    cleared = api.put(f"/experts/{data['id']}", json={**data, "employment": []}).get_json()
+    assert cleared["employment"] == [] and cleared["education"] == data["education"]
+    bad = api.put(f"/experts/{data['id']}", json={**cleared, "education": [
+        {**CV["education"][0], "end": "2001-01-01"}]})
+    assert bad.status_code == 422 and "education[0].end" in bad.get_json()["error"]["fields"]
 
 
 def test_a_stale_version_answers_409_and_changes_nothing(api_as, make_expert, db):
@@ -121,7 +166,8 @@ def test_nominations_are_made_and_moved_through_the_workflow(api_as, world, db):
     hr, coordinator = api_as(Role.HR_OFFICER, "POLICE"), api_as(Role.COORDINATOR, "MFA")
     expert = world["away"]["POLICE"]
     made = hr.post("/nominations", json={"position_id": world["position"].id, "expert_id": expert.id,
-                                         "consent_on": "2025-03-01", "comment": "fits well"})
+                                         "consent_on": "2025-03-01", "comment": "fits well",
+                                         "motivation": "Ten years of border checks in English."})
     assert made.status_code == 201, made.get_json()
     nomination = made.get_json()
     assert nomination["status"] == "draft" and nomination["allowed_actions"] == ["submit", "withdraw"]
@@ -176,7 +222,8 @@ def test_forwarding_asks_to_confirm_the_warnings(api_as, world, db):
     assert _advance(coordinator, first.id, "forward", **forward)["status"] == "forwarded"
     second = coordinator.post("/nominations", json={"position_id": world["position"].id,
                                                     "expert_id": world["away"]["POLICE"].id,
-                                                    "consent_on": "2025-01-01"}).get_json()
+                                                    "consent_on": "2025-01-01",
+                                                    "motivation": "A second Police officer."}).get_json()
     version = _advance(coordinator, second["id"], "submit", "endorse")["version"]
     url = f"/nominations/{second['id']}/transitions"
     before = snapshot()

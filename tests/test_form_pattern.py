@@ -46,6 +46,7 @@ SPECS: dict[str, Spec] = {
     # auth: the account page has two forms; the password form is the one with text inputs to leave empty.
     "auth.account": Spec(bad={"pref-locale": "xx"}, empty={"pw-submit": "1"}),
     "auth.create_token": Spec(bad={"token-name": "x" * 101}, data={"token-name": "Route table", "token-expires": "30"}),
+    "second_factor.setup": Spec(bad={"code": "1" * 41}),
     # admin
     "admin.new_user": Spec(bad={"email": "not-an-address"}),
     "notifications.preferences": Spec(bad={"deadline": "sometimes"}, data=lambda ctx: {  # an admin's kinds
@@ -84,6 +85,7 @@ SPECS: dict[str, Spec] = {
     "nominations.act_on": Spec(bad={"withdraw-comment": LONG}),
     "nominations.new": Spec(bad={"consent_on": "2026-02-30"}),
     "nominations.consent": Spec(bad={"consent_on": "2026-02-30"}),
+    "nominations.motivation": Spec(bad={"motivation-motivation": LONG}),
     "deployments.advance": Spec(bad={"advance-on": "2029-02-30"}),
     "deployments.extend": Spec(bad={"extend-new_end": "2031-02-30"}),
     "deployments.complete": Spec(bad={"complete-on": "2030-02-30"}),
@@ -115,6 +117,11 @@ EXEMPT: dict[str, str] = {
     "auth.revoke_token": "a button per token (the token id is hidden)",
     "auth.create_calendar_token": "a button: makes (or replaces) the calendar link (its one-time mark is hidden)",
     "auth.revoke_calendar_token": "a button: revokes the calendar link",
+    "second_factor.sign_in_code": "the code after the password needs a pending sign-in (no session of the table has "
+                                  "one): tests/test_second_factor.py checks its form pattern",
+    "second_factor.turn_off": "needs a second factor switched on (no user of the table has one): "
+                              "tests/test_second_factor.py checks its form pattern",
+    "second_factor.admin_reset": "a button: removes a user's second factor",
     "password.send_link": "a button on the admin's user page: e-mails the user a link to set a new password",
     "missions.confirm_import": "a button confirming the checked annex (the upload token is hidden)",
     "training.delete_record": "a button deleting a training record",

@@ -12,6 +12,7 @@ from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
 from seconding.nominations.services import Decision, act, create_nomination
 from seconding.nominations.workflow import TRANSITIONS
+from tests.fixtures_missions import MOTIVATION
 
 # SPEC §5, written out here independently of the code's table, so the test checks the code against the spec.
 HR_AND_UP = {Role.ADMIN, Role.COORDINATOR, Role.HR_OFFICER}
@@ -44,7 +45,7 @@ def setting(make_cfc, make_position, make_expert):
 
 
 def nomination_in(status: NominationStatus, position, expert, creator, db) -> Nomination:
-    nomination = create_nomination(position, expert, creator, consent_on=CONSENT)
+    nomination = create_nomination(position, expert, creator, consent_on=CONSENT, motivation=MOTIVATION)
     nomination.status = status  # by hand, not make_nomination: the table tries every action from every state
     db.session.commit()
     return nomination
@@ -109,7 +110,7 @@ def test_hr_officer_outside_scope_cannot_act(setting, make_user, db):
     _cfc, position, expert = setting  # a Police expert
     border_hr = make_user(Role.HR_OFFICER, "BORDER_GUARD")
     with pytest.raises(Refusal, match="not in your scope"):
-        create_nomination(position, expert, border_hr, consent_on=CONSENT)
+        create_nomination(position, expert, border_hr, consent_on=CONSENT, motivation=MOTIVATION)
     nomination = nomination_in(NominationStatus.DRAFT, position, expert, make_user(Role.ADMIN), db)
     with pytest.raises(Refusal, match="not in your scope"):
         act(nomination, "submit", border_hr, Decision(), version=None)
@@ -121,7 +122,7 @@ class TestSubmission:
         strict = make_position(cfc, "GEO 2", languages_essential="ka:B2", available_on=date(2030, 6, 1))
         expert = make_expert("POLICE", consent_on=CONSENT, languages="en:C1")
         hr = make_user(Role.HR_OFFICER, "POLICE")
-        nomination = create_nomination(strict, expert, hr)
+        nomination = create_nomination(strict, expert, hr, motivation=MOTIVATION)
         with pytest.raises(Refusal, match=r"Not eligible \(Language\)"):
             act(nomination, "submit", hr, Decision(), version=None)
 
@@ -129,7 +130,7 @@ class TestSubmission:
         _cfc, position, _expert = setting
         expert = make_expert("POLICE", consent_on=None)
         hr = make_user(Role.HR_OFFICER, "POLICE")
-        nomination = create_nomination(position, expert, hr)
+        nomination = create_nomination(position, expert, hr, motivation=MOTIVATION)
         with pytest.raises(Refusal, match="consent must be recorded"):
             act(nomination, "submit", hr, Decision(), version=None)
 
@@ -140,7 +141,7 @@ class TestSubmission:
         position = make_position(cfc, "ARM 1", available_on=date(2030, 6, 1))
         expert = make_expert("POLICE", consent_on=CONSENT)
         hr = make_user(Role.HR_OFFICER, "POLICE")
-        nomination = create_nomination(position, expert, hr)
+        nomination = create_nomination(position, expert, hr, motivation=MOTIVATION)
         with pytest.raises(Refusal, match="national deadline"):
             act(nomination, "submit", hr, Decision(), version=None)
         act(nomination, "submit", make_user(Role.COORDINATOR, "MFA"), Decision(), version=None)
@@ -149,13 +150,13 @@ class TestSubmission:
     def test_at_most_three_active_per_cfc_and_one_per_position(self, setting, make_position, make_user, db):
         cfc, position, expert = setting
         hr = make_user(Role.HR_OFFICER, "POLICE")
-        create_nomination(position, expert, hr)
+        create_nomination(position, expert, hr, motivation=MOTIVATION)
         with pytest.raises(Refusal, match="already has an active nomination for GEO 1"):
-            create_nomination(position, expert, hr)
+            create_nomination(position, expert, hr, motivation=MOTIVATION)
         for ref in ("GEO 2", "GEO 3"):
-            create_nomination(make_position(cfc, ref), expert, hr)
+            create_nomination(make_position(cfc, ref), expert, hr, motivation=MOTIVATION)
         with pytest.raises(Refusal, match="already holds 3 active nominations"):
-            create_nomination(make_position(cfc, "GEO 4"), expert, hr)
+            create_nomination(make_position(cfc, "GEO 4"), expert, hr, motivation=MOTIVATION)
 
 
 def test_selection_creates_the_deployment_and_withdraws_other_nominations(setting, make_position, make_cfc,
@@ -163,8 +164,8 @@ def test_selection_creates_the_deployment_and_withdraws_other_nominations(settin
     cfc, position, expert = setting
     coordinator = make_user(Role.COORDINATOR, "MFA")
     chosen = nomination_in(NominationStatus.INTERVIEWED, position, expert, coordinator, db)
-    other = create_nomination(make_position(cfc, "GEO 9"), expert, coordinator)
-    elsewhere = create_nomination(make_position(make_cfc("EUMA"), "ARM 9"), expert, coordinator)
+    other = create_nomination(make_position(cfc, "GEO 9"), expert, coordinator, motivation=MOTIVATION)
+    elsewhere = create_nomination(make_position(make_cfc("EUMA"), "ARM 9"), expert, coordinator, motivation=MOTIVATION)
     db.session.commit()
     act(chosen, "select", coordinator, Decision(feedback="Selected by the panel"), version=chosen.version)
     db.session.commit()

@@ -17,6 +17,7 @@ from seconding.models.enums import DeploymentStatus
 from seconding.nominations.services import Decision, act, create_nomination
 from seconding.notifications.delivery import send_daily, send_due, send_now
 from seconding.notifications.events import remind
+from tests.fixtures_missions import MOTIVATION
 
 TODAY = today_in_warsaw()
 
@@ -50,7 +51,7 @@ def people(make_user):
 def draft(people, make_cfc, make_position, make_expert, db):
     position = make_position(make_cfc("EUMM Georgia"), "GEO 7", available_on=date(2030, 6, 1))
     expert = make_expert("POLICE", given_name="Anna", family_name="Nowak", consent_on=date(2026, 1, 1))
-    nomination = create_nomination(position, expert, people["police_hr"])
+    nomination = create_nomination(position, expert, people["police_hr"], motivation=MOTIVATION)
     db.session.commit()
     return nomination
 

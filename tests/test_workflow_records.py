@@ -16,6 +16,7 @@ from seconding.models.enums import DeploymentStatus as D
 from seconding.models.enums import NominationStatus as S
 from seconding.models.nominations import Nomination
 from seconding.nominations.services import Decision, act, create_nomination
+from tests.fixtures_missions import MOTIVATION
 
 TODAY = today_in_warsaw()
 
@@ -37,7 +38,7 @@ def walk(make_cfc, make_position, make_expert, make_user, db):
             cfc.eeas_deadline = at_noon(eeas_deadline)
         position = make_position(cfc, available_on=date(2030, 6, 1))
         expert = make_expert("POLICE", consent_on=date(2026, 1, 1))
-        nomination = create_nomination(position, expert, coordinator)
+        nomination = create_nomination(position, expert, coordinator, motivation=MOTIVATION)
         for action, days_ago in steps:
             day = TODAY - timedelta(days=days_ago)
             act(nomination, action, coordinator, Decision(forwarded_on=day, goalkeeper_ref="GK-1", on=day),

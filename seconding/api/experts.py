@@ -19,18 +19,18 @@ from seconding.api.base import (
     query_args,
     require_personal,
 )
-from seconding.api.openapi import SORT_VALUES
 from seconding.api.serializers import expert_detail, expert_summary
 from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
 from seconding.experts import profile
 from seconding.experts.forms import ExpertForm
 from seconding.experts.queries import expert_rows, list_rows
-from seconding.experts.services import create_expert, update_expert
+from seconding.experts.services import ExpertData, create_expert, update_expert
 from seconding.experts.views import _prepare as prepare_expert_form  # the form's choices, as on the page
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
 from seconding.matches import results
+from seconding.models import Expert
 
 # Form field -> the API's field name, where they differ.
 FIELD_NAMES = {"institution_id": "institution", "primary_expertise": "expertise", "other_expertise": "expertise"}
@@ -42,15 +42,12 @@ def list_experts():
     require_personal()
     args = query_args()
     form, filters = filter_form()
+    # The parameters are as the document describes them (query_args); what is left are the filters' choices
+    # (institutions in scope, known codes): the data's rules, not the document's.
     problems = {name: " ".join(map(str, field.errors)) for name, field in form._fields.items() if field.errors}
-    if args.get("sort") and args["sort"] not in SORT_VALUES:
-        problems["sort"] = _("Choose one of: %(values)s.", values=", ".join(SORT_VALUES))
-    try:
-        page, per_page = page_args(args, current_app.config["EXPERTS_PER_PAGE"])
-    except ApiError as exc:  # reported with the filters' problems, all at once
-        problems.update(exc.fields)
     if problems:
-        raise ApiError(422, fields=problems)
+        raise ApiError(422, code="refused", fields=problems)
+    page, per_page = page_args(args, current_app.config["EXPERTS_PER_PAGE"])
     today, horizon = today_in_warsaw(), current_app.config["TRAINING_EXPIRING_DAYS"]
     rows_query, count_query = expert_rows(current_user, filters, today, horizon)
     total = db.session.scalar(count_query)
@@ -74,7 +71,7 @@ def _formdata(body: dict) -> MultiDict:
     code = body["institution"].strip().upper()
     institution = next((i for i in institutions_in_scope(current_user) if i.code == code), None)
     if institution is None:
-        raise ApiError(422, fields={"institution": _("Not an institution in your scope.")})
+        raise ApiError(422, code="refused", fields={"institution": _("Not an institution in your scope.")})
     data = MultiDict({"institution_id": str(institution.id), "experience_years": str(body["experience_years"])})
     for name in ("external_id", "given_name", "family_name", "sex", "email", "phone", "rank", "notes",
                  "date_of_birth", "clearance_expires", "passport_expires", "available_from", "consent_on"):
@@ -90,6 +87,15 @@ def _formdata(body: dict) -> MultiDict:
         data.add("other_expertise", code)
     for i, lang in enumerate(body.get("languages") or []):
         data[f"languages-{i}-code"], data[f"languages-{i}-level"] = lang["code"], lang["level"]
+        for skill, level in (lang.get("skills") or {}).items():
+            data[f"languages-{i}-{skill}"] = level or ""
+    for i, study in enumerate(body.get("education") or []):
+        for key in ("level", "field", "organisation", "country", "start", "end", "degree"):
+            data[f"education-{i}-{key}"] = study.get(key) or ""
+    for i, post in enumerate(body.get("employment") or []):
+        for key in ("employer", "position", "start", "end", "duties"):
+            data[f"employment-{i}-{key}"] = post.get(key) or ""
+    data["computer_skills"] = body.get("computer_skills") or ""
     for i, period in enumerate(body.get("unavailability") or []):
         for key in ("start", "end", "reason"):
             data[f"unavailability-{i}-{key}"] = period.get(key) or ""
@@ -120,18 +126,29 @@ def _form_problems(form: ExpertForm) -> dict[str, str]:
     return problems
 
 
-def _validated(body: dict):
+def _validated(body: dict, expert: Expert | None = None) -> ExpertData:
+    """The body as ExpertData, through the expert form. What a PUT leaves out of the CV stays as it is: the lists,
+    the computer skills, and the five-skill assessment when no language carries one."""
     form = ExpertForm(formdata=_formdata(body), meta={"csrf": False})
     prepare_expert_form(form)
     if not form.validate():
-        raise ApiError(422, fields=_form_problems(form))
-    return profile.form_to_data(form)
+        raise ApiError(422, code="refused", fields=_form_problems(form))
+    data = profile.form_to_data(form)
+    for name in ("education", "employment"):
+        if name not in body:
+            setattr(data, name, None)
+    if not any("skills" in lang for lang in body.get("languages") or []):
+        data.language_skills = None
+    if "computer_skills" not in body and expert is not None:
+        data.computer_skills = expert.computer_skills
+    return data
 
 
 def _refused(exc: Refusal) -> ApiError:
     if isinstance(exc, StaleEdit):
         return ApiError(409, str(exc), code="stale_version")
-    return ApiError(422, str(exc), fields={FIELD_NAMES.get(exc.field, exc.field or "body"): str(exc)})
+    return ApiError(422, str(exc), code="refused",
+                    fields={FIELD_NAMES.get(exc.field, exc.field or "body"): str(exc)})
 
 
 @bp.post("/experts", endpoint="create_expert")
@@ -155,7 +172,7 @@ def update_expert_json(expert_id: int):
     query_args()
     expert = get_expert(expert_id)
     body = json_body("ExpertUpdate")
-    data = _validated(body)
+    data = _validated(body, expert)
     try:
         update_expert(expert, data, version=body["version"])
     except Refusal as exc:

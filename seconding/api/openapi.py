@@ -4,16 +4,23 @@ from functools import lru_cache
 
 from seconding.db import MAX_ID
 from seconding.experts.queries import SORTS
-from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, PoolStatus, Sex
+from seconding.models import SKILLS, CefrLevel, ClearanceLevel, DrivingLicence, EducationLevel, PoolStatus, Sex
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.missions import CfcKind, CfcStatus, PositionCategory, Regime
 from seconding.models.nip import NipStatus
 from seconding.nip.compliance import FLAGS
 from seconding.nominations.workflow import TRANSITIONS
 
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+DATE = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
+# A date the app deals with (seconding.dates.in_range): other years are typing mistakes, and are refused.
+DAY = {"type": "string", "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$", "format": "date",
+       "description": "YYYY-MM-DD, from 2000 to 2099"}
+BIRTH_DATE = {"type": "string", "pattern": r"^(19[3-9][0-9]|20[0-9]{2})-[0-9]{2}-[0-9]{2}$", "format": "date",
+              "description": "YYYY-MM-DD, from 1930 to today"}
 MOMENT = {"type": "string", "format": "date-time"}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+NO_NUL = r"^[^\x00]*$"  # no field has a use for NUL (PostgreSQL refuses it in text): a NUL answers 400
+MAX_PAGE = 1_000_000
 
 
 def _null(schema: dict) -> dict:
@@ -37,8 +44,11 @@ def _object(properties: dict, required=None, *, closed: bool = True) -> dict:
     return schema
 
 
-def _text(max_length: int) -> dict:
-    return {"type": "string", "maxLength": max_length}
+def _text(max_length: int, min_length: int = 0) -> dict:
+    schema = {"type": "string", "maxLength": max_length, "pattern": NO_NUL}
+    if min_length:
+        schema["minLength"] = min_length
+    return schema
 
 
 def _page(item: str) -> dict:
@@ -47,26 +57,40 @@ def _page(item: str) -> dict:
 
 
 LANGUAGE = _object({"code": {"type": "string", "pattern": "^[a-z]{2}$"}, "level": _enum(CefrLevel)})
+# An expert's language: with the five-skill self-assessment (null where the overall level stands; when no language
+# of a request carries "skills", the assessment held is kept).
+EXPERT_LANGUAGE = _object({"code": {"type": "string", "pattern": "^[a-z]{2}$"}, "level": _enum(CefrLevel),
+                           "skills": _object({name: _null(_enum(CefrLevel)) for name in SKILLS}, [])},
+                          ["code", "level"])
 FINDING = _object({"rule": {"type": "string"}, "detail": {"type": "string"}})
 EXPERT_REF = _object({"id": ID, "institution": {"type": "string"}, "external_id": {"type": "string"},
                       "name": {"type": "string"}})
 
 EXPERT_FIELDS = {
-    "institution": {"type": "string", "maxLength": 32, "description": "institution code, in the user's scope"},
-    "external_id": _text(64), "given_name": _text(100), "family_name": _text(100), "sex": _enum(Sex),
-    "date_of_birth": _null(DATE), "email": _null(_text(254)), "phone": _null(_text(40)), "rank": _null(_text(100)),
+    "institution": _text(32, 1) | {"description": "institution code, in the user's scope"},
+    "external_id": _text(64, 1), "given_name": _text(100, 1), "family_name": _text(100, 1), "sex": _enum(Sex),
+    "date_of_birth": _null(BIRTH_DATE), "email": _null(_text(254)), "phone": _null(_text(40)),
+    "rank": _null(_text(100)),
     "experience_years": {"type": "integer", "minimum": 0, "maximum": 60},
     "expertise": {"type": "array", "items": _text(40), "maxItems": 20,
                   "description": "expertise area codes, the primary one first"},
-    "languages": {"type": "array", "items": _ref("Language"), "maxItems": 30},
-    "clearance_level": _enum(ClearanceLevel), "clearance_expires": _null(DATE), "passport_expires": _null(DATE),
-    "driving_licence": _enum(DrivingLicence), "available_from": _null(DATE), "short_notice": {"type": "boolean"},
-    "pool_status": _enum(PoolStatus), "consent_on": _null(DATE), "notes": _text(5000),
+    "languages": {"type": "array", "items": _ref("ExpertLanguage"), "maxItems": 30},
+    "clearance_level": _enum(ClearanceLevel), "clearance_expires": _null(DAY), "passport_expires": _null(DAY),
+    "driving_licence": _enum(DrivingLicence), "available_from": _null(DAY), "short_notice": {"type": "boolean"},
+    "pool_status": _enum(PoolStatus), "consent_on": _null(DAY), "notes": _text(5000),
     "unavailability": {"type": "array", "maxItems": 50, "items": _object(
-        {"start": DATE, "end": DATE, "reason": _text(200)}, ["start", "end"])},
+        {"start": DAY, "end": DAY, "reason": _text(200)}, ["start", "end"])},
     "history": {"type": "array", "maxItems": 50, "items": _object(
-        {"mission": _text(100), "host_country": _text(100), "role": _text(200), "start": _null(DATE),
-         "end": _null(DATE), "csdp": {"type": "boolean"}}, ["mission"])},
+        {"mission": _text(100, 1), "host_country": _text(100), "role": _text(200), "start": _null(DAY),
+         "end": _null(DAY), "csdp": {"type": "boolean"}}, ["mission"])},
+    # The CV (most recent first); a list left out of a PUT is kept as it is, an empty list clears it.
+    "education": {"type": "array", "maxItems": 30, "items": _object(
+        {"level": _enum(EducationLevel), "field": _text(200), "organisation": _text(200, 1), "country": _text(100),
+         "start": BIRTH_DATE, "end": _null(BIRTH_DATE), "degree": _text(200)}, ["level", "organisation", "start"])},
+    "employment": {"type": "array", "maxItems": 50, "items": _object(
+        {"employer": _text(200, 1), "position": _text(200, 1), "start": BIRTH_DATE, "end": _null(BIRTH_DATE),
+         "duties": _text(2000)}, ["employer", "position", "start"])},
+    "computer_skills": _text(2000),
 }
 EXPERT_REQUIRED = ["institution", "external_id", "given_name", "family_name", "sex", "experience_years"]
 # What GET returns besides the fields: accepted (and ignored) in a PUT, so a client can send back what it read.
@@ -81,6 +105,7 @@ SCHEMAS = {
                                         "fields": {"type": "object",
                                                    "additionalProperties": {"type": "string"}}})}),
     "Language": LANGUAGE,
+    "ExpertLanguage": EXPERT_LANGUAGE,
     "ExpertSummary": _object({
         "id": ID, "institution": {"type": "string"}, "external_id": {"type": "string"},
         "given_name": {"type": "string"}, "family_name": {"type": "string"}, "sex": _enum(Sex),
@@ -143,21 +168,26 @@ SCHEMAS = {
         "id": ID, "status": _enum(NominationStatus), "expert": EXPERT_REF,
         "position": _object({"id": ID, "reference": {"type": "string"}, "cfc_ref": {"type": "string"},
                              "title": {"type": "string"}}),
-        "consent_on": _null(DATE), "comment": {"type": "string"}, "goalkeeper_ref": {"type": "string"},
+        "consent_on": _null(DATE), "comment": {"type": "string"}, "motivation": {"type": "string"},
+        "goalkeeper_ref": {"type": "string"},
         "forwarded_on": _null(DATE), "eeas_feedback": {"type": "string"}, "created_at": MOMENT,
         "updated_at": MOMENT, "version": {"type": "integer"},
         "allowed_actions": {"type": "array", "items": _enum(TRANSITIONS)},
         "history": {"type": "array", "items": _object({
             "from": _null(_enum(NominationStatus)), "to": _enum(NominationStatus), "actor": {"type": "string"},
             "at": MOMENT, "comment": {"type": "string"}})}},
-        required=["id", "status", "expert", "position", "consent_on", "comment", "goalkeeper_ref", "forwarded_on",
+        required=["id", "status", "expert", "position", "consent_on", "comment", "motivation", "goalkeeper_ref",
+                  "forwarded_on",
                   "eeas_feedback", "created_at", "updated_at", "version", "allowed_actions"]),
     "NominationPage": _page("Nomination"),
-    "NominationInput": _object({"position_id": ID, "expert_id": ID, "consent_on": _null(DATE),
-                                "comment": _text(2000)}, ["position_id", "expert_id"]),
+    "NominationInput": _object({"position_id": ID, "expert_id": ID, "consent_on": _null(DAY),
+                                "comment": _text(2000),
+                                "motivation": _text(4000) | {"description": "why this expert for this position; "
+                                                                            "needed before submitting"}},
+                               ["position_id", "expert_id"]),
     "Transition": _object({
         "action": _enum(TRANSITIONS), "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-        "comment": _text(2000), "forwarded_on": _null(DATE), "goalkeeper_ref": _text(60),
+        "comment": _text(2000), "forwarded_on": _null(DAY), "goalkeeper_ref": _text(60),
         "feedback": _text(2000),
         "confirm_warnings": {"type": "boolean", "description": "forward even when the call's national shortlist "
                                                               "would have women or men under SHORTLIST_MIN_SHARE % "
@@ -201,22 +231,22 @@ def _path(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
-PAGING = [_query("page", {"type": "integer", "minimum": 1}, "page number, from 1"),
+PAGING = [_query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "page number, from 1"),
           _query("per_page", {"type": "integer", "minimum": 1, "maximum": 200}, "rows per page")]
-AS_OF = _query("as_of", DATE, "evaluate as of this date (default: today, Warsaw)")
+AS_OF = _query("as_of", DAY, "evaluate as of this date (default: today, Warsaw)")
 ALL = _query("all", {"type": "string", "enum": ["true", "false"]}, "include ineligible ones, with their blockers")
 SORT_VALUES = sorted(SORTS) + sorted(f"-{key}" for key in SORTS)
 
 EXPERT_FILTERS = [
     _query("q", _text(100), "words of the family name, given name or personnel number"),
-    _query("institution", {"type": "string"}, "institution code (in scope)"),
-    _query("language", {"type": "string"}, "ISO 639-1 code"),
+    _query("institution", _text(32), "institution code (in scope)"),
+    _query("language", _text(2), "ISO 639-1 code"),
     _query("min_level", _enum(CefrLevel), "with `language`: at least this level"),
     _query("clearance", _enum([c for c in ClearanceLevel if c != ClearanceLevel.NONE]),
            "at least this clearance, valid on `available_on` (or today)"),
-    _query("expertise", {"type": "string"}, "expertise area code"),
+    _query("expertise", _text(40), "expertise area code"),
     _query("status", _enum(PoolStatus), "pool status"),
-    _query("available_on", DATE, "available on this date"),
+    _query("available_on", DAY, "available on this date"),
     _query("training", _enum(["valid", "expiring", "expired"]), "mandatory training (expired = or missing)"),
     _query("sort", _enum(SORT_VALUES), "sort key; a leading '-' sorts descending"),
     *PAGING,
@@ -252,11 +282,11 @@ OPERATIONS = [
      "Experts in your scope ranked for the position (SPEC §6)",
      [_path("position_id"), AS_OF, ALL, _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000},
                                                "at most this many results (default 100)"),
-      _query("offset", {"type": "integer", "minimum": 0}, "skip this many ranked results")],
+      _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_PAGE}, "skip this many ranked results")],
      None, {200: "PositionMatch", 401: None, 403: None, 404: None, 422: None}),
     ("get", "/nominations", "api.list_nominations", "Nominations in your scope, soonest national deadline first",
      [_query("status", _enum(NominationStatus), "status"), _query("cfc_id", ID, "of this call"),
-      _query("institution", {"type": "string"}, "institution code of the expert"), *PAGING], None,
+      _query("institution", _text(32), "institution code of the expert"), *PAGING], None,
      {200: "NominationPage", 401: None, 403: None, 422: None}),
     ("post", "/nominations", "api.create_nomination", "A draft nomination of an expert in your scope",
      [], "NominationInput", {201: "Nomination", 400: None, 401: None, 403: None, 409: None, 422: None}),
@@ -274,7 +304,7 @@ OPERATIONS = [
      [_path("deployment_id")], None, {200: "Deployment", 401: None, 403: None, 404: None}),
     ("get", "/nip/actions", "api.list_nip_actions", "NIP actions with their compliance flags, by due date",
      [_query("status", _enum(NipStatus), "status"), _query("flag", _enum(FLAGS), "overdue, at risk or stale"),
-      _query("lead", {"type": "string"}, "lead institution code")], None,
+      _query("lead", _text(32), "lead institution code")], None,
      {200: "NipActionList", 401: None, 422: None}),
     ("get", "/nip/actions/{action_id}", "api.get_nip_action", "An NIP action with its progress updates",
      [_path("action_id")], None, {200: "NipAction", 401: None, 404: None}),
@@ -289,7 +319,11 @@ DESCRIPTIONS = {200: "OK", 201: "Created", 400: "Unreadable request (a NUL chara
                 401: "No token, or an unknown, revoked or expired one, or an inactive account",
                 403: "Your role may not do this (viewers see no personal data)",
                 404: "Not found, or not in your scope", 409: "Stale version: someone changed it since you read it",
-                422: "Invalid parameters or data; `fields` says which",
+                422: "Refused; nothing was changed. Code `invalid`: parameters or data this document does not allow "
+                     "(`fields` says which). Code `refused`: a rule that depends on the data refuses a request this "
+                     "document allows (an id of nothing, an institution outside your scope, a workflow step not open "
+                     "from the current status, the expert form's rules across fields); `confirmation_needed`: send "
+                     "`confirm_warnings`",
                 500: "A fault on our side; nothing was changed",
                 503: "The database cannot be reached; nothing was changed, try again later"}
 

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from seconding.experts.queries import ListRow
-from seconding.models import Cfc, Expert, Position
+from seconding.models import SKILLS, Cfc, Expert, Position
 from seconding.models.deployments import Deployment
 from seconding.models.nip import NipAction
 from seconding.models.nominations import Nomination
@@ -43,7 +43,11 @@ def expert_detail(e: Expert) -> dict:
         "id": e.id, "institution": e.institution.code, "external_id": e.external_id, "given_name": e.given_name,
         "family_name": e.family_name, "sex": e.sex.value, "date_of_birth": day(e.date_of_birth), "email": e.email,
         "phone": e.phone, "rank": e.rank, "experience_years": e.experience_years, "expertise": expertise,
-        "languages": _languages(e.languages), "clearance_level": e.clearance_level.value,
+        "languages": [{"code": lang.code, "level": lang.level.value,
+                       "skills": {name: own.value if own else None
+                                  for name, own in zip(SKILLS, lang.own_skills(), strict=True)}}
+                      for lang in e.languages],
+        "clearance_level": e.clearance_level.value,
         "clearance_expires": day(e.clearance_expires), "passport_expires": day(e.passport_expires),
         "driving_licence": e.driving_licence.value, "available_from": day(e.available_from),
         "short_notice": e.short_notice, "pool_status": e.pool_status.value, "consent_on": day(e.consent_on),
@@ -51,6 +55,11 @@ def expert_detail(e: Expert) -> dict:
         "unavailability": [{"start": day(p.start), "end": day(p.end), "reason": p.reason} for p in e.unavailability],
         "history": [{"mission": h.mission, "host_country": h.host_country, "role": h.role, "start": day(h.start),
                      "end": day(h.end), "csdp": h.csdp} for h in e.mission_history],
+        "education": [{"level": s.level.value, "field": s.field, "organisation": s.organisation, "country": s.country,
+                       "start": day(s.start), "end": day(s.end), "degree": s.degree} for s in e.education],
+        "employment": [{"employer": p.employer, "position": p.position, "start": day(p.start), "end": day(p.end),
+                        "duties": p.duties} for p in e.employment],
+        "computer_skills": e.computer_skills,
         "created_at": moment(e.created_at), "updated_at": moment(e.updated_at), "version": e.version,
     }
 
@@ -88,7 +97,8 @@ def nomination_json(n: Nomination, allowed: list[str], *, history: bool = False)
         "id": n.id, "status": n.status.value, "expert": _expert_ref(n.expert),
         "position": {"id": n.position.id, "reference": n.position.reference, "cfc_ref": n.position.cfc.reference,
                      "title": n.position.title},
-        "consent_on": day(n.consent_on), "comment": n.comment, "goalkeeper_ref": n.goalkeeper_ref,
+        "consent_on": day(n.consent_on), "comment": n.comment, "motivation": n.motivation,
+        "goalkeeper_ref": n.goalkeeper_ref,
         "forwarded_on": day(n.forwarded_on), "eeas_feedback": n.eeas_feedback, "created_at": moment(n.created_at),
         "updated_at": moment(n.updated_at), "version": n.version, "allowed_actions": allowed,
     }

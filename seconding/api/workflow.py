@@ -97,13 +97,14 @@ def create_nomination():
     consent_on = _day(body, "consent_on")
     expert = db.session.get(Expert, body["expert_id"])
     if expert is None or not in_scope(current_user, expert.institution_id):
-        raise ApiError(422, fields={"expert_id": _("No expert with this id in your scope.")})
+        raise ApiError(422, code="refused", fields={"expert_id": _("No expert with this id in your scope.")})
     position = db.session.get(Position, body["position_id"])
     if position is None:
-        raise ApiError(422, fields={"position_id": _("No position with this id.")})
+        raise ApiError(422, code="refused", fields={"position_id": _("No position with this id.")})
     try:
         nomination = create_nomination_service(position, expert, current_user, consent_on=consent_on,
-                                               comment=body.get("comment", ""))
+                                               comment=body.get("comment", ""),
+                                               motivation=body.get("motivation", ""))
     except Race as exc:
         raise ApiError(409, str(exc)) from exc
     except Refusal as exc:

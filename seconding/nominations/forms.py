@@ -7,12 +7,24 @@ from wtforms.validators import DataRequired, Length, Optional
 from seconding.formtools import MultiCheckboxField, Plausible
 from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS  # noqa: F401  (the pages' words)
 
+MOTIVATION_MAX = 4000
+MOTIVATION_HINT = _l("Why this expert for this position, in a few sentences: it closes the CV sent to the EEAS, in "
+                     "English. Needed before submitting.")
+
 
 class NominationForm(FlaskForm):
     position_id = SelectField(_l("Position"), coerce=int)
     consent_on = DateField(_l("Expert's consent recorded on"), validators=[Optional(), Plausible()],
                            description=_l("Needed before submitting. Filled from the expert's profile when known."))
+    motivation = TextAreaField(_l("Motivation"), validators=[Optional(), Length(max=MOTIVATION_MAX)],
+                               description=MOTIVATION_HINT)
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+class MotivationForm(FlaskForm):
+    version = HiddenField()
+    motivation = TextAreaField(_l("Motivation"), validators=[Optional(), Length(max=MOTIVATION_MAX)],
+                               description=MOTIVATION_HINT)
 
 
 # The day each of the EEAS's steps happened, as the coordinator records it.

@@ -59,7 +59,7 @@ def _history(nomination: Nomination, actor: User | None, old: NominationStatus |
 
 
 def create_nomination(position: Position, expert: Expert, actor: User, *, consent_on: date | None = None,
-                      comment: str = "") -> Nomination:
+                      comment: str = "", motivation: str = "") -> Nomination:
     """A draft nomination of an expert in the actor's scope; one active per position."""
     _check_actor(actor, expert)
     if position.cfc.status != CfcStatus.OPEN:
@@ -77,7 +77,8 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
         raise Refusal(_("%(name)s already holds %(n)d active nominations in %(cfc)s.", name=expert.name,
                                 n=limit, cfc=position.cfc.reference))
     nomination = Nomination(position=position, expert=expert, created_by=actor, status=NominationStatus.DRAFT,
-                            consent_on=consent_on or expert.consent_on, comment=comment.strip())
+                            consent_on=consent_on or expert.consent_on, comment=comment.strip(),
+                            motivation=motivation.strip())
     db.session.add(nomination)
     _history(nomination, actor, None, comment.strip())
     try:
@@ -94,7 +95,7 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
 @dataclass(frozen=True)
 class Problem:
     """Why a nomination may not be submitted, and where it is mended: "consent" (the nomination's consent),
-    "expert" (the expert's profile) or "" (nothing to mend here)."""
+    "motivation" (its motivation), "expert" (the expert's profile) or "" (nothing to mend here)."""
 
     text: str
     mend: str = ""
@@ -118,7 +119,34 @@ def submission_problems(nomination: Nomination, actor: User, now: datetime, as_o
                                   "accept it.")))
     if nomination.consent_on is None:
         problems.append(Problem(_("The expert's consent must be recorded before submitting."), "consent"))
+    if current_app.config["NOMINATION_MOTIVATION_REQUIRED"] and not nomination.motivation.strip():
+        problems.append(Problem(_("Write why this expert suits this position (the motivation) before submitting: "
+                                  "it closes the CV sent to the EEAS."), "motivation"))
     return problems + blockers(expert, position, as_of)
+
+
+# Until the nomination goes to the EEAS, its motivation may be rewritten (the coordinator may polish it too).
+MOTIVATION_EDITABLE = (NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.ENDORSED)
+
+
+def set_motivation(nomination: Nomination, text: str, actor: User, *, version: int | None = None) -> bool:
+    """Write the nomination's motivation (before it is forwarded); returns whether it changed. Audited."""
+    _check_actor(actor, nomination.expert)
+    check_version(nomination, version, _("Someone else changed this nomination after you opened the page. Nothing "
+                                         "was saved: the page now shows their version."))
+    if nomination.status not in MOTIVATION_EDITABLE:
+        raise Refusal(_("The motivation is written before the nomination goes to the EEAS; this nomination is "
+                        "%(status)s.", status=NOMINATION_STATUS_LABELS[nomination.status.value]), "motivation")
+    text = text.strip()
+    if text == nomination.motivation:
+        return False
+    nomination.motivation = text
+    nomination.updated_at = utcnow()
+    flush(_("Someone else acted on this nomination at the same moment. Nothing was changed."))
+    record("nomination_motivation", object_type="nomination", object_id=nomination.id, actor=actor,
+           institution_id=nomination.expert.institution_id,
+           summary=f"motivation {'written' if text else 'removed'} ({len(text)} characters)")
+    return True
 
 
 def record_consent(nomination: Nomination, day: date, actor: User, *, today: date) -> None:

@@ -35,16 +35,19 @@ from seconding.nominations.forms import (
     BoardFilters,
     BulkForm,
     ConsentForm,
+    MotivationForm,
     NominationForm,
     PlanForm,
 )
 from seconding.nominations.services import (
+    MOTIVATION_EDITABLE,
     Decision,
     act,
     blockers,
     create_nomination,
     nominations_from_plan,
     record_consent,
+    set_motivation,
     submission_problems,
 )
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
@@ -126,7 +129,8 @@ def bulk():
     return redirect(url_for("nominations.board"))
 
 
-def _detail_page(nomination: Nomination, failed: ActionForm | None = None, consent: ConsentForm | None = None):
+def _detail_page(nomination: Nomination, failed: ActionForm | None = None, consent: ConsentForm | None = None,
+                 motivation: MotivationForm | None = None):
     """The nomination's page; a form that was refused is shown again in place of its fresh one."""
     today = today_in_warsaw()
     actions = allowed_actions(nomination.status, current_user.role)
@@ -137,11 +141,15 @@ def _detail_page(nomination: Nomination, failed: ActionForm | None = None, conse
     errors = [f for f in forms.values() if any(field.errors for field in f)]
     if consent is None and nomination.status == NominationStatus.DRAFT:
         consent = ConsentForm(formdata=None, consent_on=nomination.consent_on or today)
+    if motivation is None and nomination.status in MOTIVATION_EDITABLE:
+        motivation = MotivationForm(formdata=None, prefix="motivation", version=str(nomination.version),
+                                    motivation=nomination.motivation)
     problems = (submission_problems(nomination, current_user, utcnow(), today)
                 if nomination.status == NominationStatus.DRAFT else [])
     package = build_packages([nomination], current_user)[0]  # what its Goalkeeper package is missing
     return render_template("nominations/detail.html", nomination=nomination, forms=forms, package=package,
                            failed=errors[0] if errors else None, consent=consent, problems=problems,
+                           motivation=motivation,
                            action_labels=ACTION_LABELS, status_labels=NOMINATION_STATUS_LABELS)
 
 
@@ -204,6 +212,24 @@ def consent(nomination_id: int):
     return _detail_page(nomination, consent=form)
 
 
+@bp.route("/<int:nomination_id>/motivation", methods=["POST"])
+@personal
+def motivation(nomination_id: int):
+    """Write why this expert suits this position (before the nomination goes to the EEAS)."""
+    nomination = get_nomination(nomination_id)
+    form = MotivationForm(prefix="motivation")
+    if form.validate_on_submit():
+        try:
+            changed = set_motivation(nomination, form.motivation.data or "", current_user,
+                                     version=form_version(form.version.data))
+        except Refusal as exc:  # a stale page included: the form keeps the text typed
+            show_refusal(form, exc, "motivation")
+        else:
+            flash(_("The motivation is saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination_id))
+    return _detail_page(nomination, motivation=form)
+
+
 def _open_positions() -> list[Position]:
     return db.session.scalars(select(Position).join(Position.cfc).options(contains_eager(Position.cfc))
                               .where(Cfc.status == CfcStatus.OPEN).order_by(Cfc.reference, Position.reference)).all()
@@ -223,7 +249,7 @@ def new(expert_id: int):
         position = db.session.get(Position, form.position_id.data)
         try:
             nomination = create_nomination(position, expert, current_user, consent_on=form.consent_on.data,
-                                           comment=form.comment.data or "")
+                                           comment=form.comment.data or "", motivation=form.motivation.data or "")
         except Refusal as exc:
             show_refusal(form, exc, "position_id")
         else:

@@ -7,6 +7,7 @@ from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from tests.browser.conftest import ARTIFACTS, check_accessibility, sign_in
 from tests.conftest import PASSWORD
+from tests.fixtures_missions import MOTIVATION
 
 
 def test_nomination_from_match_to_deployment(browser_page, make_user, make_expert, make_cfc, make_position):
@@ -64,7 +65,7 @@ def test_eeas_steps_with_comments_and_a_tour_curtailed_through_its_confirmation(
                              title="Monitor", available_on=date(2030, 6, 1), tour_months=12)
     expert = make_expert("POLICE", given_name="Anna", family_name="Wiśniewska", consent_on=date(2026, 2, 1))
     coordinator = make_user(Role.COORDINATOR, "MFA")
-    nomination = create_nomination(position, expert, coordinator)
+    nomination = create_nomination(position, expert, coordinator, motivation=MOTIVATION)
     for action in ("submit", "endorse", "forward"):
         act(nomination, action, coordinator, Decision(forwarded_on=today_in_warsaw(), goalkeeper_ref="GK-30"),
             version=None)

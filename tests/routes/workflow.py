@@ -39,6 +39,8 @@ ROUTES = {
     # Consent is recorded on a draft: the packages' nomination is one (ctx's nomination is submitted).
     "nominations.consent": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["package_nomination"].id},
                             lambda ctx: {"consent_on": _today()}),
+    "nominations.motivation": (("POST",), PERSONAL, lambda ctx: {"nomination_id": ctx["package_nomination"].id},
+                               lambda ctx: {"motivation-motivation": "Twelve years of community policing."}),
     "nominations.new": (("GET", "POST"), PERSONAL, lambda ctx: {"expert_id": ctx["tour_expert"].id},
                         lambda ctx: {"position_id": ctx["position"].id, "consent_on": "2026-01-01"}),
     "deployments.index": (("GET",), PERSONAL, None, None),
@@ -63,7 +65,7 @@ ROUTES = {
 
 SCOPED = {"nominations.bulk", "nominations.detail", "nominations.act_on", "nominations.new", "deployments.detail",
           "deployments.advance", "deployments.extend", "deployments.complete", "deployments.curtail", "deployments.new",
-          "nominations.consent"}
+          "nominations.consent", "nominations.motivation"}
 
 ROUTES["nominations.from_plan"] = (("POST",), PERSONAL, lambda ctx: {"cfc_id": ctx["cfc"].id}, {})
 
