@@ -96,8 +96,10 @@ def test_a_coordinators_package_holds_the_cv_and_the_sheet_in_both_formats(clien
         flat = " ".join(text.split())
         for expected in ("Łucja Żółtowska-Gęślak", "nadkomisarz", "Institution Police", "Border management",
                          "Human rights",
-                         # languages with levels, as the CEFR grid
-                         "English (en)", "C1", "Russian (ru)", "B2", "Polish (pl)", "mother tongue",
+                         # languages by name with the five skills of the CEFR grid (the overall level where the
+                         # expert assessed none)
+                         "English C1 C1 C1 C1 C1", "Russian B2 B2 B2 B2 B2",
+                         "Polish Native speaker Native speaker Native speaker Native speaker Native speaker",
                          # courses with dates and validity; the missing mandatory one named
                          "PDT — ESDC CSDP Pre-Deployment Training", "2027-04-20",
                          "Mandatory courses not recorded: HEAT",

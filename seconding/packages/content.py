@@ -34,7 +34,7 @@ from seconding.models import (
 )
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import Nomination
-from seconding.packages.wording import CLEARANCE_NAMES, LICENCE_NAMES, REGIME_NAMES, SEX_NAMES
+from seconding.packages.wording import CLEARANCE_NAMES, EDUCATION_NAMES, LICENCE_NAMES, REGIME_NAMES, SEX_NAMES
 
 # Roles whose packages carry the date of birth and the phone: the coordinators who forward the nomination and
 # fill in the application in Goalkeeper. HR officers check the CV they prepared; a file that leaves the app
@@ -46,11 +46,38 @@ TOUR_STATES = (DeploymentStatus.DEPLOYED, DeploymentStatus.COMPLETED, Deployment
 
 @dataclass(frozen=True)
 class LanguageLine:
-    """One language of the CEFR grid; `level` is A1..C2 or "native"."""
+    """One language of the CEFR grid; levels are A1..C2 or "native"; `skills` the five of the grid in SKILLS
+    order (listening, reading, spoken interaction, spoken production, writing), the overall level where the expert
+    assessed none."""
 
     code: str
     name: str
     level: str
+    skills: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EducationLine:
+    """One entry of the education, with its level in words; `end` None: still studying."""
+
+    level: str
+    field: str
+    organisation: str
+    country: str
+    start: date
+    end: date | None
+    degree: str
+
+
+@dataclass(frozen=True)
+class EmploymentLine:
+    """One post; `end` None: the current post."""
+
+    employer: str
+    position: str
+    start: date
+    end: date | None
+    duties: str
 
 
 @dataclass(frozen=True)
@@ -130,6 +157,11 @@ class Package:
     clearance_level: str
     clearance_expires: date | None
     driving_licence: str
+    # The CV as an EEAS CSDP application asks it (education and employment most recent first)
+    education: list[EducationLine] = field(default_factory=list)
+    employment: list[EmploymentLine] = field(default_factory=list)
+    computer_skills: str | None = None
+    motivation: str | None = None  # the nomination's: why this expert for this position
     missing: list[str] = field(default_factory=list)  # codes of MISSING_LABELS, in document order
     made_on: date = field(default_factory=today_in_warsaw)
 
@@ -149,10 +181,12 @@ def load_nominations(ids: Sequence[int]) -> list[Nomination]:
 
 
 def _experts_details(expert_ids: list[int]) -> None:
-    """Load the experts' languages, expertise and history records into the session in three queries."""
+    """Load the experts' languages, expertise, history records, education and employment into the session in
+    five queries."""
     db.session.scalars(select(Expert).where(Expert.id.in_(expert_ids)).options(
         selectinload(Expert.languages), selectinload(Expert.mission_history),
-        selectinload(Expert.expertise).joinedload(ExpertExpertise.area))).all()
+        selectinload(Expert.expertise).joinedload(ExpertExpertise.area),
+        selectinload(Expert.education), selectinload(Expert.employment))).all()
 
 
 def _latest_records(expert_ids: list[int]) -> dict[int, list[TrainingRecord]]:
@@ -256,17 +290,28 @@ def build_packages(nominations: list[Nomination], reader: User, *, today: date |
             expertise_secondary=sorted(a.name_en for a in e.secondary_expertise),
             experience_years=e.experience_years,
             tours=sorted(tours.get(e.id, []) + history, key=lambda t: (t.start or date.min, t.mission)),
-            languages=[LanguageLine(lang.code, names.get(lang.code, lang.code), lang.level.value)
+            languages=[LanguageLine(lang.code, names.get(lang.code, lang.code), lang.level.value,
+                                    tuple(skill.value for skill in lang.skills()))
                        for lang in e.languages],
             courses=[CourseLine(r.course.code, r.course.name, r.course.provider, r.completed_on, r.expires_on,
                                 r.expires_on is None or r.expires_on >= today, r.course.mandatory)
                      for r in records.get(e.id, [])],
             clearance_level=CLEARANCE_NAMES[e.clearance_level], clearance_expires=e.clearance_expires,
             driving_licence=LICENCE_NAMES[e.driving_licence], made_on=today,
+            education=[EducationLine(EDUCATION_NAMES[s.level], s.field, s.organisation, s.country, s.start, s.end,
+                                     s.degree) for s in e.education],
+            employment=[EmploymentLine(j.employer, j.position, j.start, j.end, _lines(j.duties))
+                        for j in e.employment],
+            computer_skills=_lines(e.computer_skills) or None, motivation=_lines(n.motivation) or None,
         )
         package.missing = missing_items(package, mandatory=mandatory)
         packages.append(package)
     return packages
+
+
+def _lines(value: str | None) -> str:
+    """Free text as typed in a form, with plain line ends ("\\n") and no blank edges."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def missing_items(package: Package, *, mandatory: Sequence[str]) -> list[str]:
@@ -278,8 +323,12 @@ def missing_items(package: Package, *, mandatory: Sequence[str]) -> list[str]:
         ("rank", package.rank is None),
         ("expertise", package.expertise_primary is None),
         ("languages", not package.languages),
+        ("education", not package.education),
+        ("employment", not package.employment),
+        ("computer_skills", package.computer_skills is None),
         ("clearance_expiry", package.clearance_level != CLEARANCE_NAMES[ClearanceLevel.NONE]
          and package.clearance_expires is None),
+        ("motivation", package.motivation is None),
         ("endorsement", package.endorsed_by is None),
         ("goalkeeper_ref", package.goalkeeper_ref is None),
     ]

@@ -9,7 +9,11 @@ MISSING_LABELS = {
     "rank": _l("rank or grade"),
     "expertise": _l("primary expertise area"),
     "languages": _l("languages"),
+    "education": _l("education (no entry)"),
+    "employment": _l("employment history (no post)"),
+    "computer_skills": _l("computer skills"),
     "clearance_expiry": _l("expiry date of the security clearance"),
+    "motivation": _l("motivation for this position (not written yet)"),
     "endorsement": _l("national endorsement (not endorsed yet)"),
     "goalkeeper_ref": _l("Goalkeeper reference (not known yet)"),
 }

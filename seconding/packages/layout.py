@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from seconding.dates import WARSAW
 from seconding.packages.content import Package
 from seconding.packages.wording import (
-    CEFR_COLUMNS,
     MISSING,
     NOT_INCLUDED,
     STATUS_NAMES,
     day,
     finding_text,
-    level_marks,
     level_text,
     text,
 )
@@ -106,7 +104,8 @@ def sheet(p: Package) -> list[Block]:
 
 
 def cv(p: Package) -> list[Block]:
-    """The CV in a Europass-like order: identity, service, expertise, tours, languages, courses, clearance."""
+    """The CV in the order of an EEAS CSDP application: personal data (as the reader's role allows), languages,
+    education, employment, missions, training, computer skills, clearance and driving licence, the motivation."""
     identity = [("Name", p.name), ("Sex", p.sex)]
     if p.personal_details:
         identity += [("Date of birth", day(p.date_of_birth)), ("Phone", text(p.phone))]
@@ -123,16 +122,25 @@ def cv(p: Package) -> list[Block]:
                 ("Years of relevant experience", str(p.experience_years)))),
         Heading("Expertise"),
         Fields((("Primary area", text(p.expertise_primary)), ("Other areas", secondary))),
+        Heading("Languages (CEFR self-assessment grid)"),
+        Table(("Language", "Listening", "Reading", "Spoken interaction", "Spoken production", "Writing"),
+              tuple((lang.name, *(level_text(skill) for skill in lang.skills)) for lang in p.languages),
+              (0.2, *(0.16,) * 5), empty=MISSING),
+        Heading("Education"),
+        Table(("From", "To", "Level", "Field of study", "Institution", "Country", "Degree or diploma"),
+              tuple((day(s.start), day(s.end, absent="ongoing"), s.level, s.field or "—", s.organisation,
+                     s.country or "—", s.degree or "—") for s in p.education),
+              (0.11, 0.11, 0.16, 0.16, 0.19, 0.11, 0.16), empty=MISSING),
+        Heading("Employment history"),
+        Table(("From", "To", "Employer", "Position", "Main duties"),
+              tuple((day(j.start), day(j.end, absent="present"), j.employer, j.position, j.duties or "—")
+                    for j in p.employment),
+              (0.11, 0.11, 0.2, 0.2, 0.38), empty=MISSING),
         Heading("Earlier and current missions"),
         Table(("Mission", "Country", "Role", "From", "To", "CSDP"),
               tuple((t.mission, t.country or "—", t.role or "—", day(t.start, absent="—"),
                      _tour_end(t.end, t.status), "yes" if t.csdp else "no") for t in p.tours),
               (0.2, 0.16, 0.26, 0.13, 0.15, 0.1)),
-        Heading("Languages (CEFR self-assessment grid)"),
-        Table(("Language", "Level", *CEFR_COLUMNS),
-              tuple((f"{lang.name} ({lang.code})", level_text(lang.level),
-                     *("■" if reached else "" for reached in level_marks(lang.level))) for lang in p.languages),
-              (0.3, 0.16, *(0.09,) * 6), empty=MISSING),
         Heading("Courses and training"),
         Table(("Course", "Provider", "Completed", "Valid until", "Status"),
               tuple((f"{c.code} — {c.name}", c.provider or "—", c.completed_on.isoformat(),
@@ -141,12 +149,21 @@ def cv(p: Package) -> list[Block]:
               (0.38, 0.2, 0.14, 0.16, 0.12), empty=MISSING),
         Paragraph("Mandatory courses not recorded: " + (", ".join(m.split(":", 1)[1] for m in p.missing
                                                                   if m.startswith("course:")) or "none")),
+        Heading("Computer skills"),
+        _free_text(p.computer_skills),
         Heading("Security clearance and driving licence"),
         Fields((("Security clearance", p.clearance_level),
                 ("Clearance valid until", day(p.clearance_expires, absent=MISSING if p.clearance_level != "none"
                                               else "—")),
                 ("Driving licence", p.driving_licence))),
+        Heading(f"Motivation for {p.position_ref} — {p.position_title}"),
+        _free_text(p.motivation),
     ]
+
+
+def _free_text(value: str | None) -> Paragraph:
+    """Free text as written (its line breaks kept), or the word for "not recorded"."""
+    return Paragraph(value or MISSING)
 
 
 def _tour_end(end, status: str) -> str:

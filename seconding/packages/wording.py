@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from seconding.models import ClearanceLevel, DrivingLicence, Regime, Sex
+from seconding.models.enums import EducationLevel
 
 MISSING = "missing (not recorded)"
 NOT_INCLUDED = "not included"
-CEFR_COLUMNS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 SEX_NAMES = {Sex.F: "female", Sex.M: "male", Sex.X: "not specified"}
 CLEARANCE_NAMES = {
@@ -21,6 +21,12 @@ CLEARANCE_NAMES = {
 }
 LICENCE_NAMES = {DrivingLicence.NONE: "none", DrivingLicence.B: "category B",
                  DrivingLicence.B_4X4: "category B, with 4x4 experience"}
+# The levels as an EEAS CSDP application words them.
+EDUCATION_NAMES = {
+    EducationLevel.SECONDARY: "Secondary education", EducationLevel.POST_SECONDARY: "Post-secondary or vocational",
+    EducationLevel.BACHELOR: "Bachelor's degree or equivalent", EducationLevel.MASTER: "Master's degree or equivalent",
+    EducationLevel.DOCTORATE: "Doctorate", EducationLevel.OTHER: "Other",
+}
 REGIME_NAMES = {Regime.SECONDED: "seconded", Regime.SECONDED_CONTRACTED: "seconded / contracted",
                 Regime.CONTRACTED: "contracted"}
 STATUS_NAMES = {"eligible": "eligible, every rule met", "gaps": "eligible, with gaps to close before deployment",
@@ -44,11 +50,5 @@ def finding_text(rule: str, outcome: str, detail: str) -> str:
 
 
 def level_text(level: str) -> str:
-    """A CEFR level as the grid shows it; native speakers are "mother tongue"."""
-    return "mother tongue" if level == "native" else level
-
-
-def level_marks(level: str) -> list[bool]:
-    """Which CEFR columns (A1..C2) are reached: all of them for a mother tongue."""
-    reached = len(CEFR_COLUMNS) if level == "native" else CEFR_COLUMNS.index(level) + 1
-    return [i < reached for i in range(len(CEFR_COLUMNS))]
+    """A CEFR level as the grid shows it (A1..C2), or "Native speaker"."""
+    return "Native speaker" if level == "native" else level
