@@ -83,6 +83,7 @@ BLUEPRINTS = (
     "seconding.main.views",
     "seconding.auth.views",
     "seconding.auth.password_reset_views",
+    "seconding.auth.second_factor_views",
     "seconding.admin.views",
     "seconding.audit.views",
     "seconding.experts.views",

@@ -89,7 +89,10 @@ def app(tmp_path_factory):
     config, drop = database_config(tmp_path_factory)
     config.update({"TESTING": True, "SECRET_KEY": "test-secret", "SCHEDULER_ENABLED": False, "SERVER_NAME": None,
                    # A cheap hash: the suite signs in thousands of times (production keeps scrypt).
-                   "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+                   "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                   # No role must have a second factor (the suite signs in admins and coordinators with a password
+                   # only); tests of the second factor set MFA_REQUIRED_ROLES themselves.
+                   "MFA_REQUIRED_ROLES": ()})
     os.environ.setdefault("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
     app = create_app(config)
     app.test_client_class = Client

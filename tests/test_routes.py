@@ -17,6 +17,7 @@ PAGE_AFTER_POST = {
     "missions.import_positions": "the check of the annex; nothing is saved until it is confirmed",
     "register.upload": "the check of the register; nothing is saved until it is confirmed",
     "nip.import_commitments": "no file sent: the form with its error",
+    "second_factor.setup": "refused: the table's code is not one of the secret made on the page",
 }
 
 

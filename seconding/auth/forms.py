@@ -42,3 +42,30 @@ class TokenForm(FlaskForm):
 
 class RevokeTokenForm(FlaskForm):
     token_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
+
+
+class CodeForm(FlaskForm):
+    """A code of the second factor: six digits from the authenticator app, or a recovery code."""
+
+    code = StringField(_l("Code"), description=_l("The six digits your authenticator app shows now, or one of your "
+                                                  "recovery codes."),
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+
+
+class EnrolForm(FlaskForm):
+    """The first code of a new second factor, which switches it on."""
+
+    code = StringField(_l("Code from the app"), description=_l("The six digits the app shows for this account."),
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class SecondFactorOffForm(FlaskForm):
+    """Turning the second factor off, or replacing it, proven with a current code or a recovery code."""
+
+    code = StringField(_l("Code"), description=_l("The six digits your authenticator app shows now, or one of your "
+                                                  "recovery codes."),
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+    action = HiddenField()

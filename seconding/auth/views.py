@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from seconding.api import tokens
 from seconding.audit.services import record
-from seconding.auth import directory, services
+from seconding.auth import directory, second_factor_views, services
 from seconding.auth.forms import PasswordForm, PreferencesForm, RevokeTokenForm, SignInForm, TokenForm
 from seconding.calendar import tokens as calendar_tokens
 from seconding.calendar.forms import CalendarTokenForm, RevokeCalendarForm
@@ -45,6 +45,9 @@ def sign_in():
             flash(_("Sign-in is not possible just now: the directory that checks passwords cannot be reached. "
                     "Please try again in a few minutes."), "error")
             return render_template("auth/sign_in.html", form=form)
+        if user is not None and user.has_second_factor:  # the password is right; signed in after the code
+            return second_factor_views.await_code(user, _safe_next(request.args.get("next")),
+                                                  str(get_locale() or "en"))
         if user is not None:
             session.clear()
             session.permanent = True
