@@ -3,11 +3,24 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from seconding.experts.services import Period
 from seconding.extensions import db as _db
-from seconding.models import AuditEvent, ClearanceLevel, Expert, MissionHistory, PoolStatus, Role, Sex
+from seconding.models import (
+    SKILLS,
+    AuditEvent,
+    CefrLevel,
+    ClearanceLevel,
+    Education,
+    EducationLevel,
+    Employment,
+    Expert,
+    MissionHistory,
+    PoolStatus,
+    Role,
+    Sex,
+)
 from seconding.register.subject import PLACEHOLDER_FAMILY, PLACEHOLDER_GIVEN, REDACTED
 from tests.fixtures_register import snapshot
 
@@ -31,6 +44,13 @@ def leaver(make_expert, add_training):
                                                                               "medical")])
     expert.mission_history = [MissionHistory(mission="EUMM Georgia", host_country="Georgia", role="Team leader",
                                              start=date(2019, 1, 1), end=date(2020, 1, 1))]
+    expert.education = [Education(level=EducationLevel.MASTER, field="Criminology", organisation="Uniwersytet Gdański",
+                                  country="Poland", start=date(1998, 10, 1), end=date(2003, 6, 30),
+                                  degree="magister")]
+    expert.employment = [Employment(employer="Komenda Wojewódzka Policji w Gdańsku", position="Naczelnik wydziału",
+                                    start=date(2015, 3, 1), duties="Prowadzi wydział prewencji.")]
+    expert.computer_skills = "i2 Analyst's Notebook"
+    expert.languages[1].writing = CefrLevel.B2  # en: C1 overall, writing B2 by her own account
     add_training(expert, "PDT", date(2024, 5, 17)).certificate_ref = "ESDC-2024-0099"
     record("expert_created", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
            summary=f"{expert.name} ({expert.external_id})")
@@ -47,7 +67,16 @@ def test_the_json_export_holds_everything_on_the_expert_and_is_audited(client, c
     data = json.loads(response.data)
     assert data["profile"]["family_name"] == "Brzęczyszczykiewicz" and data["profile"]["institution"] == "POLICE"
     assert data["profile"]["date_of_birth"] == "1979-04-01" and data["profile"]["clearance_level"] == "SECRET"
-    assert data["languages"] == [{"code": "de", "level": "B1"}, {"code": "en", "level": "C1"}]
+    own = dict.fromkeys(SKILLS)
+    assert data["languages"] == [{"code": "de", "level": "B1", "self_assessment": own},
+                                 {"code": "en", "level": "C1", "self_assessment": {**own, "writing": "B2"}}]
+    assert data["education"] == [{"level": "master", "field": "Criminology", "organisation": "Uniwersytet Gdański",
+                                  "country": "Poland", "start": "1998-10-01", "end": "2003-06-30",
+                                  "degree": "magister"}]
+    assert data["employment"] == [{"employer": "Komenda Wojewódzka Policji w Gdańsku",
+                                   "position": "Naczelnik wydziału", "start": "2015-03-01", "end": None,
+                                   "duties": "Prowadzi wydział prewencji."}]
+    assert data["profile"]["computer_skills"] == "i2 Analyst's Notebook"
     assert data["expertise"][0]["code"] == "monitoring"
     assert data["training_records"][0]["course"] == "PDT"
     assert data["training_records"][0]["certificate_ref"] == "ESDC-2024-0099"
@@ -76,6 +105,9 @@ def test_anonymise_erases_personal_data_and_keeps_statistics(client, coordinator
     assert (expert.date_of_birth, expert.email, expert.phone, expert.rank, expert.passport_expires, expert.notes) \
         == (None, None, None, None, None, "")
     assert expert.languages == [] and expert.unavailability == [] and expert.anonymised_at is not None
+    assert expert.education == [] and expert.employment == [] and expert.computer_skills == ""
+    assert not db.session.scalar(select(func.count()).select_from(Education)) + db.session.scalar(
+        select(func.count()).select_from(Employment))
     assert "brzęczyszczykiewicz" not in expert.search_text
     # Statistics are kept.
     assert expert.sex == Sex.F and expert.institution.code == "POLICE" and expert.pool_status == PoolStatus.LEFT

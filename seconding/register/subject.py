@@ -13,10 +13,14 @@ from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.models import (
+    SKILLS,
     AuditEvent,
+    Education,
+    Employment,
     Expert,
     ExpertLanguage,
     MissionHistory,
+    Nomination,
     PoolStatus,
     TrainingRecord,
     Unavailability,
@@ -28,7 +32,7 @@ REDACTED = "[anonymised]"
 # Tables shown in their own section; every other table with an expert_id column is added generically, so data that
 # later areas keep on an expert (nominations, deployments, ...) is never left out of a subject's export.
 OWN_SECTIONS = {"experts", "expert_languages", "expert_expertise", "training_records", "unavailability",
-                "mission_history"}
+                "mission_history", "expert_education", "expert_employment"}
 
 
 
@@ -57,7 +61,8 @@ def expert_data(expert: Expert) -> dict:
     profile = _row(expert, ["id", "external_id", "given_name", "family_name", "sex", "date_of_birth", "email",
                             "phone", "rank", "experience_years", "clearance_level", "clearance_expires",
                             "passport_expires", "driving_licence", "available_from", "short_notice", "pool_status",
-                            "consent_on", "notes", "anonymised_at", "created_at", "updated_at"])
+                            "consent_on", "notes", "computer_skills", "anonymised_at", "created_at",
+                            "updated_at"])
     profile["institution"] = expert.institution.code
     trainings = db.session.scalars(select(TrainingRecord).where(TrainingRecord.expert_id == expert.id)
                                    .order_by(TrainingRecord.completed_on, TrainingRecord.id))
@@ -72,7 +77,10 @@ def expert_data(expert: Expert) -> dict:
         "format": "seconding expert data export, version 1",
         "exported_at": utcnow().isoformat(),
         "profile": profile,
-        "languages": [{"code": lang.code, "level": _plain(lang.level)} for lang in expert.languages],
+        "languages": [{"code": lang.code, "level": _plain(lang.level),
+                       "self_assessment": {name: _plain(skill) for name, skill in zip(SKILLS, lang.own_skills(),
+                                                                                      strict=True)}}
+                      for lang in expert.languages],
         "expertise": [{"code": e.area.code, "name": e.area.name_en, "primary": e.primary}
                       for e in sorted(expert.expertise, key=lambda e: (not e.primary, e.area.code))],
         "training_records": [{"course": t.course.code, "course_name": t.course.name,
@@ -81,6 +89,9 @@ def expert_data(expert: Expert) -> dict:
         "unavailability": [_row(p, ["start", "end", "reason"]) for p in expert.unavailability],
         "mission_history": [_row(h, ["mission", "host_country", "csdp", "role", "start", "end"])
                             for h in expert.mission_history],
+        "education": [_row(e, ["level", "field", "organisation", "country", "start", "end", "degree"])
+                      for e in expert.education],
+        "employment": [_row(e, ["employer", "position", "start", "end", "duties"]) for e in expert.employment],
         "other_records": other,
         "audit_events": [{"at": _plain(e.at), "actor": e.actor_label, "action": e.action, "summary": e.summary}
                          for e in events],
@@ -140,15 +151,19 @@ def anonymise(expert: Expert) -> int:
     expert.external_id = _anonymous_external_id(expert)
     expert.date_of_birth = expert.email = expert.phone = expert.rank = None
     expert.passport_expires = None
-    expert.notes = ""
+    expert.notes = expert.computer_skills = ""
     expert.anonymised_at = utcnow()
     expert.search_text = Expert.search_key(expert.family_name, expert.given_name, expert.external_id)
     db.session.execute(delete(ExpertLanguage).where(ExpertLanguage.expert_id == expert.id))
     db.session.execute(delete(Unavailability).where(Unavailability.expert_id == expert.id))
+    # The CV says where a person studied and worked: it identifies them, and statistics need none of it.
+    db.session.execute(delete(Education).where(Education.expert_id == expert.id))
+    db.session.execute(delete(Employment).where(Employment.expert_id == expert.id))
+    db.session.execute(update(Nomination).where(Nomination.expert_id == expert.id).values(motivation=""))
     db.session.execute(update(MissionHistory).where(MissionHistory.expert_id == expert.id).values(role=""))
     db.session.execute(update(TrainingRecord).where(TrainingRecord.expert_id == expert.id)
                        .values(certificate_ref=""))
-    db.session.expire(expert, ["languages", "unavailability", "mission_history"])
+    db.session.expire(expert, ["languages", "unavailability", "mission_history", "education", "employment"])
     db.session.flush()
     record("expert_anonymised", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
            summary=f"personal data erased; {redacted} earlier audit summaries redacted")
