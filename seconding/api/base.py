@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from seconding.access import PERSONAL_DATA_ROLES, in_scope
 from seconding.api import schema, tokens
 from seconding.api.errors import ApiError, from_api_error, from_http_error
+from seconding.api.openapi import MAX_PAGE
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.extensions import csrf, db, login_manager
@@ -101,7 +102,11 @@ def query_args() -> dict[str, str]:
     repeated = [name for name in request.args if len(request.args.getlist(name)) > 1]
     if repeated:
         raise ApiError(422, fields={name: _("Give this parameter once.") for name in repeated})
-    return {name: request.args[name] for name in request.args}
+    args = {name: request.args[name] for name in request.args}
+    problems = schema.query_problems(request.endpoint, args)
+    if problems:  # as the document describes them (an empty value is not "left out")
+        raise ApiError(422, fields=problems)
+    return args
 
 
 def int_arg(args: dict[str, str], name: str, default: int | None, low: int, high: int) -> int | None:
@@ -175,7 +180,7 @@ def _has_nul(value) -> bool:
 
 def page_args(args: dict[str, str], default_per_page: int) -> tuple[int, int]:
     """(page, per_page) from the query string."""
-    page = int_arg(args, "page", 1, 1, 1_000_000)
+    page = int_arg(args, "page", 1, 1, MAX_PAGE)
     per_page = int_arg(args, "per_page", default_per_page, 1, MAX_PER_PAGE)
     return page, per_page
 

@@ -1,6 +1,7 @@
 """JSON errors of the API: one shape, {"error": {"code", "message", "fields"}}, for every path under /api/."""
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 API_ROOT = "/api"
 
@@ -64,10 +65,25 @@ def from_api_error(exc: ApiError) -> Response:
     return error_response(exc.status, exc.message, code=exc.code, fields=exc.fields)
 
 
+def _no_such_path(methods) -> bool:
+    """Whether no method at all reaches a route at this path. The router answers 405 when a path looks like a route
+    of another method, even when its id is beyond any id there can be (/experts/2147483648): no such path, 404."""
+    adapter = current_app.create_url_adapter(request)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+        except HTTPException:
+            continue
+        return False
+    return True
+
+
 def from_http_error(status: int, exc: Exception | None = None) -> Response:
     """An HTTP error (unknown path, wrong method, bad request, ...) on an API path, as JSON."""
     headers = {}
     valid = getattr(exc, "valid_methods", None)
-    if status == 405 and valid:
+    if status == 405 and valid and _no_such_path(valid):
+        status = 404
+    elif status == 405 and valid:
         headers["Allow"] = ", ".join(sorted(valid))
     return error_response(status if status in CODES else 400 if status < 500 else 500, headers=headers)

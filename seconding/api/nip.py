@@ -21,7 +21,7 @@ def list_nip_actions():
     if args.get("lead", "").strip():
         lead_id = db.session.scalar(select(Institution.id).where(Institution.code == args["lead"].strip().upper()))
         if lead_id is None:
-            raise ApiError(422, fields={"lead": _("Unknown institution code.")})
+            raise ApiError(422, code="refused", fields={"lead": _("Unknown institution code.")})
     rows = queries.action_rows(today_in_warsaw(), status=status, lead_id=lead_id, flag=flag)
     return {"items": [nip_action_json(row.action, row.flags) for row in rows]}
 

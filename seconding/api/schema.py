@@ -1,9 +1,10 @@
 """Requests checked against the OpenAPI document: the parameters an endpoint takes, and bodies against their schema
 (jsonschema, draft 2020-12, as OpenAPI 3.1 uses), with messages a person can read."""
+import re
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -20,8 +21,9 @@ def registry() -> Registry:
 
 @lru_cache(maxsize=64)
 def validator(pointer: str) -> Draft202012Validator:
-    """A validator for the schema at this JSON pointer of the document."""
-    return Draft202012Validator({"$ref": f"{DOCUMENT_URI}#{pointer}"}, registry=registry())
+    """A validator for the schema at this JSON pointer of the document (formats checked: a date must exist)."""
+    return Draft202012Validator({"$ref": f"{DOCUMENT_URI}#{pointer}"}, registry=registry(),
+                                format_checker=FormatChecker())
 
 
 def parameter_names(endpoint: str | None) -> frozenset[str]:
@@ -30,6 +32,38 @@ def parameter_names(endpoint: str | None) -> frozenset[str]:
         return frozenset()
     parameters = operation_for(endpoint)[4]
     return frozenset(p["name"] for p in parameters if p["in"] == "query")
+
+
+def _parameter_message(schema: dict) -> str:
+    """What a query parameter must be, said as a person would."""
+    if schema.get("type") == "integer":
+        if "maximum" in schema:
+            return _("Give a whole number from %(low)d to %(high)d.", low=schema["minimum"], high=schema["maximum"])
+        return _("Give a whole number.")
+    if "enum" in schema:
+        return _("Choose one of: %(values)s.", values=", ".join(schema["enum"]))
+    if schema.get("format") == "date":
+        return _("Give a date as YYYY-MM-DD, from 2000 to 2099.")
+    if "maxLength" in schema:
+        return _("At most %(n)d characters.", n=schema["maxLength"])
+    return _("Not valid.")
+
+
+def query_problems(endpoint: str, args: dict[str, str]) -> dict[str, str]:
+    """Parameter -> message for every given query parameter whose value its schema in the document refuses (an
+    empty value included: a parameter is given with a value, or left out)."""
+    schemas = {p["name"]: p["schema"] for p in operation_for(endpoint)[4] if p["in"] == "query"}
+    problems = {}
+    for name, value in args.items():
+        schema = schemas[name]
+        if schema.get("type") == "integer":
+            value = int(value) if re.fullmatch(r"-?[0-9]{1,20}", value) else None
+            if value is None:
+                problems[name] = _parameter_message(schema)
+                continue
+        if not Draft202012Validator(schema, format_checker=FormatChecker()).is_valid(value):
+            problems[name] = _parameter_message(schema)
+    return problems
 
 
 def _where(path) -> str:
@@ -55,6 +89,10 @@ def _message(error) -> str:
         return _("At most %(n)d entries.", n=error.validator_value)
     if kind == "pattern":
         return _("Not in the expected format.")
+    if kind == "format" and error.validator_value == "date":
+        return _("Not a valid date.")
+    if kind == "minLength":
+        return _("Required.")
     return _("Not valid.")
 
 
