@@ -66,7 +66,7 @@ def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, m
         cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
         word_text = " ".join([p.text for p in word.paragraphs] + cells)
         for text in (pdf_text, word_text):
-            assert f"{given} {family}" in text and "GK-2030-0099" in text and "Georgian (ka)" in text
+            assert f"{given} {family}" in text and "GK-2030-0099" in text and "Georgian A2 A2 A2 A2 A2" in text
 
     # One page as a picture, for a person to look at (the PDF draws with the embedded Liberation Sans).
     first = sorted(n for n in names if n.endswith(".pdf"))[0]
