@@ -2,7 +2,8 @@
 
 It runs from a temporary folder: its own slapd.conf (the schema files shipped with slapd, nothing else of
 /etc/ldap), an mdb database loaded offline with slapadd, no TLS, never port 389. It can be stopped and started
-again (the directory "down" in the middle of a test). Without slapd the tests using it are skipped, unless
+again (the directory "down" in the middle of a test). `ldap_tls_server` also speaks STARTTLS and ldaps:// with a
+certificate made for the test (tests/fixtures_mail.py's tls_files). Without slapd the tests using it are skipped, unless
 REQUIRE_LDAP=1 (CI installs slapd) makes that a failure."""
 import base64
 import hashlib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["ldap_server"]
+__all__ = ["ldap_server", "ldap_tls_server"]
 
 SLAPD = "/usr/sbin/slapd"
 SLAPADD = "/usr/sbin/slapadd"
@@ -41,7 +42,9 @@ def _ssha(password: str) -> str:
     return "{SSHA}" + base64.b64encode(hashlib.sha1(password.encode() + salt).digest() + salt).decode()
 
 
-def _config(folder: Path) -> str:
+def _config(folder: Path, tls: tuple[str, str] | None) -> str:
+    # With a certificate, nothing is answered without TLS (a client that skipped STARTTLS is refused).
+    certificate = f"TLSCertificateFile {tls[0]}\nTLSCertificateKeyFile {tls[1]}\nsecurity ssf=128\n" if tls else ""
     return f"""\
 include {SCHEMA}/core.schema
 include {SCHEMA}/cosine.schema
@@ -51,7 +54,7 @@ argsfile {folder}/slapd.args
 modulepath /usr/lib/ldap
 moduleload back_mdb
 loglevel none
-
+{certificate}
 database mdb
 maxsize 10485760
 suffix "{BASE_DN}"
@@ -89,11 +92,12 @@ def _free_port() -> int:
 class LdapServer:
     """slapd on 127.0.0.1:`port`; `config` is what the app needs to use it; stop() and start() at will."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, tls: tuple[str, str] | None = None):
         self.folder, self.port, self.process = folder, _free_port(), None
+        self.tls_port = _free_port() if tls else None
         (folder / "data").mkdir()
         self.conf = folder / "slapd.conf"
-        self.conf.write_text(_config(folder))
+        self.conf.write_text(_config(folder, tls))
         (folder / "people.ldif").write_text(_entries())
         subprocess.run([SLAPADD, "-q", "-f", str(self.conf), "-l", str(folder / "people.ldif")], check=True,
                        capture_output=True, timeout=30)
@@ -111,7 +115,8 @@ class LdapServer:
 
     def start(self) -> "LdapServer":
         # -d 0: in the foreground (a child of this process, stopped by its id), nothing logged.
-        self.process = subprocess.Popen([SLAPD, "-d", "0", "-f", str(self.conf), "-h", f"{self.url}/"],
+        urls = f"{self.url}/" + (f" ldaps://127.0.0.1:{self.tls_port}/" if self.tls_port else "")
+        self.process = subprocess.Popen([SLAPD, "-d", "0", "-f", str(self.conf), "-h", urls],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -136,15 +141,25 @@ class LdapServer:
         self.process = None
 
 
-@pytest.fixture(scope="module")
-def ldap_server(tmp_path_factory):
-    """A running OpenLDAP server with the people of PEOPLE, for the tests of one module."""
+def _running(folder: Path, tls: tuple[str, str] | None = None):
     if not (os.path.exists(SLAPD) and shutil.which(SLAPADD)):
         if os.environ.get("REQUIRE_LDAP") == "1":
             pytest.fail(f"{SLAPD} is missing and REQUIRE_LDAP=1: install slapd (see .ci/run)")
         pytest.skip("slapd is not installed (apt-get install slapd)")
-    server = LdapServer(tmp_path_factory.mktemp("ldap")).start()
+    server = LdapServer(folder, tls).start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def ldap_server(tmp_path_factory):
+    """A running OpenLDAP server with the people of PEOPLE, for the tests of one module."""
+    yield from _running(tmp_path_factory.mktemp("ldap"))
+
+
+@pytest.fixture(scope="module")
+def ldap_tls_server(tmp_path_factory, tls_files):
+    """The same, also with STARTTLS on `url` and ldaps:// on `tls_port`, its certificate `tls_files[0]`."""
+    yield from _running(tmp_path_factory.mktemp("ldap_tls"), tls_files)

@@ -230,3 +230,47 @@ def test_directory_settings_that_cannot_work_stop_the_start(app, settings, messa
         finish(config)
     finish(dict(config) | {"LDAP_URL": "ldaps://directory.example", "LDAP_BASE_DN": "dc=example",
                            "LDAP_USER_FILTER": "(mail={email})", "LDAP_TIMEOUT": 5})  # the good settings pass
+
+
+@pytest.fixture
+def tls_directory(ldap_tls_server, tls_files, app, monkeypatch):
+    """The app set up for the directory that speaks TLS, trusting its certificate."""
+    for key, value in ldap_tls_server.config.items():
+        monkeypatch.setitem(app.config, key, value)
+    monkeypatch.setitem(app.config, "LDAP_CA_FILE", tls_files[0])
+    return ldap_tls_server
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ldaps"])
+def test_the_directory_over_tls_with_its_certificate_trusted(client, tls_directory, make_user, app, monkeypatch,
+                                                             mode):
+    if mode == "starttls":
+        monkeypatch.setitem(app.config, "LDAP_START_TLS", True)
+    else:
+        monkeypatch.setitem(app.config, "LDAP_URL", f"ldaps://127.0.0.1:{tls_directory.tls_port}")
+    user = make_user(Role.HR_OFFICER, "POLICE", email=ANNA[0])
+    assert FAILED in _sign_in(client, user.email, "wrong").get_data(as_text=True)
+    assert _sign_in(client, user.email, ANNA[1]).status_code == 302
+
+
+def test_the_directory_that_requires_tls_refuses_a_clear_connection(client, tls_directory, make_user, db):
+    """The test directory answers nothing without TLS: the tests above did use it (and this is no wrong password)."""
+    user = make_user(Role.HR_OFFICER, "POLICE", email=ANNA[0])
+    assert UNREACHABLE in _sign_in(client, user.email, ANNA[1]).get_data(as_text=True)
+    [(_action, _label, summary)] = _actions(db, "sign_in_directory_unreachable")
+    assert summary == "the service account was refused: confidentialityRequired"
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ldaps"])
+def test_a_directory_certificate_nobody_trusts_is_the_directory_unreachable(client, tls_directory, make_user, app,
+                                                                            db, monkeypatch, mode):
+    monkeypatch.setitem(app.config, "LDAP_CA_FILE", "")  # the system's CAs, which never signed the test's certificate
+    if mode == "starttls":
+        monkeypatch.setitem(app.config, "LDAP_START_TLS", True)
+    else:
+        monkeypatch.setitem(app.config, "LDAP_URL", f"ldaps://127.0.0.1:{tls_directory.tls_port}")
+    user = make_user(Role.HR_OFFICER, "POLICE", email=ANNA[0])
+    assert UNREACHABLE in _sign_in(client, user.email, ANNA[1]).get_data(as_text=True)
+    assert db.session.get(User, user.id).failed_logins == 0
+    [(_action, _label, summary)] = _actions(db, "sign_in_directory_unreachable")
+    assert "certificate" in summary.lower(), summary
