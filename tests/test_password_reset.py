@@ -286,3 +286,19 @@ def test_with_directory_sign_in_the_directory_keeps_the_passwords(app, client, m
         link = client.get(f"/reset-password/{password_reset.make_token(user)}")
         assert link.headers["Location"] == "/sign-in"
     assert _events(db, "password_reset_requested") == []
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>@example.org", "a@b\x00.org", "x" * 300 + "@example.org",
+                                   "żółć@example.org", " ", "anna@example.org\r\nBcc: all@example.org"])
+def test_hostile_addresses_get_the_form_or_the_one_answer(app, client, db, value):
+    response = _ask(client, value)
+    assert response.status_code in (200, 302, 400)  # 400: the app refuses a NUL in any form
+    if response.status_code == 200:
+        assert 'id="error-summary"' in response.get_data(as_text=True)
+        assert _events(db, "password_reset_requested") == []
+
+
+@pytest.mark.parametrize("token", ["%00", "x" * 5000, "eyJ1IjoxfQ.abc.def", "..%5C..%5Cetc", "%E2%80%AEevil"])
+def test_hostile_links_say_the_link_no_longer_works(client, db, token):
+    assert GONE in client.get(f"/reset-password/{token}").get_data(as_text=True)
+    assert client.post_form(f"/reset-password/{token}", {"password": NEW, "confirm": NEW}).status_code == 302
