@@ -199,6 +199,9 @@ def register_errors(app: Flask) -> None:
         return render(500)
 
 
+# Files that are the same for everyone (style, scripts, icons): their caching stays as they are sent.
+SHARED_ASSETS = frozenset({"static", "main.favicon"})
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -244,8 +247,11 @@ def register_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:  # behind TLS (directly, or through a trusted proxy's X-Forwarded-Proto)
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if not g.get("database_down") and current_user and getattr(current_user, "is_authenticated", False):
-            response.headers.setdefault("Cache-Control", "no-store")
+        if (request.endpoint not in SHARED_ASSETS and not g.get("database_down") and current_user
+                and getattr(current_user, "is_authenticated", False)):
+            # Pages and downloads alike (exports, packages, a person's data): no browser or proxy keeps a copy.
+            # send_file's own "no-cache" (store, but ask again) is replaced.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.context_processor

@@ -25,8 +25,9 @@ def ics(secret: str):
     response = make_response((body, 200, {
         "Content-Type": "text/calendar; charset=utf-8",
         "Content-Disposition": 'inline; filename="seconding.ics"',
-        # Personal data: no shared cache keeps it, and no search engine lists the URL.
-        "Cache-Control": "private, no-cache",
+        # Personal data: no cache keeps it (the calendar app keeps its own copy and asks again with the ETag), and
+        # no search engine lists the URL.
+        "Cache-Control": "private, no-store",
         "X-Robots-Tag": "noindex, nofollow",
         "Referrer-Policy": "no-referrer",
     }))
