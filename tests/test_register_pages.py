@@ -28,14 +28,9 @@ def token_of(page: str) -> str:
 
 
 def error_rows(page: str) -> list[str]:
-    """The error table as 'row R, column C: message' lines (the command line's format)."""
-    table = page.split('id="error-list"', 1)[1].split("</table>", 1)[0]
-    found = []
-    for r, col, message in re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", table, re.S):
-        column = re.sub(r"</?code>", "", col)
-        where = f"row {r}" + (f", column {column}" if column != "—" else "")
-        found.append(f"{where}: {html.unescape(message)}")
-    return found
+    """The page's error list: one line per problem, as the command line prints them."""
+    listed = page.split('id="error-list"', 1)[1].split("</ul>", 1)[0]
+    return [html.unescape(line).strip() for line in re.findall(r"<li>(.*?)</li>", listed, re.S)]
 
 
 def counts_of(page: str) -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""Write a checked register into the pool: updates through update_expert, new experts and training records in
-bulk. Flushes, never commits: the caller commits once, or rolls back everything.
+"""Write a checked register into the pool: updates through update_expert, new experts (with their languages,
+expertise and CV lists) and training records in bulk. Flushes, never commits: the caller commits once, or rolls
+back everything.
 
 Why bulk for new rows: create_expert costs ~1.5 ms a row here (two ORM flushes and an audit flush), ~75 s for a
 50,000-row move-in against a 60 s target. New experts and training records are therefore inserted with one
@@ -22,10 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.errors import Refusal
-from seconding.experts.services import SCALARS, update_expert
+from seconding.experts.services import SCALARS, cv_order, update_expert
 from seconding.extensions import db
 from seconding.models import (
     AuditEvent,
+    Education,
+    Employment,
     Expert,
     ExpertExpertise,
     ExpertiseArea,
@@ -125,12 +128,18 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
             select(Expert.id, Expert.institution_id, Expert.external_id).where(
                 Expert.institution_id.in_({p.data.institution_id for p in batch}),
                 Expert.external_id.in_([p.data.external_id for p in batch])))}
-        languages, expertise = [], []
+        languages, expertise, education, employment = [], [], [], []
         for p in batch:
             expert_id = p.expert_id = ids[(p.data.institution_id, p.data.external_id)]
             languages += [{"expert_id": expert_id, "code": code, "level": level} for code, level in p.data.languages]
             expertise += [{"expert_id": expert_id, "area_id": areas[code], "primary": i == 0}
                           for i, code in enumerate(dict.fromkeys(p.data.expertise))]
+            # In the order services._apply stores them (cv_order), so the ids follow it as theirs do.
+            education += [{"expert_id": expert_id, "level": e.level, "organisation": e.organisation, "start": e.start,
+                           "end": e.end, "field": e.field, "country": e.country, "degree": e.degree}
+                          for e in cv_order(p.data.education or ())]
+            employment += [{"expert_id": expert_id, "employer": e.employer, "position": e.position, "start": e.start,
+                            "end": e.end, "duties": e.duties} for e in cv_order(p.data.employment or ())]
             events.append(_event("expert_created", expert_id, p.data.institution_id,
                                  f"{p.data.given_name} {p.data.family_name} ({p.data.external_id})",
                                  actor_id, actor_label, now))
@@ -139,6 +148,10 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
             db.session.execute(insert(ExpertLanguage).execution_options(stamp_facts=False), languages)
         if expertise:
             db.session.execute(insert(ExpertExpertise).execution_options(stamp_facts=False), expertise)
+        if education:
+            db.session.execute(insert(Education), education)
+        if employment:
+            db.session.execute(insert(Employment), employment)
         _write(events)
 
 
@@ -147,9 +160,14 @@ def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> 
     event it would write, inserted with the others in bulk."""
     now = utcnow()
     for batch in _batches(plans, 500):
+        lists = [selectinload(Expert.languages), selectinload(Expert.expertise)]
+        # The CV's lists when the file has their sheets (update_expert compares them), in one query each.
+        if any(p.data.education is not None for p in batch):
+            lists.append(selectinload(Expert.education))
+        if any(p.data.employment is not None for p in batch):
+            lists.append(selectinload(Expert.employment))
         experts = {e.id: e for e in db.session.scalars(
-            select(Expert).where(Expert.id.in_([p.expert_id for p in batch]))
-            .options(selectinload(Expert.languages), selectinload(Expert.expertise)))}
+            select(Expert).where(Expert.id.in_([p.expert_id for p in batch])).options(*lists))}
         for p in batch:
             expert = experts.get(p.expert_id)
             if expert is None:

@@ -18,6 +18,7 @@ from seconding.models import (
     ClearanceLevel,
     Course,
     DrivingLicence,
+    EducationLevel,
     ExpertiseArea,
     Institution,
     PoolStatus,
@@ -85,7 +86,7 @@ def _members(enum_cls) -> dict:
 
 # What a choice is called in its error message (made once, not for every cell read).
 LABELS = {"sex": _l("sex"), "clearance_level": _l("clearance level"), "driving_licence": _l("driving licence"),
-          "status": _l("status")}
+          "status": _l("status"), "level": _l("education level")}
 
 
 def _choice(value: str, enum_cls, label: object):
@@ -240,6 +241,11 @@ def yes_no(value: str, lookups: Lookups) -> bool:
 
 def pool_status(value: str, lookups: Lookups) -> PoolStatus:
     return _choice(value, PoolStatus, LABELS["status"])
+
+
+def education_level(value: str, lookups: Lookups) -> EducationLevel:
+    """secondary, post_secondary, bachelor, master, doctorate or other ("Post secondary" forgiven)."""
+    return _choice(value, EducationLevel, LABELS["level"])
 
 
 def trainings(value: str, lookups: Lookups) -> tuple[tuple[str, date], ...]:

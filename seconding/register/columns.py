@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from seconding.models import ClearanceLevel, DrivingLicence, PoolStatus
+from seconding.models import ClearanceLevel, DrivingLicence, EducationLevel, PoolStatus
 from seconding.register import cells
 
 
@@ -89,3 +89,75 @@ COLUMNS: tuple[Column, ...] = (
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+
+
+# The CV's lists, as extra sheets of an XLSX register (docs/register.md, "Side sheets"): one row per entry, keyed
+# like the main sheet. Their cells are not shared between rows: no reader's value repeats much.
+def _key_columns(example_id: str) -> tuple[Column, Column]:
+    return (
+        Column("institution", True, _l("institution code"),
+               _l("The expert's institution, as on the expert's row of the main sheet."), cells.institution,
+               example="POLICE", repeats=False),
+        Column("external_id", True, _l("text, up to 64 characters"),
+               _l("The expert's external_id, as on the expert's row of the main sheet."), cells.text(64),
+               example=example_id, repeats=False),
+    )
+
+
+def _dates(what: object, end_help: object, start: str, end: str) -> tuple[Column, Column]:
+    return (
+        Column("start", True, "YYYY-MM-DD", what, cells.iso_date, example=start, repeats=False),
+        Column("end", False, "YYYY-MM-DD", end_help, cells.iso_date, example=end, repeats=False),
+    )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """An extra sheet of the XLSX register: its name, what it holds and its columns."""
+
+    name: str
+    help: object
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+EDUCATION = Sheet("education", _l(
+    "The expert's education, one row per school, university or academy. When the sheet is in the file, its rows "
+    "are the whole list of every expert of the main sheet (an expert with no row here has none); without the "
+    "sheet, the lists are left as they are."), (
+    *_key_columns("KGP-0001"),
+    Column("level", True, ", ".join(level.value for level in EducationLevel),
+           _l("The level: secondary, post_secondary (post-secondary or vocational), bachelor, master, doctorate or "
+              "other."),
+           cells.education_level, example="master", repeats=False),
+    Column("field", False, _l("text, up to 200 characters"), _l("Field of study."), cells.text(200), empty="",
+           example="Law", repeats=False),
+    Column("organisation", True, _l("text, up to 200 characters"), _l("The school, university or academy."),
+           cells.text(200), example="University of Warsaw", repeats=False),
+    Column("country", False, _l("text, up to 100 characters"), _l("Country."), cells.text(100), empty="",
+           example="Poland", repeats=False),
+    *_dates(_l("First day of the studies."), _l("Last day of the studies; empty while still studying."),
+           "2004-10-01", "2009-06-30"),
+    Column("degree", False, _l("text, up to 200 characters"), _l("Degree or title obtained."), cells.text(200),
+           empty="", example="magister prawa", repeats=False),
+))
+
+EMPLOYMENT = Sheet("employment", _l(
+    "The expert's employment history, one row per post, the home service's posts included. When the sheet is in "
+    "the file, its rows are the whole list of every expert of the main sheet (an expert with no row here has "
+    "none); without the sheet, the lists are left as they are."), (
+    *_key_columns("KGP-0001"),
+    Column("employer", True, _l("text, up to 200 characters"), _l("Employer."), cells.text(200),
+           example="Komenda Główna Policji", repeats=False),
+    Column("position", True, _l("text, up to 200 characters"), _l("Position held."), cells.text(200),
+           example="Senior specialist", repeats=False),
+    *_dates(_l("First day in the post."), _l("Last day in the post; empty for the current post."),
+           "2015-02-01", ""),
+    Column("duties", False, _l("text, up to 2000 characters"), _l("Main duties, in a few lines."),
+           cells.text(2000), empty="", example="Community policing projects.", repeats=False),
+))
+
+SHEETS: tuple[Sheet, ...] = (EDUCATION, EMPLOYMENT)

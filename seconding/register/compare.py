@@ -12,11 +12,22 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
-from seconding.experts.services import SCALARS, ExpertData
+from seconding.experts.services import SCALARS, ExpertData, Post, Study, cv_order
 from seconding.extensions import db
-from seconding.models import CefrLevel, Course, Expert, ExpertExpertise, ExpertiseArea, ExpertLanguage, TrainingRecord
+from seconding.models import (
+    CefrLevel,
+    Course,
+    Education,
+    EducationLevel,
+    Employment,
+    Expert,
+    ExpertExpertise,
+    ExpertiseArea,
+    ExpertLanguage,
+    TrainingRecord,
+)
 from seconding.register.parse import RowError
 from seconding.register.validate import Candidate
 
@@ -74,10 +85,14 @@ class Existing:
     languages: list[tuple[str, CefrLevel]] = field(default_factory=list)
     expertise: list[tuple[str, bool]] = field(default_factory=list)  # (code, primary)
     trainings: set[tuple[str, date]] = field(default_factory=set)
+    # The CV's lists, read only when the file has their sheet (None: not read), in the relationship's order.
+    education: list[Study] | None = None
+    employment: list[Post] | None = None
 
 
-def load_existing(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Existing]:
-    """The experts with these (institution id, external id) keys, with their lists; four queries."""
+def load_existing(keys: set[tuple[int, str]], sheets: tuple[str, ...] = ()) -> dict[tuple[int, str], Existing]:
+    """The experts with these (institution id, external id) keys, with their lists; four queries, and one more for
+    each extra sheet of the file (`sheets`: "education", "employment")."""
     if not keys:
         return {}
     condition = and_(Expert.institution_id.in_(sorted({i for i, _ in keys})),
@@ -110,7 +125,32 @@ def load_existing(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Existing]
             .join(Course, Course.id == TrainingRecord.course_id)
             .where(TrainingRecord.expert_id.in_(ids))):
         found[expert_id].trainings.add((code, completed))
+    if "education" in sheets:
+        for existing in found.values():
+            existing.education = []
+        for expert_id, *values in connection.execute(EDUCATION, {"ids": ids}):
+            level, organisation, start, end, field_, country, degree = values
+            found[expert_id].education.append(Study(level=EducationLevel(level), organisation=organisation,
+                                                    start=start, end=end, field=field_, country=country,
+                                                    degree=degree))
+    if "employment" in sheets:
+        for existing in found.values():
+            existing.employment = []
+        for expert_id, employer, position, start, end, duties in connection.execute(EMPLOYMENT, {"ids": ids}):
+            found[expert_id].employment.append(Post(employer=employer, position=position, start=start, end=end,
+                                                    duties=duties))
     return by_key
+
+
+IDS = bindparam("ids", expanding=True)
+# The order of Expert.education / Expert.employment, which services._apply compares in.
+EDUCATION = (select(Education.expert_id, Education.level, Education.organisation, Education.start, Education.end,
+                    Education.field, Education.country, Education.degree)
+             .where(Education.expert_id.in_(IDS)).order_by(Education.expert_id, Education.start.desc(), Education.id))
+EMPLOYMENT = (select(Employment.expert_id, Employment.employer, Employment.position, Employment.start,
+                     Employment.end, Employment.duties)
+              .where(Employment.expert_id.in_(IDS))
+              .order_by(Employment.expert_id, Employment.start.desc(), Employment.id))
 
 
 def changes(existing: Existing, data: ExpertData) -> list[str]:
@@ -121,6 +161,10 @@ def changes(existing: Existing, data: ExpertData) -> list[str]:
     wanted = {code: i == 0 for i, code in enumerate(dict.fromkeys(data.expertise))}
     if dict(existing.expertise) != wanted:
         changed.append("expertise")
+    if data.education is not None and cv_order(existing.education or ()) != cv_order(data.education):
+        changed.append("education")
+    if data.employment is not None and cv_order(existing.employment or ()) != cv_order(data.employment):
+        changed.append("employment")
     return changed
 
 
@@ -134,22 +178,23 @@ def _fill_from_pool(existing: Existing, data: ExpertData) -> None:
             setattr(data, name, held)
 
 
-def plan(candidates: list[Candidate]) -> tuple[list[RowPlan], list[RowError], str]:
-    """Each valid row's plan, errors found against the pool, and a fingerprint of the matched experts.
+def plan(candidates: list[Candidate], sheets: tuple[str, ...] = ()) -> tuple[list[RowPlan], list[RowError], str]:
+    """Each valid row's plan, errors found against the pool, and a fingerprint of the matched experts; `sheets`
+    names the extra sheets the file has (their lists are compared too).
 
     The pool is read KEYS_PER_READ rows at a time, so a file of the whole pool never holds the whole pool too."""
     plans: list[RowPlan] = []
     errors: list[RowError] = []
     matched: list[tuple[int, int]] = []
     for start in range(0, len(candidates), KEYS_PER_READ):
-        _plan_chunk(candidates[start:start + KEYS_PER_READ], plans, errors, matched)
+        _plan_chunk(candidates[start:start + KEYS_PER_READ], plans, errors, matched, sheets)
     fingerprint = hashlib.sha256(repr(sorted(matched)).encode()).hexdigest()
     return plans, errors, fingerprint
 
 
 def _plan_chunk(candidates: list[Candidate], plans: list[RowPlan], errors: list[RowError],
-                matched: list[tuple[int, int]]) -> None:
-    existing_by_key = load_existing({c.key for c in candidates})
+                matched: list[tuple[int, int]], sheets: tuple[str, ...]) -> None:
+    existing_by_key = load_existing({c.key for c in candidates}, sheets)
     for candidate in candidates:
         existing = existing_by_key.get(candidate.key)
         if existing is None:

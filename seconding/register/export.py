@@ -1,6 +1,7 @@
 """Export the pool in the register format (CSV or XLSX), within the user's scope and the expert list's filters.
 
-One query per need (experts, languages, expertise, training records), never one per expert. Values are written
+One query per need (experts, languages, expertise, training records; the XLSX's education and employment sheets),
+never one per expert. Values are written
 in exactly the form the import reads, so an export imports back with no change.
 """
 from __future__ import annotations
@@ -16,11 +17,15 @@ from sqlalchemy import Select, bindparam, select
 from seconding.audit.services import record
 from seconding.db import stored_text
 from seconding.experts.queries import EXPIRING_FILTERS, TRAINING_FILTERS, ExpertFilters, expert_rows, order_by
+from seconding.experts.services import Post, Study, cv_order
 from seconding.extensions import db
 from seconding.models import (
     CefrLevel,
     ClearanceLevel,
     Course,
+    Education,
+    EducationLevel,
+    Employment,
     Expert,
     ExpertExpertise,
     ExpertiseArea,
@@ -32,7 +37,7 @@ from seconding.models import (
 )
 from seconding.pause import cycle_collector_paused
 from seconding.profiles.rules import FIELDS
-from seconding.register.columns import NAMES
+from seconding.register.columns import EDUCATION, EMPLOYMENT, NAMES, SHEETS, Sheet
 from seconding.register.parse import escape
 from seconding.register.xlsxstream import stream_xlsx
 from seconding.spreadsheets import as_cell_value, finish_sheet
@@ -104,17 +109,41 @@ def _date(value: date | None) -> date | str:
     return value if value else ""
 
 
-def register_rows(user: User | None, filters: ExpertFilters, today: date, horizon_days: int) -> Iterator[list]:
+def ordered_ids(user: User | None, filters: ExpertFilters, today: date, horizon_days: int) -> list[int]:
+    """The ids of the experts to export, in the list's order."""
+    db.session.flush()  # the rows are read through the connection below, past the session's autoflush
+    ids = expert_ids(user, filters, today, horizon_days)
+    return list(db.session.scalars(select(Expert.id).where(Expert.id.in_(ids)).order_by(*order_by(filters.sort))
+                                   .join(Institution, Institution.id == Expert.institution_id)))
+
+
+def register_rows(user: User | None, filters: ExpertFilters, today: date, horizon_days: int,
+                  ordered: list[int] | None = None) -> Iterator[list]:
     """The export's data rows in register column order (strings, dates, experience as int), in the list's order.
 
     The ordered ids come first; the rows are then read CHUNK experts at a time with their lists, so the whole pool
     is never held at once."""
-    db.session.flush()  # the rows are read through the connection below, past the session's autoflush
-    ids = expert_ids(user, filters, today, horizon_days)
-    ordered = list(db.session.scalars(select(Expert.id).where(Expert.id.in_(ids)).order_by(*order_by(filters.sort))
-                                      .join(Institution, Institution.id == Expert.institution_id)))
+    if ordered is None:
+        ordered = ordered_ids(user, filters, today, horizon_days)
     for start in range(0, len(ordered), CHUNK):
         yield from _rows_of(ordered[start:start + CHUNK])
+
+
+def sheet_rows(ordered: list[int], sheet: Sheet) -> Iterator[list]:
+    """The rows of an extra sheet (education or employment) for these experts, in their order, each expert's
+    entries most recent first (experts.services.cv_order, as the profile shows them); CHUNK experts at a time, one
+    query each."""
+    query, entry, cells = SHEET_QUERIES[sheet.name]
+    for start in range(0, len(ordered), CHUNK):
+        ids = ordered[start:start + CHUNK]
+        keys: dict[int, tuple[str, str]] = {}
+        entries: dict[int, list] = defaultdict(list)
+        for expert_id, institution, external_id, *values in _core(query, ids):
+            keys[expert_id] = (institution, external_id)
+            entries[expert_id].append(entry(*values))
+        for expert_id in ids:
+            for item in cv_order(entries.get(expert_id, ())):
+                yield [*keys[expert_id], *cells(item)]
 
 
 IDS = bindparam("ids", expanding=True)  # one statement per need, whatever the chunk: compiled once
@@ -137,6 +166,35 @@ EXPERTS = (select(Expert.id, Institution.code, Expert.external_id, Expert.given_
                   Expert.short_notice, stored_text(Expert.pool_status), Expert.notes)
            .join(Institution, Institution.id == Expert.institution_id)
            .where(Expert.id.in_(IDS)))
+
+
+# Each entry read in the order of the expert's relationship (start descending, then id), which cv_order breaks
+# ties in, as services._apply does: an export imports back unchanged.
+EDUCATION_ROWS = (select(Education.expert_id, Institution.code, Expert.external_id, Education.level,
+                         Education.organisation, Education.start, Education.end, Education.field, Education.country,
+                         Education.degree)
+                  .join(Expert, Expert.id == Education.expert_id)
+                  .join(Institution, Institution.id == Expert.institution_id)
+                  .where(Education.expert_id.in_(IDS))
+                  .order_by(Education.expert_id, Education.start.desc(), Education.id))
+EMPLOYMENT_ROWS = (select(Employment.expert_id, Institution.code, Expert.external_id, Employment.employer,
+                          Employment.position, Employment.start, Employment.end, Employment.duties)
+                   .join(Expert, Expert.id == Employment.expert_id)
+                   .join(Institution, Institution.id == Expert.institution_id)
+                   .where(Employment.expert_id.in_(IDS))
+                   .order_by(Employment.expert_id, Employment.start.desc(), Employment.id))
+# Per sheet: its query, the entry a row makes, and the entry's cells after the key (the sheet's column order).
+SHEET_QUERIES = {
+    EDUCATION.name: (EDUCATION_ROWS,
+                     lambda level, organisation, start, end, field_, country, degree: Study(
+                         level=EducationLevel(level), organisation=organisation, start=start, end=end,
+                         field=field_ or "", country=country or "", degree=degree or ""),
+                     lambda e: [e.level.value, e.field, e.organisation, e.country, e.start, _date(e.end), e.degree]),
+    EMPLOYMENT.name: (EMPLOYMENT_ROWS,
+                      lambda employer, position, start, end, duties: Post(
+                          employer=employer, position=position, start=start, end=end, duties=duties or ""),
+                      lambda e: [e.employer, e.position, e.start, _date(e.end), e.duties]),
+}
 
 
 def _rows_of(ids: list[int]) -> Iterator[list]:
@@ -169,27 +227,21 @@ def write_csv(rows: Iterable[list], header: Iterable[str] = NAMES) -> bytes:
 
 
 def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanation: list[list] | None = None,
-               title: str = "register") -> bytes:
+               title: str = "register", sheets: Iterable[tuple[str, Iterable[str], Iterable[list]]] = ()) -> bytes:
     """One sheet with the header and rows (every text cell stored as text, never as a formula; ISO dates as date
-    cells), fitted for reading (see seconding.spreadsheets); the explanation, if any, on a second sheet."""
+    cells), fitted for reading (see seconding.spreadsheets); then the (title, header, rows) `sheets` alike; the
+    explanation, if any, on a last sheet."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]  # the longest sheet name a workbook allows
-    sheet.append(list(header))
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    for row in rows:
-        sheet.append([as_cell_value(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and (cell.value[:1] == "=" or cell.value in ERROR_CODES):
-                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    finish_sheet(sheet)
+    _fill(sheet, header, rows)
+    for name, other_header, other_rows in sheets:
+        _fill(workbook.create_sheet(name[:31]), other_header, other_rows)
     if explanation:
+        bold = Font(bold=True)
         help_sheet = workbook.create_sheet("columns")
         for line in explanation:
             help_sheet.append([str(v) for v in line])
@@ -201,21 +253,41 @@ def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanati
     return output.getvalue()
 
 
+def _fill(sheet, header: Iterable[str], rows: Iterable[list]) -> None:
+    from openpyxl.cell.cell import ERROR_CODES
+    from openpyxl.styles import Font
+
+    sheet.append(list(header))
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in rows:
+        sheet.append([as_cell_value(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and (cell.value[:1] == "=" or cell.value in ERROR_CODES):
+                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    finish_sheet(sheet)
+
+
 def export_register(user: User | None, filters: ExpertFilters, fmt: str, *, today: date,
                     horizon_days: int) -> tuple[bytes, int]:
     """The register file of the experts in scope and filters, and how many; the export is audited."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     counted = [0]
+    ordered = ordered_ids(user, filters, today, horizon_days)
 
     def rows() -> Iterator[list]:
-        for values in register_rows(user, filters, today, horizon_days):
+        for values in register_rows(user, filters, today, horizon_days, ordered):
             counted[0] += 1
             yield values
 
-    # The whole pool is a million cells: the XLSX is streamed (write_xlsx takes 5x longer; see xlsxstream).
+    # The whole pool is a million cells: the XLSX is streamed (write_xlsx takes 5x longer; see xlsxstream). Its
+    # extra sheets carry the CV's lists of the same experts (CSV has the main sheet only).
     with cycle_collector_paused():
-        content = write_csv(rows()) if fmt == "csv" else stream_xlsx([("register", rows(), NAMES)])
+        content = write_csv(rows()) if fmt == "csv" else stream_xlsx(
+            [("register", rows(), NAMES)] + [(sheet.name, sheet_rows(ordered, sheet), sheet.names)
+                                             for sheet in SHEETS])
     described = ", ".join(f"{k}={v}" for k, v in filters.as_args().items())
     summary = f"{counted[0]} experts exported as {fmt.upper()}" + (f" (filters: {described})" if described else "")
     record("register_exported", object_type="register", actor=user,

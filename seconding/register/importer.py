@@ -13,11 +13,11 @@ from seconding.models import User
 from seconding.pause import cycle_collector_paused
 from seconding.register.apply import apply_plans
 from seconding.register.cells import Lookups
-from seconding.register.columns import NAMES
+from seconding.register.columns import NAMES, SHEETS
 from seconding.register.compare import Counts, RowPlan, count, plan
-from seconding.register.parse import RowError, read_register
-from seconding.register.tables import CsvFormat, TableError
-from seconding.register.validate import validate_rows
+from seconding.register.parse import RowError, read_register, read_sheet, structure_broken
+from seconding.register.tables import CsvFormat, Table, TableError
+from seconding.register.validate import validate_rows, validate_sheet
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Outcome:
     fingerprint: str = ""
     file_error: object | None = None  # the file cannot be read at all (a lazy string)
     csv_format: CsvFormat | None = None  # how a CSV file was read (separator, encoding); None for an XLSX
+    sheets: tuple[str, ...] = ()  # the extra sheets of an XLSX read (each the whole list of every expert)
 
     @property
     def ok(self) -> bool:
@@ -64,31 +65,45 @@ def _check(source: str | IO[bytes], filename: str | None, *, scope: set[int] | N
             outcome.file_error = _l("%(code)s is outside your scope.", code=code)
             return outcome
     try:
-        table, header_errors = read_register(source, filename)
+        table, header_errors = read_register(source, filename, keep_open=True)
     except TableError as exc:
         outcome.file_error = exc.message
         return outcome
-    outcome.errors = header_errors
-    outcome.csv_format = table.csv_format
-    if _structure_broken(table.header):
-        return outcome  # rows cannot be read column by column: the header errors say why
     try:
-        candidates, row_errors = validate_rows(table, lookups)  # the rows are read as they are validated
-    except TableError as exc:  # a row beyond the bounds, or a broken CSV further down
+        return _check_rows(outcome, table, header_errors, lookups)
+    except TableError as exc:  # a row beyond the bounds, a broken CSV further down, two sheets of one name
         outcome.errors = []
         outcome.file_error = exc.message
         return outcome
-    plans, pool_errors, fingerprint = plan(candidates)
-    outcome.errors = sorted(header_errors + row_errors + pool_errors, key=RowError.sort_key)
+    finally:
+        if table.book is not None:
+            table.book.close()
+
+
+def _check_rows(outcome: Outcome, table: Table, header_errors: list[RowError], lookups: Lookups) -> Outcome:
+    outcome.errors = header_errors
+    outcome.csv_format = table.csv_format
+    if structure_broken(table.header, NAMES):
+        return outcome  # rows cannot be read column by column: the header errors say why
+    keys: dict[tuple[int, str], int] = {}
+    candidates, row_errors = validate_rows(table, lookups, keys)  # the rows are read as they are validated
+    # The extra sheets of an XLSX (the CV's lists), each read after the main sheet against its keys.
+    sheet_errors: list[RowError] = []
+    if table.book is not None:
+        for sheet in SHEETS:
+            found = read_sheet(table.book, sheet)
+            if found is None:
+                continue  # no such sheet: the experts' lists are left as they are
+            side, errors = found
+            outcome.sheets += (sheet.name,)
+            sheet_errors += errors
+            if side.header and not structure_broken(side.header, sheet.names):
+                sheet_errors += validate_sheet(side, sheet, lookups, candidates, keys)
+    plans, pool_errors, fingerprint = plan(candidates, outcome.sheets)
+    outcome.errors = sorted(header_errors + row_errors + sheet_errors + pool_errors, key=RowError.sort_key)
     outcome.plans, outcome.fingerprint = plans, fingerprint
     outcome.counts = count(plans)
     return outcome
-
-
-def _structure_broken(header: list[str]) -> bool:
-    """Missing or repeated columns make every row unreadable; unknown extra columns do not."""
-    named = [h for h in header if h]
-    return any(name not in named for name in NAMES) or len(named) != len(set(named))
 
 
 def run_import(outcome: Outcome, *, actor: User | None, source: str) -> Counts:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import IO
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from seconding.register.columns import NAMES
-from seconding.register.tables import Table, TableError, read_table
+from seconding.register.columns import NAMES, SHEETS, Sheet
+from seconding.register.tables import Table, TableError, XlsxBook, read_table
 
 # Spreadsheet programs run a cell starting with one of these as a formula; exports put a ' before it.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -17,20 +18,34 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: spreadsheet row (header = 1), column name ('' for the whole row) and reason."""
+    """One problem: spreadsheet row (header = 1), column name ('' for the whole row) and reason; `sheet` names an
+    extra sheet of an XLSX register ('' for the main sheet, the only one of a CSV)."""
 
     row: int
     column: str
     message: object  # a lazy string, translated when shown
+    sheet: str = ""
 
     def line(self) -> str:
-        """The error as one line of text, the same on the page and the command line."""
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        """The error as one line of text, the same on the page and the command line (which speaks English)."""
+        values = {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        if self.sheet:
+            if self.column:
+                return _("sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s", **values)
+            return _("sheet %(sheet)s, row %(row)s: %(message)s", **values)
+        if self.column:
+            return _("row %(row)s, column %(column)s: %(message)s", **values)
+        return _("row %(row)s: %(message)s", **values)
 
-    def sort_key(self) -> tuple[int, int]:
-        order = NAMES.index(self.column) if self.column in NAMES else len(NAMES)
-        return self.row, order
+    def sort_key(self) -> tuple[int, int, int]:
+        """Main sheet first, then the extra sheets; by row, then in column order."""
+        names = SHEET_COLUMNS.get(self.sheet, NAMES)
+        order = names.index(self.column) if self.column in names else len(names)
+        return SHEET_ORDER.get(self.sheet, len(SHEET_ORDER)), self.row, order
+
+
+SHEET_COLUMNS = {sheet.name: sheet.names for sheet in SHEETS}
+SHEET_ORDER = {"": 0} | {sheet.name: n for n, sheet in enumerate(SHEETS, start=1)}
 
 
 def unescape(value: str) -> str:
@@ -45,34 +60,66 @@ def escape(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def read_register(source: str | IO[bytes], filename: str | None = None) -> tuple[Table, list[RowError]]:
+def read_register(source: str | IO[bytes], filename: str | None = None, *,
+                  keep_open: bool = False) -> tuple[Table, list[RowError]]:
     """The table of a register file and the problems of its header (TableError when unreadable).
 
-    Its rows are read as they are taken (once): a TableError may also come while iterating them."""
-    table = read_table(source, filename, stream=True)
+    Its rows are read as they are taken (once): a TableError may also come while iterating them. With `keep_open`,
+    an XLSX's workbook stays open as `table.book` for read_sheet(); the caller closes it."""
+    table = read_table(source, filename, stream=True, keep_open=keep_open)
+    errors = check_header(table, NAMES)
+    rows = _unescaped(table.rows)
+    first = next(rows, None)
+    if first is None and not errors:
+        if table.book is not None:
+            table.book.close()
+        raise TableError(_l("The file has no expert rows below the header."))
+    table.rows = chain([first] if first else [], rows)
+    return table, errors
+
+
+def read_sheet(book: XlsxBook, sheet: Sheet) -> tuple[Table, list[RowError]] | None:
+    """An extra sheet of an XLSX register and the problems of its header; None when the file has no such sheet.
+    A sheet with a header and no rows is valid: every expert's list is then empty."""
+    table = book.sheet(sheet.name)
+    if table is None:
+        return None
+    if not table.header:
+        return table, [RowError(1, "", _l("The sheet is empty: its first row must name the columns (%(names)s).",
+                                          names=", ".join(sheet.names)), sheet.name)]
+    errors = check_header(table, sheet.names, sheet.name)
+    table.rows = _unescaped(table.rows)
+    return table, errors
+
+
+def check_header(table: Table, names: tuple[str, ...], sheet: str = "") -> list[RowError]:
+    """Unknown, repeated, unnamed and missing columns of a sheet's header."""
     errors: list[RowError] = []
     seen: set[str] = set()
     for raw, name in zip(table.raw_header, table.header):
         if not name:
             continue
         if name in seen:
-            errors.append(RowError(1, raw, _l("This column appears twice.")))
-        elif name not in NAMES:
+            errors.append(RowError(1, raw, _l("This column appears twice."), sheet))
+        elif name not in names:
             errors.append(RowError(1, raw, _l("Unknown column; the register's columns are: %(names)s.",
-                                              names=", ".join(NAMES))))
+                                              names=", ".join(names)) if not sheet else
+                                   _l("Unknown column; the columns of this sheet are: %(names)s.",
+                                      names=", ".join(names)), sheet))
         seen.add(name)
     if any(not name for name in table.header):
-        errors.append(RowError(1, "", _l("A column has no name in the header row.")))
-    for name in NAMES:
+        errors.append(RowError(1, "", _l("A column has no name in the header row."), sheet))
+    for name in names:
         if name not in seen:
             errors.append(RowError(1, name, _l("Missing column: every column of the register must be present "
-                                               "(leave its cells empty if you have no value).")))
-    rows = _unescaped(table.rows)
-    first = next(rows, None)
-    if first is None and not errors:
-        raise TableError(_l("The file has no expert rows below the header."))
-    table.rows = chain([first] if first else [], rows)
-    return table, errors
+                                               "(leave its cells empty if you have no value)."), sheet))
+    return errors
+
+
+def structure_broken(header: list[str], names: tuple[str, ...]) -> bool:
+    """Missing or repeated columns make every row unreadable; unknown extra columns do not."""
+    named = [h for h in header if h]
+    return any(name not in named for name in names) or len(named) != len(set(named))
 
 
 def _unescaped(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, str]]]:

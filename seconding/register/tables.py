@@ -84,6 +84,9 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] | Iterator[tuple[int, dict[str, str]]] = field(default_factory=list)
     raw_header: list[str] = field(default_factory=list)
     csv_format: CsvFormat | None = None  # None for an XLSX
+    # With read_table(..., keep_open=True), an XLSX's workbook, left open to read its other sheets
+    # (book.sheet(name)); the caller closes it.
+    book: XlsxBook | None = None
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         return iter(self.rows)
@@ -101,9 +104,10 @@ def file_kind(filename: str) -> str | None:
 
 
 def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = None, *,
-               stream: bool = False) -> Table:
+               stream: bool = False, keep_open: bool = False) -> Table:
     """Read a CSV ("," or ";" separated; UTF-8 with or without BOM, or Windows-1250) or XLSX (first sheet) file into
-    a Table (its rows an iterator when `stream`)."""
+    a Table (its rows an iterator when `stream`). With `keep_open`, an XLSX's workbook stays open as `table.book`,
+    for its other sheets to be read from the same opening; the caller closes it."""
     name = filename if filename is not None else os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
     kind = file_kind(name)
     if kind is None:
@@ -116,10 +120,18 @@ def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = Non
         data = source.read()
         csv_format = detect_csv_format(data)
         raw = _csv_rows(data, csv_format)
+        book = None
     else:
-        raw = _xlsx_rows(source)
-    table = _header(raw)
+        book = XlsxBook(source)
+        raw = book.rows(book.first(), close=not keep_open)
+    try:
+        table = _header(raw)
+    except TableError:
+        if book is not None:
+            book.close()
+        raise
     table.csv_format = csv_format
+    table.book = book if keep_open else None
     table.rows = _rows(raw, table.header)
     if not stream:
         table.rows = list(table.rows)
@@ -202,28 +214,55 @@ def _check_zip(stream: IO[bytes]) -> None:
                             "%(mb)d MB); it was not read.", mb=total // (1024 * 1024)))
 
 
-def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    from zipfile import BadZipFile
+class XlsxBook:
+    """An XLSX workbook opened once (read-only, after the zip checks): each sheet's rows are read as they are taken,
+    within the same bounds as the first sheet's (MAX_ROWS rows, MAX_COLUMNS columns each)."""
 
-    from openpyxl import load_workbook
+    def __init__(self, stream: IO[bytes]) -> None:
+        from zipfile import BadZipFile
 
-    if not stream.seekable():
-        stream = io.BytesIO(stream.read())
-    _check_zip(stream)
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
-    try:
-        if not workbook.worksheets:
+        from openpyxl import load_workbook
+
+        if not stream.seekable():
+            stream = io.BytesIO(stream.read())
+        _check_zip(stream)
+        try:
+            self.workbook = load_workbook(stream, read_only=True, data_only=True)
+        except (BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
+
+    def first(self):
+        if not self.workbook.worksheets:
+            self.close()
             raise TableError(_l("The XLSX file has no sheet."))
-        sheet = workbook.worksheets[0]
-        # Some writers record a wrong used range; read every row instead of trusting it.
-        sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(value) for value in values]
-    finally:
-        workbook.close()
+        return self.workbook.worksheets[0]
+
+    def sheet(self, name: str) -> Table | None:
+        """The sheet after the first whose name, normalised like a header ("Education " -> "education"), is `name`:
+        its header read, its rows an iterator; None when there is none. TableError when two sheets have the name."""
+        found = [ws for ws in self.workbook.worksheets[1:] if normalise_header(ws.title) == name]
+        if not found:
+            return None
+        if len(found) > 1:
+            raise TableError(_l("The XLSX file has more than one sheet named %(name)s; keep one.", name=name))
+        raw = self.rows(found[0], close=False)
+        table = _header(raw, empty_ok=True)
+        table.rows = _rows(raw, table.header)
+        return table
+
+    def rows(self, sheet, *, close: bool) -> Iterator[tuple[int, list[str]]]:
+        """The sheet's rows as text; with `close`, the workbook is closed once they are read."""
+        try:
+            # Some writers record a wrong used range; read every row instead of trusting it.
+            sheet.reset_dimensions()
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [cell_text(value) for value in values]
+        finally:
+            if close:
+                self.close()
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
 def cell_text(value: object) -> str:
@@ -249,8 +288,9 @@ def _check_width(number: int, values: list[str]) -> None:
                             "Nothing was read.", row=number, max=MAX_COLUMNS))
 
 
-def _header(raw: Iterator[tuple[int, list[str]]]) -> Table:
-    """Read up to the header row (blank lines above it are forgiven): the Table without its rows."""
+def _header(raw: Iterator[tuple[int, list[str]]], *, empty_ok: bool = False) -> Table:
+    """Read up to the header row (blank lines above it are forgiven): the Table without its rows (with `empty_ok`,
+    a Table with no header when there is no row at all)."""
     for number, values in raw:
         _check_width(number, values)
         if not any(v.strip() for v in values):
@@ -259,6 +299,8 @@ def _header(raw: Iterator[tuple[int, list[str]]]) -> Table:
         while values and not values[-1].strip():
             values = values[:-1]
         return Table(header=[normalise_header(v) for v in values], raw_header=[v.strip() for v in values])
+    if empty_ok:
+        return Table(header=[])
     raise TableError(_l("The file is empty: the first row must name the columns."))
 
 

@@ -6,10 +6,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from seconding.experts.services import ExpertData, check
+from seconding.experts.services import ExpertData, Post, Study, check
 from seconding.models import ClearanceLevel
 from seconding.register.cells import CellError, Lookups
-from seconding.register.columns import COLUMNS
+from seconding.register.columns import COLUMNS, EDUCATION, EMPLOYMENT, Sheet
 from seconding.register.parse import RowError
 from seconding.register.tables import Table
 
@@ -30,11 +30,15 @@ class Candidate:
         return self.data.institution_id, self.data.external_id
 
 
-def validate_rows(table: Table, lookups: Lookups) -> tuple[list[Candidate], list[RowError]]:
-    """Read every row; a row with any error yields errors only. Duplicate keys in the file are errors."""
+def validate_rows(table: Table, lookups: Lookups, first_row_of: dict[tuple[int, str], int] | None = None
+                  ) -> tuple[list[Candidate], list[RowError]]:
+    """Read every row; a row with any error yields errors only. Duplicate keys in the file are errors.
+
+    `first_row_of`, if given, is filled with the key of every row whose key could be read (valid or not): the
+    extra sheets are checked against it."""
     candidates: list[Candidate] = []
     errors: list[RowError] = []
-    first_row_of: dict[tuple[int, str], int] = {}
+    first_row_of = {} if first_row_of is None else first_row_of
     # Per repeating column, each distinct text's value: read once, and one object for all rows (a 50,000-row
     # file held a date, a tuple or a name per row and cell otherwise, about half of what it holds).
     read: dict[str, dict[str, object]] = {c.name: {} for c in COLUMNS if c.repeats}
@@ -108,3 +112,68 @@ def _candidate(number: int, parsed: dict, errors: list[RowError]) -> Candidate |
     if errors:
         return None
     return Candidate(row=number, data=data, trainings=parsed["trainings"])
+
+
+# An entry ending before it starts: the same words as experts.services.check().
+END_BEFORE_START = {EDUCATION.name: _l("An education entry must end on or after its start."),
+                    EMPLOYMENT.name: _l("A post must end on or after its start.")}
+
+
+def validate_sheet(table: Table, sheet: Sheet, lookups: Lookups, candidates: list[Candidate],
+                   first_row_of: dict[tuple[int, str], int]) -> list[RowError]:
+    """Read an extra sheet's rows into the candidates' lists, or every error.
+
+    The sheet is the whole list of every expert of the main sheet: each candidate's list starts empty. A row whose
+    key is on no row of the main sheet is an error; one whose main row has errors is checked, and goes nowhere."""
+    errors: list[RowError] = []
+    by_key = {c.key: c for c in candidates}
+    for candidate in candidates:
+        setattr(candidate.data, sheet.name, [])
+    for number, values in table.rows:
+        row_errors: list[RowError] = []
+        parsed = _read_sheet_cells(number, values, sheet, lookups, row_errors)
+        if values.get(""):
+            row_errors.append(RowError(number, "", _l("There are values to the right of the last column: %(v)s.",
+                                                      v=values[""][:60]), sheet.name))
+        key = (parsed.get("institution"), parsed.get("external_id"))
+        if None not in key and key not in first_row_of:
+            row_errors.append(RowError(number, "external_id", _l(
+                "No row of the main sheet has this institution and external_id; add the expert's row there, or "
+                "remove this one."), sheet.name))
+        if parsed.get("start") and parsed.get("end") and parsed["end"] < parsed["start"]:
+            row_errors.append(RowError(number, "end", END_BEFORE_START[sheet.name], sheet.name))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        candidate = by_key.get(key)
+        if candidate is not None:  # None: the expert's row of the main sheet has errors, listed already
+            getattr(candidate.data, sheet.name).append(_entry(sheet, parsed))
+    return errors
+
+
+def _read_sheet_cells(number: int, values: dict[str, str], sheet: Sheet, lookups: Lookups,
+                      errors: list[RowError]) -> dict:
+    parsed: dict = {}
+    for column in sheet.columns:
+        raw = values.get(column.name, "")
+        if column.name == "institution" and not raw and lookups.default_institution:
+            raw = lookups.default_institution
+        if not raw:
+            if column.required:
+                errors.append(RowError(number, column.name, _l("This column needs a value."), sheet.name))
+            else:
+                parsed[column.name] = column.empty
+            continue
+        try:
+            parsed[column.name] = column.read(raw, lookups)
+        except CellError as exc:
+            errors.append(RowError(number, column.name, exc.message, sheet.name))
+    return parsed
+
+
+def _entry(sheet: Sheet, parsed: dict) -> Study | Post:
+    if sheet is EDUCATION:
+        return Study(level=parsed["level"], organisation=parsed["organisation"], start=parsed["start"],
+                     end=parsed["end"], field=parsed["field"], country=parsed["country"], degree=parsed["degree"])
+    return Post(employer=parsed["employer"], position=parsed["position"], start=parsed["start"], end=parsed["end"],
+                duties=parsed["duties"])

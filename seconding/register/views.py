@@ -22,7 +22,7 @@ from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.models import Expert, PoolStatus
 from seconding.register.apply import ImportConflict
-from seconding.register.columns import COLUMNS
+from seconding.register.columns import COLUMNS, SHEETS
 from seconding.register.compare import Action
 from seconding.register.export import FORMATS, MIMETYPES, export_register, filters_from_args
 from seconding.register.forms import AnonymiseForm, ConfirmForm, UploadForm
@@ -53,7 +53,7 @@ def _detail_endpoint() -> str | None:
 @bp.route("/")
 @personal
 def index():
-    return render_template("register/index.html", form=_upload_form(), columns=COLUMNS)
+    return render_template("register/index.html", form=_upload_form(), columns=COLUMNS, sheets=SHEETS)
 
 
 def _check(content: bytes, filename: str, default_institution: str | None) -> Outcome:
@@ -74,7 +74,7 @@ def _preview(outcome: Outcome, form: UploadForm, *, filename: str, token: str = 
 def upload():
     form = _upload_form()
     if not form.validate_on_submit():
-        return render_template("register/index.html", form=form, columns=COLUMNS)
+        return render_template("register/index.html", form=form, columns=COLUMNS, sheets=SHEETS)
     storage = form.file.data
     filename = (storage.filename or "register")[-200:]
     content = storage.read()
@@ -83,7 +83,7 @@ def upload():
     db.session.rollback()  # checking changes nothing
     if outcome.file_error is not None:
         form.file.errors.append(outcome.file_error)
-        return render_template("register/index.html", form=form, columns=COLUMNS)
+        return render_template("register/index.html", form=form, columns=COLUMNS, sheets=SHEETS)
     token = ""
     if outcome.ok:
         token = uploads.save(uploads.REGISTER, content, filename, user_id=current_user.id,
