@@ -94,6 +94,21 @@ def test_verify_spends_the_step_so_the_same_code_is_refused_the_second_time(db, 
     assert db.session.get(User, user.id).totp_last_step == int(time.time() + 30) // 30
 
 
+def test_a_code_spent_by_another_request_meanwhile_is_refused(db, make_user):
+    """Two requests with the same code at once: both read the user before either wrote; the second one's
+    conditional update finds the step spent."""
+    from sqlalchemy import update
+
+    user = make_user(Role.HR_OFFICER)
+    enrol(user, db)
+    code = next_code(user)
+    step = int(time.time() + 30) // 30
+    db.session.execute(update(User).where(User.id == user.id).values(totp_last_step=step)
+                       .execution_options(synchronize_session=False))  # the other request, unseen by this one
+    assert user.totp_last_step < step
+    assert second_factor.verify(user, code, utcnow()) is None
+
+
 def test_recovery_codes_are_ten_stored_hashed_and_each_works_once(db, make_user):
     user = make_user(Role.HR_OFFICER)
     codes = enrol(user, db)
