@@ -85,6 +85,7 @@ BLUEPRINTS = (
     "seconding.auth.password_reset_views",
     "seconding.auth.second_factor_views",
     "seconding.admin.views",
+    "seconding.admin.api_tokens",
     "seconding.audit.views",
     "seconding.experts.views",
     "seconding.profiles.views",

@@ -115,6 +115,7 @@ EXEMPT: dict[str, str] = {
     "auth.sign_out": "a button: signs out",
     "auth.language": "a button per language in the header (the page to return to is hidden)",
     "auth.revoke_token": "a button per token (the token id is hidden)",
+    "api_tokens.revoke": "a button per token on the admin's list of tokens (the token id is hidden)",
     "auth.create_calendar_token": "a button: makes (or replaces) the calendar link (its one-time mark is hidden)",
     "auth.revoke_calendar_token": "a button: revokes the calendar link",
     "second_factor.sign_in_code": "the code after the password needs a pending sign-in (no session of the table has "

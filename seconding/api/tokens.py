@@ -4,6 +4,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
 
 from seconding.audit.services import record
 from seconding.db import utcnow
@@ -51,6 +52,41 @@ def revoke_token(user: User, token_id: int, *, now: datetime | None = None) -> A
     db.session.flush()
     record("api_token_revoked", object_type="api_token", object_id=token.id, institution_id=user.institution_id,
            actor=user, summary=f"{token.name} ({token.prefix}…)")
+    return token
+
+
+def all_tokens(user_id: int | None = None) -> Select:
+    """Every user's tokens (or one user's), by user then newest first: the admin's list."""
+    query = (select(ApiToken).join(ApiToken.user).options(contains_eager(ApiToken.user))
+             .order_by(User.email, ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return query.where(ApiToken.user_id == user_id) if user_id is not None else query
+
+
+def token_owners() -> Select:
+    """The users who have (or had) a token, by e-mail: the admin list's filter."""
+    return select(User).where(User.id.in_(select(ApiToken.user_id))).order_by(User.email)
+
+
+def state(token: ApiToken, now: datetime) -> str:
+    """Why a token opens the API or not: revoked, expired, inactive (its account is deactivated), or live."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "live" if token.user.active else "inactive"
+
+
+def revoke_any_token(token_id: int, *, now: datetime | None = None) -> ApiToken | None:
+    """An admin revokes anyone's live token (audited with the admin as actor, naming the owner); None when there is
+    no such token or it is revoked already."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None)))
+    if token is None:
+        return None
+    token.revoked_at = now or utcnow()
+    db.session.flush()
+    record("api_token_revoked", object_type="api_token", object_id=token.id,
+           institution_id=token.user.institution_id,
+           summary=f"{token.name} ({token.prefix}…) of {token.user.email}, revoked by an administrator")
     return token
 
 
