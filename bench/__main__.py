@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             old.unlink()
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench",
-                      "TESTING": False, "SCHEDULER_ENABLED": False})
+                      "TESTING": False, "SCHEDULER_ENABLED": False, "MFA_REQUIRED_ROLES": ()})
     from bench.generate import ensure_pool
 
     started = time.perf_counter()

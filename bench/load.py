@@ -124,7 +124,7 @@ def _counts(url: str, label: str) -> None:
     from seconding.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": False,
-                      "SCHEDULER_ENABLED": False})
+                      "SCHEDULER_ENABLED": False, "MFA_REQUIRED_ROLES": ()})
     for figure in measure(app, label):
         print(figure.line(), flush=True)
     with app.app_context():
@@ -163,8 +163,9 @@ def run(app, n: int) -> list[Figure]:
                     coordinator = next(u["email"] for u in plan["users"] if u["role"] == "coordinator")
                     for figure in dashboard_jit(url, coordinator, plan["password"]):
                         print(figure.line(), flush=True)
+            # The bench users sign in with a password only: pages are measured, not enrolment.
             env = {"DATABASE_URL": url, "SECRET_KEY": "bench-load", "SECONDING_ENV": "development",
-                   "SCHEDULER_ENABLED": "0", "INSTANCE_PATH": str(work / "instance")}
+                   "SCHEDULER_ENABLED": "0", "INSTANCE_PATH": str(work / "instance"), "MFA_REQUIRED_ROLES": ""}
             log = work / f"gunicorn-{database}-{workers}-{threads}.log"
             try:
                 with gunicorn("app:app", env, workers=workers, threads=threads, log=log) as server:

@@ -47,7 +47,7 @@ def _app(url: str):
     from seconding import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": False,
-                       "SCHEDULER_ENABLED": False})
+                       "SCHEDULER_ENABLED": False, "MFA_REQUIRED_ROLES": ()})
 
 
 def _users(count: int) -> list[dict]:

@@ -81,7 +81,7 @@ def _import_into(db_file: Path, content: bytes, name: str) -> tuple[float, str]:
     from seconding import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "SECRET_KEY": "bench", "TESTING": False,
-                      "SCHEDULER_ENABLED": False})
+                      "SCHEDULER_ENABLED": False, "MFA_REQUIRED_ROLES": ()})
     with app.app_context(), force_locale("en"):
         db.create_all()
         from seconding.reference import seed_reference
