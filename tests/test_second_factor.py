@@ -229,6 +229,14 @@ def test_with_a_second_factor_the_session_is_signed_in_only_after_the_code(db, c
     assert len(events(db, "sign_in", user)) == 1
 
 
+def test_the_code_page_keeps_the_language_chosen_before_signing_in(db, client, make_user):
+    user = make_user(Role.HR_OFFICER)
+    enrol(user, db)
+    client.post_form("/language", {"locale": "pl", "next": "/sign-in"})
+    sign_in_password(client, user)
+    assert '<html lang="pl"' in client.get("/sign-in/code").get_data(as_text=True)
+
+
 def test_a_wrong_code_shows_the_form_with_its_error(db, client, make_user):
     user = make_user(Role.HR_OFFICER)
     enrol(user, db)

@@ -28,7 +28,10 @@ def await_code(user: User, next_url: str, first_locale: str | None):
     """After a correct password of a user with a second factor: the session is not signed in yet; it remembers,
     for MFA_PENDING_MINUTES, who is signing in (with the session epoch: a sign-out or password change meanwhile
     ends it), and the page to go to."""
+    locale = session.get("locale")  # the language chosen on the sign-in page stays for the code's page
     session.clear()
+    if locale:
+        session["locale"] = locale
     until = utcnow() + timedelta(minutes=current_app.config["MFA_PENDING_MINUTES"])
     session[PENDING] = {"user": user.get_id(), "until": until.timestamp(), "next": next_url,
                         "locale": first_locale}
