@@ -114,6 +114,12 @@ def test_page_numbers_stop_at_a_million_in_the_document_as_in_the_code(api_as, w
     assert beyond.status_code == 422 and set(beyond.get_json()["error"]["fields"]) == {"page"}
 
 
+def test_every_whole_number_parameter_states_its_bounds():
+    unbounded = [(op[2], p["name"]) for op in OPERATIONS for p in op[4]
+                 if p["schema"].get("type") == "integer" and not {"minimum", "maximum"} <= set(p["schema"])]
+    assert not unbounded
+
+
 def test_a_nul_in_a_json_body_is_invalid_in_the_document_as_in_the_code(api_as):
     """The code answers 400 to a NUL in any string of a body; the document now says no string holds one."""
     api = api_as(Role.HR_OFFICER, "POLICE")

@@ -36,10 +36,8 @@ def parameter_names(endpoint: str | None) -> frozenset[str]:
 
 def _parameter_message(schema: dict) -> str:
     """What a query parameter must be, said as a person would."""
-    if schema.get("type") == "integer":
-        if "maximum" in schema:
-            return _("Give a whole number from %(low)d to %(high)d.", low=schema["minimum"], high=schema["maximum"])
-        return _("Give a whole number.")
+    if schema.get("type") == "integer":  # every integer parameter of the document has both bounds
+        return _("Give a whole number from %(low)d to %(high)d.", low=schema["minimum"], high=schema["maximum"])
     if "enum" in schema:
         return _("Choose one of: %(values)s.", values=", ".join(schema["enum"]))
     if schema.get("format") == "date":
