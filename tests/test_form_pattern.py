@@ -85,7 +85,7 @@ SPECS: dict[str, Spec] = {
     "nominations.act_on": Spec(bad={"withdraw-comment": LONG}),
     "nominations.new": Spec(bad={"consent_on": "2026-02-30"}),
     "nominations.consent": Spec(bad={"consent_on": "2026-02-30"}),
-    "nominations.motivation": Spec(bad={"motivation-motivation": LONG}),
+    "nominations.motivation": Spec(bad={"motivation-motivation": LONG}, empty={}),  # an empty text is allowed
     "deployments.advance": Spec(bad={"advance-on": "2029-02-30"}),
     "deployments.extend": Spec(bad={"extend-new_end": "2031-02-30"}),
     "deployments.complete": Spec(bad={"complete-on": "2030-02-30"}),

@@ -15,10 +15,12 @@ from seconding.demo.experts import fictional_expert
 from seconding.digest.content import build
 from seconding.digest.render import render
 from seconding.models import AuditEvent, ClearanceLevel, PoolStatus, Role
+from tests.test_profiles_rules import CV
 
 HEADER = ["Institution", "Name", "Active experts", "Complete profiles", "Complete (%)", "Confirmed within 6 months",
           "Confirmed (%)", "Missing: Languages", "Missing: Security clearance", "Missing: Passport",
           "Missing: Mandatory courses", "Missing: Availability", "Missing: Consent to processing",
+          "Missing: CV: education and employment",
           "Most common missing"]
 
 
@@ -30,7 +32,7 @@ def pool(make_expert, add_training):
     now = utcnow()
     good = {"passport_expires": today + timedelta(days=900), "available_from": today - timedelta(days=30),
             "consent_on": today - timedelta(days=60), "clearance_level": ClearanceLevel.SECRET,
-            "clearance_expires": today + timedelta(days=700)}
+            "clearance_expires": today + timedelta(days=700), **CV}
     specs = [
         ("POLICE", "Pelna", {}, now - timedelta(days=10), True),
         ("POLICE", "Bezpaszportu", {"passport_expires": None, "consent_on": None}, now - timedelta(days=250), True),
@@ -64,11 +66,11 @@ def test_the_overview_numbers_are_hand_counted(client, login, make_user, pool):
     assert rows == [
         HEADER,
         # 4 active (the suspended one is out): Pelna and Niepotwierdzony complete; Pelna alone confirmed recently.
-        ["BORDER_GUARD", "Border Guard", "2", "0", "0.0", "1", "50.0", "1", "0", "0", "1", "1", "0",
+        ["BORDER_GUARD", "Border Guard", "2", "0", "0.0", "1", "50.0", "1", "0", "0", "1", "1", "0", "0",
          "Languages (1), Mandatory courses (1), Availability (1)"],
-        ["POLICE", "Police", "4", "2", "50.0", "1", "25.0", "0", "0", "2", "0", "0", "1",
+        ["POLICE", "Police", "4", "2", "50.0", "1", "25.0", "0", "0", "2", "0", "0", "1", "0",
          "Passport (2), Consent to processing (1)"],
-        ["All", "All institutions in your scope", "6", "2", "33.3", "2", "33.3", "1", "0", "2", "1", "1", "1",
+        ["All", "All institutions in your scope", "6", "2", "33.3", "2", "33.3", "1", "0", "2", "1", "1", "1", "0",
          "Passport (2), Languages (1), Mandatory courses (1)"],
     ]
     book = load_workbook(io.BytesIO(client.get("/experts/completeness.xlsx").get_data()))

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from seconding.models import ClearanceLevel, Expert, PoolStatus
+from seconding.experts.services import Post, Study
+from seconding.models import ClearanceLevel, EducationLevel, Expert, PoolStatus
 from seconding.profiles.queries import (
     confirmed_condition,
     facts_of,
@@ -22,6 +23,7 @@ from seconding.profiles.rules import (
     consent_missing,
     courses_missing,
     courses_not_valid,
+    cv_missing,
     languages_missing,
     missing_fields,
     passport_missing,
@@ -29,9 +31,12 @@ from seconding.profiles.rules import (
 from seconding.training.queries import mandatory_course_ids
 
 TODAY = date(2026, 12, 3)
+# A CV as an EEAS application needs it: an education entry and a post.
+CV = {"education": [Study(EducationLevel.MASTER, "Police Academy in Szczytno", date(2000, 10, 1), date(2005, 6, 30))],
+      "employment": [Post("Polish Police", "Officer", date(2005, 9, 1))]}
 COMPLETE = ProfileFacts(languages=1, clearance_level=ClearanceLevel.NONE, passport_expires=date(2030, 1, 1),
                         mandatory_courses={"PDT": (None,), "HEAT": (date(2028, 1, 1),)},
-                        available_from=date(2026, 1, 1), consent_on=date(2025, 5, 1))
+                        available_from=date(2026, 1, 1), consent_on=date(2025, 5, 1), education=1, employment=2)
 
 
 def facts(**changes) -> ProfileFacts:
@@ -88,6 +93,12 @@ def test_consent_needs_its_date():
     assert not consent_missing(facts(consent_on=date(2020, 1, 1)), TODAY)
 
 
+def test_the_cv_needs_an_education_entry_and_a_post():
+    assert cv_missing(facts(education=0), TODAY)
+    assert cv_missing(facts(employment=0), TODAY)
+    assert not cv_missing(facts(education=1, employment=1), TODAY)
+
+
 def test_missing_fields_come_in_a_fixed_order():
     assert missing_fields(facts(consent_on=None, languages=0, passport_expires=None), TODAY) == [
         "languages", "passport", "consent"]
@@ -118,6 +129,8 @@ def varied(make_expert, add_training):
         {"passport_expires": t},
         {"available_from": None},
         {"consent_on": None},
+        {"education": []},
+        {"employment": []},
         {"courses": "none"},
         {"courses": "heat expired"},
         {"courses": "heat expires today"},
@@ -129,7 +142,7 @@ def varied(make_expert, add_training):
         spec = dict(spec)
         courses = spec.pop("courses", "valid")
         fields = {"passport_expires": date(2030, 1, 1), "available_from": date(2026, 1, 1),
-                  "consent_on": date(2025, 1, 1), **spec}
+                  "consent_on": date(2025, 1, 1), **CV, **spec}
         expert = make_expert("POLICE", **fields)
         if courses != "none":
             add_training(expert, "PDT", date(2020, 1, 1))
@@ -159,7 +172,7 @@ def test_the_overview_query_adds_up_what_the_rules_say(db, varied, make_user):
     per_expert = {e.id: missing_fields(facts_of(e), TODAY) for e in active}
     rows, total = overview(make_user(Role.ADMIN, "MFA"), TODAY, confirmation_cutoff(TODAY, 6))
     assert [r.institution.code for r in rows] == ["POLICE"]
-    assert total.experts == len(active) == 13  # the suspended expert does not count
+    assert total.experts == len(active) == 15  # the suspended expert does not count
     assert total.complete == sum(1 for m in per_expert.values() if not m)
     assert total.missing == {name: sum(name in m for m in per_expert.values()) for name in FIELDS}
 

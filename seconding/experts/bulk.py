@@ -8,6 +8,8 @@ from sqlalchemy import insert, select, text
 from seconding.extensions import db
 from seconding.models import (
     Course,
+    Education,
+    Employment,
     Expert,
     ExpertExpertise,
     ExpertiseArea,
@@ -46,7 +48,7 @@ def insert_experts(rows: Iterable[dict], batch: int = 5000) -> int:
         } for r in chunk]
         ids = list(db.session.scalars(insert(Expert).returning(Expert.id, sort_by_parameter_order=True),
                                       expert_rows))
-        languages, expertise, trainings, periods, history = [], [], [], [], []
+        languages, expertise, trainings, periods, history, education, employment = [], [], [], [], [], [], []
         for expert_id, r in zip(ids, chunk, strict=True):
             languages += [{"expert_id": expert_id, "code": c, "level": lv} for c, lv in r["languages"].items()]
             expertise += [{"expert_id": expert_id, "area_id": areas[code], "primary": i == 0}
@@ -60,8 +62,14 @@ def insert_experts(rows: Iterable[dict], batch: int = 5000) -> int:
                         for s, e, why in r["unavailability"]]
             history += [{"expert_id": expert_id, "mission": m, "host_country": c, "csdp": m != "UNMIK",
                          "role": "", "start": s, "end": e} for m, c, s, e in r["history"]]
+            education += [{"expert_id": expert_id, "level": level, "field": field, "organisation": school,
+                           "country": country, "start": s, "end": e, "degree": degree}
+                          for level, field, school, country, s, e, degree in r.get("education", ())]
+            employment += [{"expert_id": expert_id, "employer": employer, "position": position, "start": s,
+                            "end": e, "duties": duties} for employer, position, s, e, duties in r.get("employment", ())]
         for model, values in ((ExpertLanguage, languages), (ExpertExpertise, expertise),
-                              (TrainingRecord, trainings), (Unavailability, periods), (MissionHistory, history)):
+                              (TrainingRecord, trainings), (Unavailability, periods), (MissionHistory, history),
+                              (Education, education), (Employment, employment)):
             if values:  # experts inserted just now, with a new facts version each (seconding/matches/cache.py)
                 db.session.execute(insert(model).execution_options(stamp_facts=False), values)
     db.session.flush()

@@ -272,7 +272,8 @@ class FilterForm(FlaskForm):
         ("", _l("any")), ("any", _l("incomplete (any field missing)")),
         ("languages", _l("missing: languages")), ("clearance", _l("missing: security clearance")),
         ("passport", _l("missing: passport")), ("courses", _l("missing: mandatory courses")),
-        ("availability", _l("missing: availability")), ("consent", _l("missing: consent to processing"))])
+        ("availability", _l("missing: availability")), ("consent", _l("missing: consent to processing")),
+        ("cv", _l("missing: CV (education or employment)"))])
     confirmation = SelectField(_l("Confirmed as current"))  # choices name the configured months (views)
     expiring = SelectField(_l("Expired or expiring"), choices=[
         ("", _l("any")), ("clearance", _l("security clearance")), ("passport", _l("passport"))])

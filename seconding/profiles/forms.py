@@ -10,6 +10,7 @@ FIELD_LABELS = {
     "courses": _l("Mandatory courses"),
     "availability": _l("Availability"),
     "consent": _l("Consent to processing"),
+    "cv": _l("CV: education and employment"),
 }
 
 

@@ -14,6 +14,8 @@ from seconding.figures import percent
 from seconding.models import (
     ClearanceLevel,
     Course,
+    Education,
+    Employment,
     Expert,
     ExpertLanguage,
     Institution,
@@ -42,11 +44,14 @@ def missing_condition(name: str, today: date, course_ids: list[int]):
         return Expert.available_from.is_(None)
     if name == "consent":
         return Expert.consent_on.is_(None)
+    if name == "cv":
+        return or_(~exists().where(Education.expert_id == Expert.id),
+                   ~exists().where(Employment.expert_id == Expert.id))
     raise ValueError(f"unknown profile field {name!r}")
 
 
 # The same fields, the column tests before the subqueries: OR stops at the first missing field.
-CHEAP_FIRST = ("availability", "consent", "passport", "clearance", "languages", "courses")
+CHEAP_FIRST = ("availability", "consent", "passport", "clearance", "languages", "cv", "courses")
 
 
 def incomplete_condition(today: date, course_ids: list[int]):
@@ -158,4 +163,5 @@ def facts_of(expert: Expert) -> ProfileFacts:
         languages=len(expert.languages), clearance_level=expert.clearance_level,
         clearance_expires=expert.clearance_expires, passport_expires=expert.passport_expires,
         mandatory_courses={code: tuple(values) for code, values in expiries.items()},
-        available_from=expert.available_from, consent_on=expert.consent_on)
+        available_from=expert.available_from, consent_on=expert.consent_on,
+        education=len(expert.education), employment=len(expert.employment))

@@ -13,7 +13,7 @@ from seconding.models import ClearanceLevel, TrainingStatus
 from seconding.training.status import status_of
 
 # In the order the page, the exports and the digest list them (ties of "most common" follow it too).
-FIELDS = ("languages", "clearance", "passport", "courses", "availability", "consent")
+FIELDS = ("languages", "clearance", "passport", "courses", "availability", "consent", "cv")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class ProfileFacts:
     mandatory_courses: Mapping[str, tuple[date | None, ...]] = field(default_factory=dict)
     available_from: date | None = None
     consent_on: date | None = None
+    education: int = 0  # how many education entries the CV holds
+    employment: int = 0  # how many posts
 
 
 def languages_missing(facts: ProfileFacts, today: date) -> bool:
@@ -68,6 +70,11 @@ def consent_missing(facts: ProfileFacts, today: date) -> bool:
     return facts.consent_on is None
 
 
+def cv_missing(facts: ProfileFacts, today: date) -> bool:
+    """The CV an EEAS application needs has no education or no employment entry."""
+    return facts.education == 0 or facts.employment == 0
+
+
 RULES: dict[str, Callable[[ProfileFacts, date], bool]] = {
     "languages": languages_missing,
     "clearance": clearance_missing,
@@ -75,6 +82,7 @@ RULES: dict[str, Callable[[ProfileFacts, date], bool]] = {
     "courses": courses_missing,
     "availability": availability_missing,
     "consent": consent_missing,
+    "cv": cv_missing,
 }
 
 

@@ -55,6 +55,8 @@ def _detail(name: str, facts: ProfileFacts, today: date) -> str:
     if name == "availability":
         # Not "no ...": the line already says "missing" (in Polish both would read "brak").
         return _("the date is not stated; matching counts the expert as available now")
+    if name == "cv":
+        return _("an application to the EEAS needs at least one education entry and one post")
     return _("no consent date recorded")
 
 
