@@ -113,6 +113,14 @@ class HistoryForm(Form):
             raise ValidationError(_l("The mission must end on or after its start."))
 
 
+def _given(field) -> bool:
+    """Something is in the field: typed into the page, or filled from the record (a form read from data has no
+    raw input)."""
+    if field.raw_data is not None:
+        return not _empty(field)
+    return field.data not in (None, "")
+
+
 def _require(field, message) -> bool:
     """A filled CV row needs this field: an error at it when empty (a date typed unreadably has its own)."""
     if _empty(field) and not field.errors:
@@ -134,7 +142,7 @@ class EducationForm(Form):
     degree = StringField(_l("Degree or title obtained"), validators=[Optional(), Length(max=200)])
 
     def filled(self) -> bool:
-        return any(not _empty(f) for f in (self.level, self.field, self.organisation, self.country, self.start,
+        return any(_given(f) for f in (self.level, self.field, self.organisation, self.country, self.start,
                                               self.end, self.degree))
 
     def validate(self, extra_validators=None):
@@ -161,7 +169,7 @@ class EmploymentForm(Form):
                            description=_l("A few lines, as the application should read them."))
 
     def filled(self) -> bool:
-        return any(not _empty(f) for f in (self.employer, self.position, self.start, self.end, self.duties))
+        return any(_given(f) for f in (self.employer, self.position, self.start, self.end, self.duties))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
