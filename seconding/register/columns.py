@@ -91,13 +91,13 @@ NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 
 
-# The CV's lists, as extra sheets of an XLSX register (docs/register.md, "Side sheets"): one row per entry, keyed
-# like the main sheet. Their cells are not shared between rows: no reader's value repeats much.
+# The CV's lists, as extra sheets of an XLSX register (docs/register.md, "Extra sheets"): one row per entry, keyed
+# like the main sheet. Schools, employers, positions and dates repeat from row to row; ids and duties do not.
 def _key_columns(example_id: str) -> tuple[Column, Column]:
     return (
         Column("institution", True, _l("institution code"),
                _l("The expert's institution, as on the expert's row of the main sheet."), cells.institution,
-               example="POLICE", repeats=False),
+               example="POLICE"),
         Column("external_id", True, _l("text, up to 64 characters"),
                _l("The expert's external_id, as on the expert's row of the main sheet."), cells.text(64),
                example=example_id, repeats=False),
@@ -106,8 +106,8 @@ def _key_columns(example_id: str) -> tuple[Column, Column]:
 
 def _dates(what: object, end_help: object, start: str, end: str) -> tuple[Column, Column]:
     return (
-        Column("start", True, "YYYY-MM-DD", what, cells.iso_date, example=start, repeats=False),
-        Column("end", False, "YYYY-MM-DD", end_help, cells.iso_date, example=end, repeats=False),
+        Column("start", True, "YYYY-MM-DD", what, cells.iso_date, example=start),
+        Column("end", False, "YYYY-MM-DD", end_help, cells.iso_date, example=end),
     )
 
 
@@ -132,17 +132,17 @@ EDUCATION = Sheet("education", _l(
     Column("level", True, ", ".join(level.value for level in EducationLevel),
            _l("The level: secondary, post_secondary (post-secondary or vocational), bachelor, master, doctorate or "
               "other."),
-           cells.education_level, example="master", repeats=False),
+           cells.education_level, example="master"),
     Column("field", False, _l("text, up to 200 characters"), _l("Field of study."), cells.text(200), empty="",
-           example="Law", repeats=False),
+           example="Law"),
     Column("organisation", True, _l("text, up to 200 characters"), _l("The school, university or academy."),
-           cells.text(200), example="University of Warsaw", repeats=False),
+           cells.text(200), example="University of Warsaw"),
     Column("country", False, _l("text, up to 100 characters"), _l("Country."), cells.text(100), empty="",
-           example="Poland", repeats=False),
+           example="Poland"),
     *_dates(_l("First day of the studies."), _l("Last day of the studies; empty while still studying."),
            "2004-10-01", "2009-06-30"),
     Column("degree", False, _l("text, up to 200 characters"), _l("Degree or title obtained."), cells.text(200),
-           empty="", example="magister prawa", repeats=False),
+           empty="", example="magister prawa"),
 ))
 
 EMPLOYMENT = Sheet("employment", _l(
@@ -151,9 +151,9 @@ EMPLOYMENT = Sheet("employment", _l(
     "none); without the sheet, the lists are left as they are."), (
     *_key_columns("KGP-0001"),
     Column("employer", True, _l("text, up to 200 characters"), _l("Employer."), cells.text(200),
-           example="Komenda Główna Policji", repeats=False),
+           example="Komenda Główna Policji"),
     Column("position", True, _l("text, up to 200 characters"), _l("Position held."), cells.text(200),
-           example="Senior specialist", repeats=False),
+           example="Senior specialist"),
     *_dates(_l("First day in the post."), _l("Last day in the post; empty for the current post."),
            "2015-02-01", ""),
     Column("duties", False, _l("text, up to 2000 characters"), _l("Main duties, in a few lines."),

@@ -85,20 +85,19 @@ def _check_rows(outcome: Outcome, table: Table, header_errors: list[RowError], l
     outcome.csv_format = table.csv_format
     if structure_broken(table.header, NAMES):
         return outcome  # rows cannot be read column by column: the header errors say why
-    keys: dict[tuple[int, str], int] = {}
+    # The extra sheets of an XLSX (the CV's lists), each read after the main sheet against its keys (kept only
+    # then: a file without them costs what it did before they existed).
+    sheets = [s for s in SHEETS if table.book is not None and table.book.has_sheet(s.name)]
+    keys: dict[tuple[int, str], int] | None = {} if sheets else None
     candidates, row_errors = validate_rows(table, lookups, keys)  # the rows are read as they are validated
-    # The extra sheets of an XLSX (the CV's lists), each read after the main sheet against its keys.
     sheet_errors: list[RowError] = []
-    if table.book is not None:
-        for sheet in SHEETS:
-            found = read_sheet(table.book, sheet)
-            if found is None:
-                continue  # no such sheet: the experts' lists are left as they are
-            side, errors = found
-            outcome.sheets += (sheet.name,)
-            sheet_errors += errors
-            if side.header and not structure_broken(side.header, sheet.names):
-                sheet_errors += validate_sheet(side, sheet, lookups, candidates, keys)
+    for sheet in sheets:
+        side, errors = read_sheet(table.book, sheet)
+        outcome.sheets += (sheet.name,)
+        sheet_errors += errors
+        if side.header and not structure_broken(side.header, sheet.names):
+            sheet_errors += validate_sheet(side, sheet, lookups, candidates, keys)
+    del keys
     plans, pool_errors, fingerprint = plan(candidates, outcome.sheets)
     outcome.errors = sorted(header_errors + row_errors + sheet_errors + pool_errors, key=RowError.sort_key)
     outcome.plans, outcome.fingerprint = plans, fingerprint

@@ -78,12 +78,12 @@ def read_register(source: str | IO[bytes], filename: str | None = None, *,
     return table, errors
 
 
-def read_sheet(book: XlsxBook, sheet: Sheet) -> tuple[Table, list[RowError]] | None:
-    """An extra sheet of an XLSX register and the problems of its header; None when the file has no such sheet.
-    A sheet with a header and no rows is valid: every expert's list is then empty."""
+def read_sheet(book: XlsxBook, sheet: Sheet) -> tuple[Table, list[RowError]]:
+    """An extra sheet of an XLSX register (book.has_sheet(sheet.name)) and the problems of its header. A sheet
+    with a header and no rows is valid: every expert's list is then empty."""
     table = book.sheet(sheet.name)
     if table is None:
-        return None
+        raise ValueError(f"the file has no sheet {sheet.name}")
     if not table.header:
         return table, [RowError(1, "", _l("The sheet is empty: its first row must name the columns (%(names)s).",
                                           names=", ".join(sheet.names)), sheet.name)]

@@ -237,6 +237,10 @@ class XlsxBook:
             raise TableError(_l("The XLSX file has no sheet."))
         return self.workbook.worksheets[0]
 
+    def has_sheet(self, name: str) -> bool:
+        """The workbook has a sheet after the first whose normalised name is `name`."""
+        return any(normalise_header(ws.title) == name for ws in self.workbook.worksheets[1:])
+
     def sheet(self, name: str) -> Table | None:
         """The sheet after the first whose name, normalised like a header ("Education " -> "education"), is `name`:
         its header read, its rows an iterator; None when there is none. TableError when two sheets have the name."""

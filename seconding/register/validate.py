@@ -129,9 +129,11 @@ def validate_sheet(table: Table, sheet: Sheet, lookups: Lookups, candidates: lis
     by_key = {c.key: c for c in candidates}
     for candidate in candidates:
         setattr(candidate.data, sheet.name, [])
+    # As on the main sheet: each distinct text of a repeating column read once, one value for all its rows.
+    read: dict[str, dict[str, object]] = {c.name: {} for c in sheet.columns if c.repeats}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        parsed = _read_sheet_cells(number, values, sheet, lookups, row_errors)
+        parsed = _read_sheet_cells(number, values, sheet, lookups, row_errors, read)
         if values.get(""):
             row_errors.append(RowError(number, "", _l("There are values to the right of the last column: %(v)s.",
                                                       v=values[""][:60]), sheet.name))
@@ -152,7 +154,7 @@ def validate_sheet(table: Table, sheet: Sheet, lookups: Lookups, candidates: lis
 
 
 def _read_sheet_cells(number: int, values: dict[str, str], sheet: Sheet, lookups: Lookups,
-                      errors: list[RowError]) -> dict:
+                      errors: list[RowError], read: dict[str, dict[str, object]]) -> dict:
     parsed: dict = {}
     for column in sheet.columns:
         raw = values.get(column.name, "")
@@ -164,10 +166,18 @@ def _read_sheet_cells(number: int, values: dict[str, str], sheet: Sheet, lookups
             else:
                 parsed[column.name] = column.empty
             continue
+        seen = read.get(column.name)
+        if seen is not None and raw in seen:
+            parsed[column.name] = seen[raw]
+            continue
         try:
-            parsed[column.name] = column.read(raw, lookups)
+            value = column.read(raw, lookups)
         except CellError as exc:
             errors.append(RowError(number, column.name, exc.message, sheet.name))
+            continue
+        parsed[column.name] = value
+        if seen is not None:
+            seen[raw] = value
     return parsed
 
 
