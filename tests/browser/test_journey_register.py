@@ -26,10 +26,10 @@ def test_hr_officer_fixes_a_register_and_imports_it(browser_page, make_user, tmp
     page.locator("input[type=file]").set_input_files(str(tmp_path / "pool.csv"))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", level=2, name="2 problems found: nothing was changed")).to_be_visible()
-    errors = page.get_by_role("table", name="Problems in the file")
+    errors = page.get_by_role("list", name="Problems in the file")
     expect(errors).to_contain_text("1985-02-30 is not a date in the calendar.")
-    expect(errors.get_by_role("row").nth(1)).to_contain_text("2date_of_birth")
-    expect(errors.get_by_role("row").nth(2)).to_contain_text("3languages")
+    expect(errors.get_by_role("listitem").nth(0)).to_contain_text("row 2, column date_of_birth: ")
+    expect(errors.get_by_role("listitem").nth(1)).to_contain_text("row 3, column languages: ")
     expect(page.get_by_role("button", name="Confirm the import")).to_have_count(0)
     check_accessibility(page, "register-errors")
 
