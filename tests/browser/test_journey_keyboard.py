@@ -56,6 +56,8 @@ def test_the_nomination_workflow_by_keyboard(browser_page, make_user, make_exper
     page.goto(f"{page.base}/matches/positions/{position.id}")
     press(page, "Nominate Ewa Klawiszowa")
     expect(page.get_by_label("Position")).to_have_value(str(position.id))
+    tab_to(page, "Motivation")
+    page.keyboard.type("Ten years of border checks; fluent English.")
     press(page, "Create the draft nomination")
     expect(page.get_by_role("status")).to_contain_text("A draft nomination is created")
     press(page, "Submit to the coordinator")

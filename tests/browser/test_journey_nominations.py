@@ -23,6 +23,7 @@ def test_nomination_from_match_to_deployment(browser_page, make_user, make_exper
     page.get_by_role("link", name="Nominate Ewa Zielińska").click()
     expect(page.get_by_label("Position")).to_have_value(str(position.id))
     check_accessibility(page, "nominate")
+    page.get_by_label("Motivation").fill("Eight years of community policing in Gdańsk; fluent English.")
     page.get_by_role("button", name="Create the draft nomination").click()
     expect(page.get_by_role("status")).to_contain_text("A draft nomination is created")
     page.get_by_role("button", name="Submit to the coordinator").click()
@@ -35,6 +36,8 @@ def test_nomination_from_match_to_deployment(browser_page, make_user, make_exper
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Nominations").click()
     check_accessibility(page, "nominations-board")
     page.get_by_role("link", name="Zielińska, Ewa").click()
+    # The coordinator reads why the service put her forward.
+    expect(page.locator("main")).to_contain_text("Eight years of community policing in Gdańsk; fluent English.")
     page.get_by_role("button", name="Endorse").click()
     expect(page.get_by_role("status")).to_contain_text("Done: Endorse")
     expect(page.get_by_label("Forwarded on")).to_have_value(today_in_warsaw().isoformat())  # today, to change

@@ -33,6 +33,7 @@ def test_a_returned_nomination_reaches_the_hr_officer_by_e_mail(browser_page, br
     sign_in(page, hr.email, PASSWORD)
     page.goto(f"{page.base}/matches/positions/{position.id}")
     page.get_by_role("link", name="Nominate Jan Kowalczyk").click()
+    page.get_by_label("Motivation").fill("Six years of monitoring work; Georgian A2.")
     page.get_by_role("button", name="Create the draft nomination").click()
     page.get_by_role("button", name="Submit to the coordinator").click()
     expect(page.get_by_role("status")).to_contain_text("Done")

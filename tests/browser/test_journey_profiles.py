@@ -7,6 +7,7 @@ from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.conftest import PASSWORD
+from tests.test_profiles_rules import CV
 
 
 def test_hr_officer_confirms_a_profile_and_reads_the_overview(browser_page, make_user, make_expert, db):
@@ -14,9 +15,9 @@ def test_hr_officer_confirms_a_profile_and_reads_the_overview(browser_page, make
     today = today_in_warsaw()
     complete = make_expert("POLICE", given_name="Anna", family_name="Kompletna",
                            passport_expires=today + timedelta(days=900), available_from=today,
-                           consent_on=today - timedelta(days=3))
+                           consent_on=today - timedelta(days=3), **CV)
     old = make_expert("POLICE", given_name="Piotr", family_name="Bezpaszportowy", available_from=today,
-                      consent_on=today - timedelta(days=3))
+                      consent_on=today - timedelta(days=3), **CV)
     for expert in (complete, old):  # entered more than 6 months ago and never confirmed since
         expert.created_at -= timedelta(days=400)
     db.session.commit()
