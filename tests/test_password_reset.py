@@ -267,6 +267,33 @@ def test_an_admin_sends_the_link_instead_of_typing_a_password(app, client, make_
     assert _sign_in(other, user.email, NEW).status_code == 302
 
 
+def test_a_new_user_without_a_typed_password_gets_the_link(app, client, make_user, login, db, smtp_server):
+    """The admin leaves the password empty: the account is made and its person sets their own password through
+    the link; nobody ever sees the random one it starts with."""
+    admin = login(make_user(Role.ADMIN))
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert "Leave it empty to e-mail the user a link to set their own" in page
+    made = client.post_form("/admin/users/new", {
+        "email": "Nowa.Osoba@example.org", "name": "Nowa Osoba", "role": "hr_officer",
+        "institution_id": admin.institution_id, "active": "y", "password": ""})
+    assert made.status_code == 302
+    assert "a link to set their password is on its way to nowa.osoba@example.org" in client.get(
+        made.headers["Location"]).get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "nowa.osoba@example.org"))
+    (recipients, message), = _wait_for(smtp_server, 1)
+    assert recipients == [user.email]
+    (event,) = _events(db, "password_reset_sent")
+    assert (event.actor_id, event.object_id) == (admin.id, str(user.id))
+    other = app.test_client()
+    assert _set(other, _link_path(app, message)).status_code == 302
+    assert _sign_in(other, user.email, NEW).status_code == 302
+    # An inactive account is made without a link: it gets one when it is activated and sent.
+    client.post_form("/admin/users/new", {"email": "later@example.org", "name": "Later", "role": "viewer",
+                                          "institution_id": admin.institution_id, "password": ""})
+    assert db.session.scalar(select(User.active).where(User.email == "later@example.org")) is False
+    assert len(_events(db, "password_reset_sent")) == 1
+
+
 def test_an_admin_cannot_send_the_link_to_an_inactive_account(app, client, make_user, login, db):
     login(make_user(Role.ADMIN))
     user = make_user(Role.VIEWER, active=False)

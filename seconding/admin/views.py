@@ -1,5 +1,5 @@
 """Users and institutions (admin only)."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -8,6 +8,7 @@ from seconding import transaction
 from seconding.access import roles_required
 from seconding.admin.forms import ROLE_LABELS, UserForm
 from seconding.admin.services import create_user, update_user
+from seconding.auth import password_reset
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
@@ -40,22 +41,31 @@ def users():
 @roles_required(Role.ADMIN)
 def new_user():
     form = _user_form()
-    valid = form.validate_on_submit()
-    if request.method == "POST" and not form.password.data:  # with the other fields' errors, all at once
-        form.password.errors.append(_("Give a password of at least %(n)d characters.",
-                                      n=current_app.config["PASSWORD_MIN_LENGTH"]))
-        valid = False
-    if valid:
+    form.password.description = _new_password_hint()
+    if form.validate_on_submit():
         try:
-            create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                        institution=db.session.get(Institution, form.institution_id.data),
-                        password=form.password.data, active=form.active.data)
+            user, _password = create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                          institution=db.session.get(Institution, form.institution_id.data),
+                                          password=form.password.data or None, active=form.active.data)
+            # No password typed: the person sets their own through the link (the random one is never shown).
+            if not form.password.data and user.active and password_reset.available():
+                password_reset.send_by_admin(user)
+                flash(_("The user is created; a link to set their password is on its way to %(email)s.",
+                        email=user.email), "success")
+                return redirect(url_for("admin.users"))
         except Refusal as exc:
             show_refusal(form, exc, "email")
         else:
             flash(_("The user is created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _new_password_hint() -> str:
+    if not password_reset.available():
+        return _("Not needed: the ministry's directory checks passwords.")
+    return _("At least %(n)d characters. Leave it empty to e-mail the user a link to set their own (an inactive "
+             "account gets it when an administrator sends it).", n=current_app.config["PASSWORD_MIN_LENGTH"])
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
