@@ -138,7 +138,7 @@ class EducationForm(Form):
     organisation = StringField(_l("School, university or academy"), validators=[Optional(), Length(max=200)])
     country = StringField(_l("Country"), validators=[Optional(), Length(max=100)])
     start = _date_field(_l("From"), description="")
-    end = _date_field(_l("To"), description=_l("Empty while still studying."))
+    end = _date_field(_l("To"), description="")
     degree = StringField(_l("Degree or title obtained"), validators=[Optional(), Length(max=200)])
 
     def filled(self) -> bool:
@@ -164,7 +164,7 @@ class EmploymentForm(Form):
     employer = StringField(_l("Employer"), validators=[Optional(), Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     start = _date_field(_l("From"), description="")
-    end = _date_field(_l("To"), description=_l("Empty for the current post."))
+    end = _date_field(_l("To"), description="")
     duties = TextAreaField(_l("Main duties"), validators=[Optional(), Length(max=2000)],
                            description=_l("A few lines, as the application should read them."))
 
