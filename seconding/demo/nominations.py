@@ -44,8 +44,12 @@ def seed_demo_data() -> list[str]:
     pool = iter(experts)
     for n, status in enumerate(PATHS):
         expert, position = next(pool), positions[n % len(positions)]
+        # Every nomination but the draft was submitted, so it carries its motivation.
+        motivation = "" if status == NominationStatus.DRAFT else (
+            f"{expert.experience_years} years of service in the expert's field, and the languages the position asks "
+            "for; a good fit for the team.")
         nomination = Nomination(position=position, expert=expert, created_by=coordinator, consent_on=expert.consent_on,
-                                status=status, comment="")
+                                status=status, comment="", motivation=motivation)
         db.session.add(nomination)
         previous = NominationStatus.DRAFT
         nomination.history.append(NominationEvent(from_status=None, to_status=previous, actor_id=coordinator.id,
