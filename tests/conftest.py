@@ -444,3 +444,15 @@ def add_training(db, courses):
         return record_
 
     return add
+
+
+@contextmanager
+def config(app, **values):
+    """The app's settings changed for a block of a test, and put back after it (a setting it did not have is left
+    as None)."""
+    old = {k: app.config.get(k) for k in values}
+    app.config.update(values)
+    try:
+        yield
+    finally:
+        app.config.update(old)

@@ -1,26 +1,15 @@
 """Sign-in and session hardening (issue 13): throttling per address, sessions renewed and ended, password policy,
 idle timeout, HSTS and cookie flags, optimistic locking of users and courses."""
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from seconding.models import AuditEvent, Course, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, config
 
 FAILED = "Sign-in failed"
-
-
-@contextmanager
-def config(app, **values):
-    old = {k: app.config[k] for k in values}
-    app.config.update(values)
-    try:
-        yield
-    finally:
-        app.config.update(old)
 
 
 def _sign_in(client, email, password, address="127.0.0.1"):

@@ -4,7 +4,6 @@ the address has an account; requests are throttled per account and per network a
 session and is audited; admins can send the link instead of typing a password."""
 import re
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,22 +12,12 @@ from sqlalchemy import select
 from seconding.auth import password_reset
 from seconding.db import utcnow
 from seconding.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, config
 
 NEW = "Sosna i brzoza 17"
 HOME = "192.0.2.44"
 GONE = "This link no longer works"
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')  # each session's own token in the header's forms
-
-
-@contextmanager
-def config(app, **values):
-    old = {k: app.config.get(k) for k in values}
-    app.config.update(values)
-    try:
-        yield
-    finally:
-        app.config.update(old)
 
 
 def _ask(client, email, address=HOME):

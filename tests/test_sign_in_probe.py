@@ -1,7 +1,6 @@
 """What an outside probe found at sign-in (issue 26): the time of an answer told known e-mails from unknown ones
 (every branch now does the same hash work), and twenty failures from one address locked out an office behind one
 NAT (the address throttle now counts the accounts tried as well as the failures)."""
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -10,20 +9,10 @@ from sqlalchemy import func, select
 
 from seconding.db import utcnow
 from seconding.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, config
 
 FAILED = "Sign-in failed"
 OFFICE = "192.0.2.10"
-
-
-@contextmanager
-def config(app, **values):
-    old = {k: app.config[k] for k in values}
-    app.config.update(values)
-    try:
-        yield
-    finally:
-        app.config.update(old)
 
 
 def _sign_in(client, email, password, address=OFFICE):

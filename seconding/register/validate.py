@@ -65,29 +65,7 @@ def validate_rows(table: Table, lookups: Lookups, first_row_of: dict[tuple[int, 
 
 def _read_cells(number: int, values: dict[str, str], lookups: Lookups, errors: list[RowError],
                 read: dict[str, dict[str, object]]) -> dict:
-    parsed: dict = {}
-    for column in COLUMNS:
-        raw = values.get(column.name, "")
-        if column.name == "institution" and not raw and lookups.default_institution:
-            raw = lookups.default_institution
-        if not raw:
-            if column.required:
-                errors.append(RowError(number, column.name, _l("This column needs a value.")))
-            else:
-                parsed[column.name] = column.empty
-            continue
-        seen = read.get(column.name)
-        if seen is not None and raw in seen:
-            parsed[column.name] = seen[raw]
-            continue
-        try:
-            value = column.read(raw, lookups)
-        except CellError as exc:
-            errors.append(RowError(number, column.name, exc.message))
-            continue
-        parsed[column.name] = value
-        if seen is not None:
-            seen[raw] = value
+    parsed = _cells(number, values, COLUMNS, lookups, errors, read)
     if parsed.get("clearance_level") not in (None, ClearanceLevel.NONE) and "clearance_expires" in parsed \
             and parsed["clearance_expires"] is None:
         errors.append(RowError(number, "clearance_expires", _l("A clearance level needs its expiry date.")))
@@ -133,7 +111,7 @@ def validate_sheet(table: Table, sheet: Sheet, lookups: Lookups, candidates: lis
     read: dict[str, dict[str, object]] = {c.name: {} for c in sheet.columns if c.repeats}
     for number, values in table.rows:
         row_errors: list[RowError] = []
-        parsed = _read_sheet_cells(number, values, sheet, lookups, row_errors, read)
+        parsed = _cells(number, values, sheet.columns, lookups, row_errors, read, sheet.name)
         if values.get(""):
             row_errors.append(RowError(number, "", _l("There are values to the right of the last column: %(v)s.",
                                                       v=values[""][:60]), sheet.name))
@@ -153,16 +131,18 @@ def validate_sheet(table: Table, sheet: Sheet, lookups: Lookups, candidates: lis
     return errors
 
 
-def _read_sheet_cells(number: int, values: dict[str, str], sheet: Sheet, lookups: Lookups,
-                      errors: list[RowError], read: dict[str, dict[str, object]]) -> dict:
+def _cells(number: int, values: dict[str, str], columns, lookups: Lookups, errors: list[RowError],
+               read: dict[str, dict[str, object]], sheet: str = "") -> dict:
+    """The row's cells read by their columns (of the main sheet or a side sheet `sheet`); each cell's problem is
+    added to `errors`. A repeating column's values are read once per distinct text (`read`)."""
     parsed: dict = {}
-    for column in sheet.columns:
+    for column in columns:
         raw = values.get(column.name, "")
         if column.name == "institution" and not raw and lookups.default_institution:
             raw = lookups.default_institution
         if not raw:
             if column.required:
-                errors.append(RowError(number, column.name, _l("This column needs a value."), sheet.name))
+                errors.append(RowError(number, column.name, _l("This column needs a value."), sheet))
             else:
                 parsed[column.name] = column.empty
             continue
@@ -173,7 +153,7 @@ def _read_sheet_cells(number: int, values: dict[str, str], sheet: Sheet, lookups
         try:
             value = column.read(raw, lookups)
         except CellError as exc:
-            errors.append(RowError(number, column.name, exc.message, sheet.name))
+            errors.append(RowError(number, column.name, exc.message, sheet))
             continue
         parsed[column.name] = value
         if seen is not None:
