@@ -2,6 +2,8 @@
 from seconding.models.api_tokens import ApiToken
 from seconding.models.audit import AuditEvent
 from seconding.models.calendar import CalendarToken
+from seconding.models.care import DeploymentCare, EmergencyContact, Incident, MissionLocation
+from seconding.models.debrief import Appraisal, AppraisalRating, Debrief
 from seconding.models.deployments import Deployment, DeploymentExtension
 from seconding.models.digests import DeliveryStatus, DigestDelivery, DigestRun
 from seconding.models.enums import (
@@ -46,6 +48,8 @@ from seconding.models.users import RecoveryCode, User
 
 __all__ = [
     "ApiToken", "CalendarToken", "Notification",
+    "DeploymentCare", "EmergencyContact", "Incident", "MissionLocation",
+    "Appraisal", "AppraisalRating", "Debrief",
     "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
     "DeliveryStatus", "DigestDelivery", "DigestRun",
     "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
