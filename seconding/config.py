@@ -102,6 +102,13 @@ def from_environment(instance_path: str) -> dict:
         "NIP_AT_RISK_PROGRESS": _int("NIP_AT_RISK_PROGRESS", 75),
         "NIP_STALE_DAYS": _int("NIP_STALE_DAYS", 90),
         "PROFILE_CONFIRM_MONTHS": _int("PROFILE_CONFIRM_MONTHS", 6),
+        # The expert's personal link (seconding/expert_link): valid this many days; at most this many requests an
+        # hour per link and per network address, and this many unknown, expired or revoked links an hour per
+        # network address (then it is refused every link for the rest of the hour).
+        "EXPERT_LINK_DAYS": _int("EXPERT_LINK_DAYS", 14),
+        "EXPERT_LINK_MAX_PER_LINK": _int("EXPERT_LINK_MAX_PER_LINK", 60),
+        "EXPERT_LINK_MAX_PER_ADDRESS": _int("EXPERT_LINK_MAX_PER_ADDRESS", 60),
+        "EXPERT_LINK_MAX_FAILURES": _int("EXPERT_LINK_MAX_FAILURES", 10),
         # Directory sign-in (seconding/auth/directory.py): with LDAP_URL set, the directory checks the passwords.
         "LDAP_URL": os.environ.get("LDAP_URL", "").strip(),
         "LDAP_BASE_DN": os.environ.get("LDAP_BASE_DN", ""),

@@ -17,6 +17,7 @@ from seconding.models.enums import (
     Sex,
     TrainingStatus,
 )
+from seconding.models.expert_link import ExpertCorrection, ExpertLink
 from seconding.models.experts import (
     SKILLS,
     Education,
@@ -47,7 +48,7 @@ from seconding.models.training import Course, TrainingRecord
 from seconding.models.users import RecoveryCode, User
 
 __all__ = [
-    "ApiToken", "CalendarToken", "Notification",
+    "ApiToken", "CalendarToken", "Notification", "ExpertCorrection", "ExpertLink",
     "DeploymentCare", "EmergencyContact", "Incident", "MissionLocation",
     "Appraisal", "AppraisalRating", "Debrief",
     "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,6 +91,8 @@ class Expert(db.Model):
     # When the HR officer last confirmed the profile as current ("confirm as current"), and who.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The last confirmation was the expert's own, through the personal link (confirmed_by_id is then None).
+    confirmed_by_expert: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # The last day on which every mandatory course is held: the earliest, over the mandatory courses, of each
     # course's latest expiry (9999-12-31 when none expires); NULL while a mandatory course has no record. Derived
     # from the training records and kept by seconding/training/summary.py, so the training filters, cards and

@@ -29,6 +29,11 @@ class Nomination(db.Model):
                                                      index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     consent_on: Mapped[date | None] = mapped_column(Date)
+    # How consent was given: "expert" (through the personal link) or "hr" (on paper, recorded by an HR officer);
+    # None while none is recorded. The expert may refuse it, or withdraw it until forwarding (SPEC §17).
+    consent_by: Mapped[str | None] = mapped_column(String(10))
+    consent_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     comment: Mapped[str] = mapped_column(Text, default="")
     # Why this expert for this position, written by the HR officer; it closes the package's CV.
     motivation: Mapped[str] = mapped_column(Text, default="", server_default="")
