@@ -97,6 +97,8 @@ BLUEPRINTS = (
     "seconding.nominations.views",
     "seconding.packages.views",
     "seconding.deployments.views",
+    "seconding.care.views",
+    "seconding.debrief.views",
     "seconding.nip.views",
     "seconding.digest.views",
     "seconding.notifications.views",

@@ -91,6 +91,9 @@ SPECS: dict[str, Spec] = {
     "deployments.complete": Spec(bad={"complete-on": "2030-02-30"}),
     "deployments.curtail": Spec(bad={"curtail-reason": LONG}),
     "deployments.new": Spec(bad={"end": "2015-02-30"}),
+    # after the tour
+    "debrief.debrief": Spec(bad={"held_on": "2025-02-30"}),
+    "debrief.appraisal": Spec(bad={"received_on": "2025-02-30"}),
 }
 
 # Valid forms that a service (or the view's own check against the data) refuses: endpoint -> (the change to the
@@ -108,6 +111,8 @@ REFUSALS: dict[str, tuple[object, str]] = {
     "training.add_record": ({"expires_on": "2019-12-31"}, "expires_on"),  # before the completion
     "training.session": ({"participants": "P-ROUTE NOBODY-1"}, "participants"),
     "training.course_form": ({"code": "PDT"}, "code"),  # exists already
+    "debrief.debrief": ({"held_by_name": ""}, "held_by_name"),  # nobody held it
+    "debrief.appraisal": ({"received_on": ""}, "received_on"),  # an assessment without the day it came
 }
 
 # POST endpoints that are a button, without any field a person fills in: nothing to show at a field.

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required, scope_filter
 from seconding.dates import today_in_warsaw
+from seconding.debrief.queries import returns_of
 from seconding.extensions import db
 from seconding.matches import results, sentences
 from seconding.matches.forms import ExpertMatchFilters, PlanFilters, PositionMatchFilters
@@ -57,7 +58,8 @@ def position(position_id: int):
     args = {"as_of": match.as_of.isoformat(), "show": "all" if include else "eligible",
             "institution": institution.code if institution else ""}
     return render_template("matches/position.html", position=item, cfc=item.cfc, match=match, form=form,
-                           page=pager, args=args, first_rank=(page - 1) * PER_PAGE + 1)
+                           page=pager, args=args, first_rank=(page - 1) * PER_PAGE + 1,
+                           returns=returns_of(row.expert.id for row in match.rows))
 
 
 @bp.route("/experts/<int:expert_id>")
@@ -69,7 +71,8 @@ def expert(expert_id: int):
     form.validate()
     include = form.show.data == "all" and not form.show.errors
     match = results.match_expert(item, as_of=_as_of(form), include_ineligible=include)
-    return render_template("matches/expert.html", expert=item, match=match, form=form)
+    return render_template("matches/expert.html", expert=item, match=match, form=form,
+                           returns=returns_of([item.id]).get(item.id, []))
 
 
 @bp.route("/cfcs/<int:cfc_id>/plan")
@@ -79,4 +82,5 @@ def plan(cfc_id: int):
     form = PlanFilters(formdata=request.args)
     form.validate()
     result = results.plan_for_cfc(item, scope=scope_filter(current_user, Expert.institution_id), as_of=_as_of(form))
-    return render_template("matches/plan.html", cfc=item, result=result, form=form)
+    return render_template("matches/plan.html", cfc=item, result=result, form=form,
+                           returns=returns_of(row.expert.id for row in result.rows))
