@@ -10,6 +10,7 @@ from sqlalchemy import Table, and_, delete, or_, select, update
 
 from seconding.audit.services import record
 from seconding.db import utcnow
+from seconding.debrief import subject as after_tour
 from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.models import (
@@ -92,6 +93,8 @@ def expert_data(expert: Expert) -> dict:
         "education": [_row(e, ["level", "field", "organisation", "country", "start", "end", "degree"])
                       for e in expert.education],
         "employment": [_row(e, ["employer", "position", "start", "end", "duties"]) for e in expert.employment],
+        # Debriefs and appraisals hang on the expert's tours, not on the expert: the sweep above cannot see them.
+        "after_the_tour": after_tour.records_of(expert.id),
         "other_records": other,
         "audit_events": [{"at": _plain(e.at), "actor": e.actor_label, "action": e.action, "summary": e.summary}
                          for e in events],
@@ -161,6 +164,7 @@ def anonymise(expert: Expert) -> int:
     db.session.execute(delete(Employment).where(Employment.expert_id == expert.id))
     db.session.execute(update(Nomination).where(Nomination.expert_id == expert.id).values(motivation=""))
     db.session.execute(update(MissionHistory).where(MissionHistory.expert_id == expert.id).values(role=""))
+    after_tour.erase(expert.id)  # the debriefs' notes and the mission's assessments; the lessons stay
     db.session.execute(update(TrainingRecord).where(TrainingRecord.expert_id == expert.id)
                        .values(certificate_ref=""))
     db.session.expire(expert, ["languages", "unavailability", "mission_history", "education", "employment"])
