@@ -54,5 +54,6 @@ DEMO_STEPS = (
     "seconding.demo.experts",
     "seconding.demo.missions",
     "seconding.demo.nominations",
+    "seconding.demo.after_tour",
     "seconding.demo.nip",
 )
