@@ -5,6 +5,7 @@ from datetime import date
 from io import BytesIO
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from seconding.nip import queries
 from seconding.nip.forms import NIP_STATUS_LABELS
@@ -46,7 +47,7 @@ def build(year: int, today: date, locale: str, user=None) -> AnnualReport:
 
 
 def header() -> list[str]:
-    return [_("Edition"), _("Commitment"), _("Commitment title"), _("Action"), _("Action title"), _("Lead"),
+    return [_("Edition"), _("Commitment"), _("Commitment title"), pgettext("NIP", "Action"), _("Action title"), _("Lead"),
             _("Due date"), _("Status"), _("Progress (%)"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"),
             _("Value"), _("Latest narrative"), _("Reported on")]
 
@@ -103,7 +104,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
 
     book = Workbook(write_only=False)
     sheet = book.active
-    sheet.title = _("Actions")[:31]
+    sheet.title = pgettext("NIP", "Actions")[:31]
     sheet.append([_("National Implementation Plan: annual report %(year)d (as of %(date)s)", year=report.year,
                     date=report.as_of.isoformat())])
     sheet.append(header())
@@ -113,7 +114,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
         sheet.append([_cell(v) for v in row])
     finish_sheet(sheet, header_row=2)  # below the title row: widths, frozen header, filter, dates as dates
     summary = book.create_sheet(_("Status")[:31])
-    summary.append([_("Status"), _("Actions")])
+    summary.append([_("Status"), pgettext("NIP", "Actions")])
     for label, count in report.status_counts:
         summary.append([label, count])
     goals = book.create_sheet(_("Targets")[:31])

@@ -7,7 +7,7 @@ from seconding.profiles.rules import FIELDS
 
 
 def header(months: int) -> list[str]:
-    return ([_("Institution"), _("Name"), _("Active experts"), _("Complete profiles"), _("Complete (%)"),
+    return ([_("Institution"), _("Institution name"), _("Active experts"), _("Complete profiles"), _("Complete (%)"),
              _("Confirmed within %(n)d months", n=months), _("Confirmed (%)")]
             + [_("Missing: %(field)s", field=FIELD_LABELS[name]) for name in FIELDS]
             + [_("Most common missing")])

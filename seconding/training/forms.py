@@ -24,7 +24,7 @@ class CourseForm(FlaskForm):
     code = StringField(_l("Code"), description=_l("Capital letters, digits and _ (used in the register)."),
                        validators=[DataRequired(), Length(max=32),
                                    Regexp(r"^[A-Za-z0-9_]+$", message=_l("Use letters, digits and _ only."))])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Course name"), validators=[DataRequired(), Length(max=200)])
     provider = StringField(_l("Provider"), validators=[Optional(), Length(max=200)])
     validity_months = IntegerField(_l("Validity in months"), description=_l("Leave empty when it does not expire."),
                                    validators=[Optional(), NumberRange(min=1, max=240)])
