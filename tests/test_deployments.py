@@ -11,6 +11,7 @@ from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus as D
 from seconding.models.enums import NominationStatus
 from seconding.nominations.services import Decision, act
+from tests.fixtures_care import complete_checklist
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def mission(db):
 def test_a_tour_moves_forward_and_records_the_actual_start(make_expert, mission, db):
     tour = services.record_deployment(expert=make_expert(), mission=mission, start=date(2027, 1, 10),
                                       end=date(2028, 1, 10), status=D.PLANNED)
+    complete_checklist(tour, date(2026, 11, 20))  # the duty of care's checklist (tests/test_care.py)
     for on, expected in ((date(2026, 12, 1), D.PRE_DEPLOYMENT), (date(2027, 1, 12), D.DEPLOYED)):
         services.advance(tour, on=on, version=tour.version, today=on)
         assert tour.status == expected

@@ -94,6 +94,15 @@ SPECS: dict[str, Spec] = {
     # after the tour
     "debrief.debrief": Spec(bad={"held_on": "2025-02-30"}),
     "debrief.appraisal": Spec(bad={"received_on": "2025-02-30"}),
+    # duty of care; an empty checklist is a valid one (nothing done yet): sent without its version, it is refused as
+    # opened at another version
+    "care.new_contact": Spec(bad={"email": "not-an-address"}),
+    "care.edit_contact": Spec(bad={"phone": "1" * 51}),
+    "care.new_location": Spec(bad={"risk_level": "extreme"}),
+    "care.edit_location": Spec(bad={"contact_email": "nobody"}),
+    "care.checklist": Spec(bad={"medical_on": "2026-02-30"}, empty={}),
+    "care.new_incident": Spec(bad={"kind": "weird"}),
+    "care.edit_incident": Spec(bad={"occurred_on": "2026-02-30"}),
 }
 
 # Valid forms that a service (or the view's own check against the data) refuses: endpoint -> (the change to the
@@ -113,6 +122,9 @@ REFUSALS: dict[str, tuple[object, str]] = {
     "training.course_form": ({"code": "PDT"}, "code"),  # exists already
     "debrief.debrief": ({"held_by_name": ""}, "held_by_name"),  # nobody held it
     "debrief.appraisal": ({"received_on": ""}, "received_on"),  # an assessment without the day it came
+    "care.new_contact": ({"phone": "", "email": ""}, "phone"),  # nobody could reach the contact
+    "care.new_location": ({"name": "gori"}, "name"),  # the mission has it already
+    "care.checklist": (lambda ctx: {"insurance_on": _tomorrow()}, "insurance_on"),  # a date in the future
 }
 
 # POST endpoints that are a button, without any field a person fills in: nothing to show at a field.
@@ -135,12 +147,21 @@ EXEMPT: dict[str, str] = {
     "register.confirm": "a button confirming the checked register file (the upload token is hidden)",
     "register.anonymise": "a button erasing the personal data, after a page explaining it",
     "nominations.from_plan": "a button under the staffing plan (its as-of date is hidden)",
+    "care.delete_contact": "a button on the contact's page: deletes the emergency contact",
 }
 
 # Areas whose forms are being brought to the pattern elsewhere: expected to fail until then.
 OWNED_ELSEWHERE: set[str] = set()
 
 HIDDEN_NAMES = ("version", "action", "submit", "once")
+
+
+def _tomorrow() -> str:
+    from datetime import timedelta
+
+    from seconding.dates import today_in_warsaw
+
+    return (today_in_warsaw() + timedelta(days=1)).isoformat()
 
 
 def _post_endpoints() -> list[str]:

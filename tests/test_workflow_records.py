@@ -16,6 +16,7 @@ from seconding.models.enums import DeploymentStatus as D
 from seconding.models.enums import NominationStatus as S
 from seconding.models.nominations import Nomination
 from seconding.nominations.services import Decision, act, create_nomination
+from tests.fixtures_care import complete_checklist
 from tests.fixtures_missions import MOTIVATION
 
 TODAY = today_in_warsaw()
@@ -210,6 +211,7 @@ def test_a_tour_starts_never_in_the_future(make_expert, db, days, refused):
     mission = db.session.scalar(select(Mission).where(Mission.acronym == "EUPM Moldova"))
     planned = tours.record_deployment(expert=make_expert(), mission=mission, start=TODAY + timedelta(days=30),
                                       end=TODAY + timedelta(days=400), status=D.PRE_DEPLOYMENT)
+    complete_checklist(planned, TODAY)  # the duty of care's checklist is done: only the date is in question
     on = TODAY + timedelta(days=days)
     if refused:
         with pytest.raises(Refusal, match="future"):
@@ -235,6 +237,7 @@ def test_completing_on_the_day_it_started_is_a_refusal_not_a_500(client, login, 
     mission = db.session.scalar(select(Mission).where(Mission.acronym == "EUPM Moldova"))
     early = tours.record_deployment(expert=make_expert(), mission=mission, start=TODAY + timedelta(days=20),
                                     end=TODAY + timedelta(days=200), status=D.PRE_DEPLOYMENT)
+    complete_checklist(early, TODAY)
     tours.advance(early, on=TODAY, version=None, today=TODAY)
     db.session.commit()
     login(make_user(Role.COORDINATOR))

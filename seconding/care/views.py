@@ -91,7 +91,7 @@ def new_contact(expert_id: int):
 def edit_contact(contact_id: int):
     contact = _get_contact(contact_id)
     expert = contact.expert
-    form = ContactForm(obj=contact if not _posted() else None, version=str(contact.version))
+    form = ContactForm() if _posted() else ContactForm(obj=contact, version=str(contact.version))
     if form.validate_on_submit():
         try:
             services.save_contact(expert, contact, _contact_data(form), version=form_version(form.version.data))
@@ -153,7 +153,7 @@ def new_location(mission_id: int):
 def edit_location(location_id: int):
     location = db.get_or_404(MissionLocation, location_id)
     mission = location.mission
-    form = LocationForm(obj=location if not _posted() else None, version=str(location.version))
+    form = LocationForm() if _posted() else LocationForm(obj=location, version=str(location.version))
     if not _posted():
         form.risk_level.data = location.risk_level.value
     if form.validate_on_submit():
@@ -174,7 +174,7 @@ def edit_location(location_id: int):
 def checklist(deployment_id: int):
     deployment = get_deployment(deployment_id)
     care = deployment.care
-    form = ChecklistForm(version=str(care.version) if care else "")
+    form = ChecklistForm() if _posted() else ChecklistForm(version=str(care.version) if care else "")
     form.location_id.choices = [("", _("— not known yet —"))] + [
         (str(place.id), f"{place.name} ({RISK_LABELS[place.risk_level.value]})")
         for place in deployment.mission.locations]
@@ -230,7 +230,7 @@ def new_incident(deployment_id: int):
 def edit_incident(incident_id: int):
     incident = db.session.get(Incident, incident_id) or abort(404)
     deployment = get_deployment(incident.deployment_id)
-    form = IncidentForm(obj=incident if not _posted() else None, version=str(incident.version))
+    form = IncidentForm() if _posted() else IncidentForm(obj=incident, version=str(incident.version))
     if not _posted():
         form.kind.data = incident.kind.value
     if form.validate_on_submit():

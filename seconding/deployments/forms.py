@@ -13,6 +13,9 @@ DATE_REQUIRED = DataRequired(message=_l("Give a date."))
 class AdvanceForm(FlaskForm):
     version = HiddenField()
     on = DateField(_l("Date"), validators=[DATE_REQUIRED, Plausible()])
+    # To "deployed" with the pre-deployment checklist incomplete: a coordinator's reason, recorded.
+    override = TextAreaField(_l("Reason to start without the complete checklist"),
+                             validators=[Optional(), Length(max=2000)])
 
 
 class ExtendForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from seconding.audit.services import record
+from seconding.care.services import check_ready
 from seconding.dates import add_months, asap_start
 from seconding.errors import Refusal, check_version
 from seconding.extensions import db
@@ -85,9 +86,10 @@ def _not_after_today(on: date, today: date, field: str = "on") -> None:
         raise Refusal(_("The date cannot be in the future (today is %(today)s).", today=today.isoformat()), field)
 
 
-def advance(deployment: Deployment, *, on: date, version: int | None, today: date) -> Deployment:
-    """Move a tour towards its start: planned -> pre-deployment -> deployed (recording the actual start). Ending
-    a tour is `complete` or `curtail`, each confirmed by the user first."""
+def advance(deployment: Deployment, *, on: date, version: int | None, today: date, override: str = "") -> Deployment:
+    """Move a tour towards its start: planned -> pre-deployment -> deployed (recording the actual start); a tour
+    starts with its duty-of-care checklist complete, or a coordinator's reason to go ahead without it (`override`,
+    recorded). Ending a tour is `complete` or `curtail`, each confirmed by the user first."""
     check_version(deployment, version, _stale())
     target = ADVANCES.get(deployment.status)
     if target is None:
@@ -96,6 +98,8 @@ def advance(deployment: Deployment, *, on: date, version: int | None, today: dat
     _not_after_today(on, today)
     if target == D.DEPLOYED and on > deployment.end_date:
         raise Refusal(_("A tour cannot start after its end (%(end)s).", end=deployment.end_date.isoformat()), "on")
+    if target == D.DEPLOYED:
+        check_ready(deployment, override=override)
     old = deployment.status
     deployment.status = target
     if target == D.DEPLOYED:

@@ -89,7 +89,8 @@ def advance(deployment_id: int):
     deployment = get_deployment(deployment_id)
     form = AdvanceForm(prefix="advance")
     return _change(deployment, "advance", form, lambda: services.advance(
-        deployment, on=form.on.data, version=form_version(form.version.data), today=today_in_warsaw()))
+        deployment, on=form.on.data, version=form_version(form.version.data), today=today_in_warsaw(),
+        override=form.override.data or ""))
 
 
 @bp.route("/<int:deployment_id>/extend", methods=["POST"])

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from seconding.care.labels import INCIDENT_KIND_LABELS
 from seconding.models import Notification
 from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS
 
@@ -85,9 +86,22 @@ def _nip_due(n: Notification) -> Item:
                 url_for("nip.action", action_id=p["action"], _external=True), _("Open the action"))
 
 
+def _incident(n: Notification) -> Item:
+    p = n.params
+    where = f"{p['mission']}, {p['location']}" if p.get("location") else p["mission"]
+    lines = [_("Date: %(on)s. Kind: %(kind)s.", on=p["on"], kind=INCIDENT_KIND_LABELS[p["kind"]])]
+    if p.get("by"):
+        lines.append(_("Recorded by %(by)s.", by=p["by"]))
+    lines.append(_("What happened, the follow-up and who was informed are on the tour's page."))
+    return Item(_("Incident on a tour: %(expert)s in %(where)s", expert=p["expert"], where=where), lines,
+                url_for("deployments.detail", deployment_id=p["deployment"], _anchor="incidents-heading",
+                        _external=True), _("Open the tour"))
+
+
 WRITERS = {
     "nomination_submitted": _nomination, "nomination_returned": _nomination, "nomination_eeas": _nomination,
     "cfc_opened": _cfc_opened, "deadline": _deadline, "tour_ending": _tour_ending, "nip_due": _nip_due,
+    "incident": _incident,
 }
 
 

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "deadline": _l("National deadlines in 7 and in 2 days, with positions still without a nomination"),
     "tour_ending": _l("Tours ending in 60 and in 30 days"),
     "nip_due": _l("NIP actions due within 30 days or overdue"),
+    "incident": _l("An incident is recorded on a tour"),
 }
 
 # What each role gets, and how, until the user chooses: the events of their own work at once; the reminders of the
@@ -30,8 +31,8 @@ DEFAULTS = {
 
 # The kinds a role can receive at all (the events choose their recipients by role and scope).
 RECEIVED = {
-    Role.ADMIN: ("nomination_submitted", "nomination_eeas", "deadline", "tour_ending", "nip_due"),
-    Role.COORDINATOR: ("nomination_submitted", "nomination_eeas", "deadline", "tour_ending", "nip_due"),
+    Role.ADMIN: ("nomination_submitted", "nomination_eeas", "deadline", "tour_ending", "nip_due", "incident"),
+    Role.COORDINATOR: ("nomination_submitted", "nomination_eeas", "deadline", "tour_ending", "nip_due", "incident"),
     Role.HR_OFFICER: ("nomination_returned", "nomination_eeas", "cfc_opened", "deadline", "tour_ending", "nip_due"),
     Role.VIEWER: ("nip_due",),
 }

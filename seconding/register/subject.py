@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import Table, and_, delete, or_, select, update
 
 from seconding.audit.services import record
+from seconding.care import subject as duty_of_care
 from seconding.db import utcnow
 from seconding.debrief import subject as after_tour
 from seconding.errors import Refusal
@@ -95,6 +96,8 @@ def expert_data(expert: Expert) -> dict:
         "employment": [_row(e, ["employer", "position", "start", "end", "duties"]) for e in expert.employment],
         # Debriefs and appraisals hang on the expert's tours, not on the expert: the sweep above cannot see them.
         "after_the_tour": after_tour.records_of(expert.id),
+        # The tours' checklists and incidents hang on the tours (emergency contacts are in other_records).
+        "duty_of_care": duty_of_care.records_of(expert.id),
         "other_records": other,
         "audit_events": [{"at": _plain(e.at), "actor": e.actor_label, "action": e.action, "summary": e.summary}
                          for e in events],
@@ -164,6 +167,7 @@ def anonymise(expert: Expert) -> int:
     db.session.execute(delete(Employment).where(Employment.expert_id == expert.id))
     db.session.execute(update(Nomination).where(Nomination.expert_id == expert.id).values(motivation=""))
     db.session.execute(update(MissionHistory).where(MissionHistory.expert_id == expert.id).values(role=""))
+    duty_of_care.erase(expert.id)  # emergency contacts deleted; incidents and checklists lose their words
     after_tour.erase(expert.id)  # the debriefs' notes and the mission's assessments; the lessons stay
     db.session.execute(update(TrainingRecord).where(TrainingRecord.expert_id == expert.id)
                        .values(certificate_ref=""))
