@@ -50,9 +50,17 @@ def refused() -> None:
     g.refused = True
 
 
+def keep() -> None:
+    """Commit this request even though it answers with an error status: a refused use that must be counted (an
+    unknown or expired personal link answers 404 or 410, and its audit event feeds the network address's
+    throttle). A refusal the view caught (`refused`) still rolls back."""
+    g.keep = True
+
+
 def finish(response):
-    """After each request: commit a success, roll back anything else."""
-    if response.status_code < 400 and not g.pop("refused", False):
+    """After each request: commit a success (or a request the view asked to `keep`), roll back anything else."""
+    kept = g.pop("keep", False)
+    if (response.status_code < 400 or kept) and not g.pop("refused", False):
         commit()
     else:
         rollback()

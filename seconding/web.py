@@ -105,6 +105,8 @@ BLUEPRINTS = (
     "seconding.reports.views",
     "seconding.api.views",
     "seconding.calendar.views",
+    "seconding.expert_link.views",
+    "seconding.expert_link.public_views",
 )
 
 

@@ -91,6 +91,14 @@ SPECS: dict[str, Spec] = {
     "deployments.complete": Spec(bad={"complete-on": "2030-02-30"}),
     "deployments.curtail": Spec(bad={"curtail-reason": LONG}),
     "deployments.new": Spec(bad={"end": "2015-02-30"}),
+    # the expert's personal link: the HR officer's side, and the expert's forms under the link
+    "expert_link.link": Spec(bad={"locale": "xx"}),
+    "expert_link.reject": Spec(bad={"note": LONG}),
+    "me.confirm": Spec(bad={"confirm": ""}),
+    "me.correct": Spec(bad={"email": "not-an-address"}),
+    "me.answer": Spec(bad={"answer": "maybe"}),
+    "me.withdraw": Spec(bad={"confirm": ""}),
+    "me.motivation": Spec(bad={"motivation": LONG}, empty={}),  # an empty text is allowed
     # after the tour
     "debrief.debrief": Spec(bad={"held_on": "2025-02-30"}),
     "debrief.appraisal": Spec(bad={"received_on": "2025-02-30"}),
@@ -147,6 +155,8 @@ EXEMPT: dict[str, str] = {
     "register.confirm": "a button confirming the checked register file (the upload token is hidden)",
     "register.anonymise": "a button erasing the personal data, after a page explaining it",
     "nominations.from_plan": "a button under the staffing plan (its as-of date is hidden)",
+    "expert_link.revoke": "a button on the personal link's page: the expert's link stops working",
+    "expert_link.accept": "a button under the side-by-side view: applies the expert's proposed correction",
     "care.delete_contact": "a button on the contact's page: deletes the emergency contact",
 }
 

@@ -12,6 +12,7 @@ from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require
 from seconding.audit.queries import audit_events
 from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
+from seconding.expert_link import corrections, links
 from seconding.experts import profile
 from seconding.experts.forms import (
     CLEARANCE_LABELS,
@@ -29,7 +30,7 @@ from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
 from seconding.labels import DEPLOYMENT_STATUS_LABELS
 from seconding.languages import language_names
-from seconding.models import Deployment, Expert, ExpertiseArea, PoolStatus
+from seconding.models import AuditEvent, Deployment, Expert, ExpertiseArea, PoolStatus
 from seconding.nominations import queries as nomination_queries
 from seconding.nominations.forms import NOMINATION_STATUS_LABELS
 from seconding.pagination import Page, page_number
@@ -144,8 +145,10 @@ def _detail_page(expert, status_form: StatusForm | None = None):
     """The expert's page; a refused pool-status form is shown again with its errors and input."""
     today = today_in_warsaw()
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
+    # Each use of the personal link is audited; the page's history keeps to what happened to the record.
     history = db.session.scalars(
-        audit_events(current_user, object_type="expert", object_id=str(expert.id), scoped=False).limit(50)).all()
+        audit_events(current_user, object_type="expert", object_id=str(expert.id), scoped=False)
+        .where(AuditEvent.action != links.USED).limit(50)).all()
     status_form = status_form or StatusForm(version=expert.version, pool_status=expert.pool_status.value)
     nominations = db.session.scalars(nomination_queries.for_expert(expert.id)).all()
     deployments = db.session.scalars(select(Deployment).where(Deployment.expert_id == expert.id)
@@ -162,7 +165,9 @@ def _detail_page(expert, status_form: StatusForm | None = None):
                            confirm_form=ConfirmForm(version=expert.version),
                            sex_labels=SEX_LABELS, clearance_labels=CLEARANCE_LABELS,
                            education_labels=EDUCATION_LABELS, skill_labels=SKILL_LABELS,
-                           language_labels=language_names(str(get_locale() or "en")))
+                           language_labels=language_names(str(get_locale() or "en")),
+                           live_link=links.live_link(expert), proposals=corrections.pending(expert),
+                           section_labels=corrections.SECTION_LABELS)
 
 
 @bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])

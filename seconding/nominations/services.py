@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ from seconding.matches.pair import evaluate_pair
 from seconding.matches.sentences import finding_text
 from seconding.models import CfcStatus, Expert, Position, Role, User
 from seconding.models.enums import NominationStatus, PoolStatus
+from seconding.models.expert_link import EXPERT_THROUGH_LINK
 from seconding.models.nominations import Nomination, NominationEvent
 from seconding.nominations.workflow import ACTION_LABELS, NOMINATION_STATUS_LABELS, TRANSITIONS, Transition
 from seconding.notifications.events import nomination_moved
@@ -51,11 +53,12 @@ def active_nominations(expert_id: int, cfc_id: int) -> int:
 
 
 def _history(nomination: Nomination, actor: User | None, old: NominationStatus | None, comment: str, *,
-             on_date: date | None = None, late: bool = False, at: datetime | None = None) -> None:
+             on_date: date | None = None, late: bool = False, at: datetime | None = None,
+             label: str | None = None) -> None:
     nomination.history.append(NominationEvent(
         from_status=old, to_status=nomination.status, actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else "command line", comment=comment, at=at or utcnow(), on_date=on_date,
-        late=late))
+        actor_label=label or (actor.email if actor else "command line"), comment=comment, at=at or utcnow(),
+        on_date=on_date, late=late))
 
 
 def create_nomination(position: Position, expert: Expert, actor: User, *, consent_on: date | None = None,
@@ -76,9 +79,10 @@ def create_nomination(position: Position, expert: Expert, actor: User, *, consen
     if active_nominations(expert.id, position.cfc_id) >= limit:
         raise Refusal(_("%(name)s already holds %(n)d active nominations in %(cfc)s.", name=expert.name,
                                 n=limit, cfc=position.cfc.reference))
+    consent_on = consent_on or expert.consent_on
     nomination = Nomination(position=position, expert=expert, created_by=actor, status=NominationStatus.DRAFT,
-                            consent_on=consent_on or expert.consent_on, comment=comment.strip(),
-                            motivation=motivation.strip())
+                            consent_on=consent_on, consent_by=CONSENT_ON_PAPER if consent_on else None,
+                            comment=comment.strip(), motivation=motivation.strip())
     db.session.add(nomination)
     _history(nomination, actor, None, comment.strip())
     try:
@@ -117,7 +121,12 @@ def submission_problems(nomination: Nomination, actor: User, now: datetime, as_o
     if actor.role == Role.HR_OFFICER and position.cfc.national_deadline < now:
         problems.append(Problem(_("The national deadline of this call has passed; only a coordinator may still "
                                   "accept it.")))
-    if nomination.consent_on is None:
+    if nomination.consent_refused_at is not None:
+        problems.append(Problem(_("The expert refused consent to this nomination through their personal link."),
+                                "consent"))
+    elif nomination.consent_withdrawn_at is not None:
+        problems.append(Problem(_("The expert withdrew their consent to this nomination."), "consent"))
+    elif nomination.consent_on is None:
         problems.append(Problem(_("The expert's consent must be recorded before submitting."), "consent"))
     if current_app.config["NOMINATION_MOTIVATION_REQUIRED"] and not nomination.motivation.strip():
         problems.append(Problem(_("Write why this expert suits this position (the motivation) before submitting: "
@@ -159,9 +168,92 @@ def record_consent(nomination: Nomination, day: date, actor: User, *, today: dat
         raise Refusal(_("The date cannot be in the future (today is %(today)s).", today=today.isoformat()),
                       "consent_on")
     nomination.consent_on = day
+    nomination.consent_by = CONSENT_ON_PAPER
+    # The signed form is the expert's newer word: it replaces a refusal given through the link.
+    refused_before = nomination.consent_refused_at is not None
+    nomination.consent_refused_at = None
     flush(_("Someone else acted on this nomination at the same moment. Nothing was changed."))
     record("nomination_consent", object_type="nomination", object_id=nomination.id, actor=actor,
-           institution_id=nomination.expert.institution_id, summary=f"consent given on {day.isoformat()}")
+           institution_id=nomination.expert.institution_id,
+           summary=f"consent given on {day.isoformat()} (on paper)"
+           + ("; it replaces the refusal given through the personal link" if refused_before else ""))
+
+
+# --- the expert's own word, through the personal link (seconding/expert_link) ------------------------------------
+
+CONSENT_ON_PAPER = "hr"
+CONSENT_THROUGH_LINK = "expert"
+# Until forwarding the expert may withdraw consent; the nomination is then withdrawn.
+CONSENT_WITHDRAWABLE = (NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.ENDORSED)
+STALE_FOR_EXPERT = _l("The nomination changed after you opened the page. Nothing was saved: look at it again.")
+SAME_MOMENT = _l("Someone else acted on this nomination at the same moment. Nothing was changed.")
+
+
+def expert_answer(nomination: Nomination, given: bool, *, now: datetime, version: int | None) -> None:
+    """The expert gives (or refuses) consent to a draft nomination through the personal link. Audited."""
+    check_version(nomination, version, str(STALE_FOR_EXPERT))
+    if nomination.status != NominationStatus.DRAFT:
+        raise Refusal(_("Consent is given while the nomination is a draft; this nomination is %(status)s.",
+                        status=NOMINATION_STATUS_LABELS[nomination.status.value]), "answer")
+    if given:
+        nomination.consent_on = now.astimezone(WARSAW).date()
+        nomination.consent_by = CONSENT_THROUGH_LINK
+        nomination.consent_refused_at = None
+    else:
+        nomination.consent_on = nomination.consent_by = None
+        nomination.consent_refused_at = now
+    nomination.updated_at = now
+    flush(str(SAME_MOMENT))
+    record("nomination_consent" if given else "nomination_consent_refused", object_type="nomination",
+           object_id=nomination.id, institution_id=nomination.expert.institution_id, actor_label=EXPERT_THROUGH_LINK,
+           summary=(f"consent given on {nomination.consent_on.isoformat()}" if given else "consent refused")
+           + " by the expert, through the personal link")
+
+
+def expert_withdraw(nomination: Nomination, *, now: datetime, version: int | None) -> None:
+    """The expert withdraws their consent (however it was given) until the nomination is forwarded: the nomination
+    is withdrawn, by the workflow's own transition, with that reason. Audited."""
+    check_version(nomination, version, str(STALE_FOR_EXPERT))
+    transition = TRANSITIONS["withdraw"]
+    if nomination.status not in CONSENT_WITHDRAWABLE or nomination.status not in transition.sources:
+        raise Refusal(_("This nomination is %(status)s: consent can be withdrawn here only until it is forwarded to "
+                        "the EEAS. Contact your HR officer.",
+                        status=NOMINATION_STATUS_LABELS[nomination.status.value]), "confirm")
+    if nomination.consent_on is None:
+        raise Refusal(_("You have not given consent to this nomination: there is nothing to withdraw."), "confirm")
+    old = nomination.status
+    with same_moment(str(SAME_MOMENT)):
+        nomination.status = transition.target
+        nomination.consent_withdrawn_at = now
+        nomination.updated_at = now
+        _history(nomination, None, old, WITHDRAWN_BY_EXPERT, at=now, label=EXPERT_THROUGH_LINK)
+        db.session.flush()
+    record("nomination_withdraw", object_type="nomination", object_id=nomination.id,
+           institution_id=nomination.expert.institution_id, actor_label=EXPERT_THROUGH_LINK,
+           summary=f"{old.value} -> {nomination.status.value}: {WITHDRAWN_BY_EXPERT}")
+    nomination_moved(nomination, "withdraw", None, WITHDRAWN_BY_EXPERT)
+
+
+WITHDRAWN_BY_EXPERT = "consent withdrawn by the expert"
+
+
+def expert_motivation(nomination: Nomination, text: str, *, now: datetime, version: int | None) -> bool:
+    """The expert writes the nomination's motivation while it is a draft; returns whether it changed. Audited."""
+    check_version(nomination, version, str(STALE_FOR_EXPERT))
+    if nomination.status != NominationStatus.DRAFT:
+        raise Refusal(_("The motivation can be written here while the nomination is a draft; this nomination is "
+                        "%(status)s.", status=NOMINATION_STATUS_LABELS[nomination.status.value]), "motivation")
+    text = text.strip()
+    if text == nomination.motivation:
+        return False
+    nomination.motivation = text
+    nomination.updated_at = now
+    flush(str(SAME_MOMENT))
+    record("nomination_motivation", object_type="nomination", object_id=nomination.id,
+           institution_id=nomination.expert.institution_id, actor_label=EXPERT_THROUGH_LINK,
+           summary=f"motivation {'written' if text else 'removed'} by the expert, through the personal link "
+                   f"({len(text)} characters)")
+    return True
 
 
 def _previous_step_day(nomination: Nomination) -> date | None:

@@ -21,6 +21,7 @@ def confirm_profile(expert: Expert, user: User, *, version: int | None, today: d
     missing = missing_fields(facts_of(expert), today)
     expert.confirmed_at = utcnow()
     expert.confirmed_by_id = user.id
+    expert.confirmed_by_expert = False
     # The flush moves the version, so a form opened before the confirmation is stale.
     flush(_("Someone else changed this expert at the same moment. Nothing was saved."))
     state = f"missing: {', '.join(missing)}" if missing else "complete"

@@ -69,5 +69,7 @@ def profile_summary(expert: Expert, today: date, months: int) -> ProfileSummary:
         lines.append(FieldLine(name, str(FIELD_LABELS[name]), missing, _detail(name, facts, today) if missing else ""))
     confirmer = db.session.get(User, expert.confirmed_by_id) if expert.confirmed_by_id else None
     recent = confirmed_recently(expert.confirmed_at, confirmation_cutoff(today, months), created_at=expert.created_at)
-    return ProfileSummary(lines, expert.confirmed_at, confirmer.name if confirmer else "", recent, months,
+    by = confirmer.name if confirmer else _("the expert, through the personal link") if expert.confirmed_by_expert \
+        else ""
+    return ProfileSummary(lines, expert.confirmed_at, by, recent, months,
                           created.date() if (created := local(expert.created_at, WARSAW)) else None)

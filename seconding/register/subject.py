@@ -20,7 +20,9 @@ from seconding.models import (
     Education,
     Employment,
     Expert,
+    ExpertCorrection,
     ExpertLanguage,
+    ExpertLink,
     MissionHistory,
     Nomination,
     PoolStatus,
@@ -166,6 +168,9 @@ def anonymise(expert: Expert) -> int:
     db.session.execute(delete(Education).where(Education.expert_id == expert.id))
     db.session.execute(delete(Employment).where(Employment.expert_id == expert.id))
     db.session.execute(update(Nomination).where(Nomination.expert_id == expert.id).values(motivation=""))
+    # The personal links (where the e-mails went) and the corrections the expert proposed (contact, CV) go too.
+    db.session.execute(delete(ExpertCorrection).where(ExpertCorrection.expert_id == expert.id))
+    db.session.execute(delete(ExpertLink).where(ExpertLink.expert_id == expert.id))
     db.session.execute(update(MissionHistory).where(MissionHistory.expert_id == expert.id).values(role=""))
     duty_of_care.erase(expert.id)  # emergency contacts deleted; incidents and checklists lose their words
     after_tour.erase(expert.id)  # the debriefs' notes and the mission's assessments; the lessons stay
