@@ -14,7 +14,7 @@ from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.expert_link import links, public_views
 from seconding.expert_link.links import hash_secret
-from seconding.models import AuditEvent, ExpertCorrection, ExpertLink, Nomination, Role
+from seconding.models import AuditEvent, ExpertCorrection, ExpertLink, Role
 from seconding.models.enums import NominationStatus
 from seconding.models.expert_link import EXPERT_THROUGH_LINK
 from seconding.nominations.services import Decision, act, create_nomination, submission_problems
