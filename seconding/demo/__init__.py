@@ -54,6 +54,7 @@ DEMO_STEPS = (
     "seconding.demo.experts",
     "seconding.demo.missions",
     "seconding.demo.nominations",
+    "seconding.demo.care",
     "seconding.demo.after_tour",
     "seconding.demo.nip",
 )
