@@ -19,7 +19,8 @@ PERSONAL = ("/experts/", "/experts/{expert}", "/experts/completeness", "/trainin
             "/matches/positions/{position}", "/matches/experts/{expert}", "/matches/cfcs/{cfc}/plan",
             "/deployments/", "/deployments/{deployment}", "/deployments/returned")
 COORDINATION = ("/audit/", "/digest/preview")
-ADMINISTRATION = ("/digest/deliveries", "/admin/users", "/admin/institutions", "/admin/notifications", "/admin/api-tokens/")
+ADMINISTRATION = ("/digest/deliveries", "/admin/users", "/admin/institutions", "/admin/notifications",
+                  "/admin/api-tokens/")
 PAGES = {
     Role.ADMIN: EVERYONE + PERSONAL + COORDINATION + ADMINISTRATION,
     Role.COORDINATOR: EVERYONE + PERSONAL + COORDINATION,
@@ -68,7 +69,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_page, db, role):
             "[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll_width > inner_width:
             wide.append((url, scroll_width))
-        name = "narrow-" + role.value + (url.strip("/").replace("/", "-").replace("?", "-") or "dashboard")
+        name = f"narrow-{role.value}-" + (url.strip("/").replace("/", "-").replace("?", "-") or "dashboard")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     assert wide == [], f"pages wider than the phone's {PHONE['width']} pixels: {wide}"
 
