@@ -140,6 +140,12 @@ def test_the_checklist_page_saves_dates_and_refuses_a_future_one(tour, client, m
                                                                   "version": str(stored.version),
                                                                   "location_id": str(other.id)})
     assert page.status_code == 200 and 'id="location_id-error"' in page.get_data(as_text=True)
+    tampered = client.post_form(f"/deployments/{tour.id}/checklist", {**data, "insurance_on": TODAY.isoformat(),
+                                                                      "version": str(stored.version),
+                                                                      "location_id": "Gori"})
+    assert tampered.status_code == 200 and 'id="location_id-error"' in tampered.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(DeploymentCare, tour.id).location_id == gori.id
 
 
 # --- who sees contacts and incidents ------------------------------------------------------------------------------

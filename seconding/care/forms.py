@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from seconding.care.labels import CHECKLIST_LABELS, INCIDENT_KIND_LABELS, RISK_LABELS
-from seconding.formtools import Plausible
+from seconding.formtools import Plausible, whole_number
 from seconding.models.care import CHECKLIST_ITEMS
 
 
@@ -36,13 +36,21 @@ class LocationForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
 
+def _location_id(value) -> int | None:
+    """None for "not known yet"; an id as written (-1, never a location, for anything else)."""
+    if value in (None, ""):
+        return None
+    number = whole_number(value)
+    return -1 if number is None else number
+
+
 def _checklist_form():
     """The tour's location and, per checklist item, the date it was done and a note."""
 
     class ChecklistForm(FlaskForm):
         version = HiddenField()
-        location_id = SelectField(_l("Location"), coerce=lambda v: int(v) if str(v or "").isdigit() else None,
-                                  validate_choice=False)
+        # The service checks the location is one of the tour's mission: an id that is not one is refused there.
+        location_id = SelectField(_l("Location"), coerce=_location_id, validate_choice=False)
 
     for item in CHECKLIST_ITEMS:
         setattr(ChecklistForm, f"{item}_on", DateField(
