@@ -39,6 +39,10 @@ TABLE_LABELS = {"nominations": _l("Nominations"), "deployments": _l("Deployments
 HIDDEN_COLUMNS = {"id", "expert_id", "token_hash", "version", "facts_version", "search_text", "proposed"}
 
 
+KNOWN_KEYS = {"format", "exported_at", "profile", "languages", "expertise", "training_records", "unavailability",
+              "mission_history", "education", "employment", "other_records", "audit_events"}
+
+
 @dataclass
 class Section:
     title: str
@@ -115,11 +119,18 @@ def readable(data: dict, locale: str) -> list[Section]:
         + (f": {_period(h['start'], h['end'], '…')}" if h["start"] else "") for h in data["mission_history"]]))
     sections.append(Section(_("Education"), lines=[education_line(e) for e in data["education"]]))
     sections.append(Section(_("Employment history"), lines=[employment_line(e) for e in data["employment"]]))
-    for table, rows in data["other_records"].items():
+    # What later areas add (other tables on the expert, records hanging on the tours): each table in its section.
+    extra = dict(data["other_records"])
+    for key, value in data.items():
+        if key not in KNOWN_KEYS and isinstance(value, dict):
+            extra.update({name: rows for name, rows in value.items() if isinstance(rows, list)})
+        elif key not in KNOWN_KEYS and isinstance(value, list):
+            extra[key] = value
+    for table, rows in extra.items():
         sections.append(Section(str(TABLE_LABELS.get(table, _humanise(table))), lines=[
             "; ".join(f"{_humanise(k)}: {_value(k, v)}" for k, v in row.items()
-                      if k not in HIDDEN_COLUMNS and v not in (None, ""))
-            for row in rows]))
+                      if k not in HIDDEN_COLUMNS and not k.endswith("_id") and v not in (None, "", [], {}))
+            if isinstance(row, dict) else str(row) for row in rows]))
     sections.append(Section(_("History of this record"), lines=[
         f"{_moment(e['at'])} · {e['actor']} · {_humanise(e['action'])}" + (f": {e['summary']}" if e["summary"] else "")
         for e in data["audit_events"]]))
