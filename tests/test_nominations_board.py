@@ -1,4 +1,5 @@
 """The coordinator's board: filters, bulk endorse and forward, warnings before forwarding."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,26 @@ def test_an_action_outside_the_role_is_403_and_changes_nothing(client, make_user
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Nomination, nomination.id).status == NominationStatus.SUBMITTED
+
+
+def test_the_board_shows_open_nominations_first_and_closed_ones_apart(client, make_user, login, make_cfc,
+                                                                      make_position, make_expert, make_nomination):
+    cfc = make_cfc("EUMA", reference="EUMA 6-2030")
+    admin = make_user(Role.ADMIN)
+    for name, status in (("Otwarta", NominationStatus.ENDORSED), ("Wybrana", NominationStatus.SELECTED),
+                         ("Wycofana", NominationStatus.WITHDRAWN)):
+        make_nomination(make_position(cfc, f"ARM {name}"), make_expert("POLICE", family_name=name), status, by=admin)
+    login(make_user(Role.COORDINATOR))
+
+    def names(url):
+        html = client.get(url).get_data(as_text=True)
+        return {name for name in ("Otwarta", "Wybrana", "Wycofana") if f"{name}, " in html}, html
+
+    shown, html = names("/nominations/")
+    assert shown == {"Otwarta"}  # open by default
+    assert re.search(r'<input checked [^>]*value="open"', html)
+    assert names("/nominations/?show=closed")[0] == {"Wybrana", "Wycofana"}
+    assert names("/nominations/?show=all")[0] == {"Otwarta", "Wybrana", "Wycofana"}
+    assert names("/nominations/?status=selected")[0] == {"Wybrana"}  # a chosen status decides alone
+    shown, html = names("/nominations/?show=nonsense&cfc=abc")
+    assert shown == {"Otwarta"}  # an unknown choice: the open ones

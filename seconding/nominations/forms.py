@@ -1,7 +1,7 @@
 """Forms of the nomination workflow."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from seconding.formtools import MultiCheckboxField, Plausible
@@ -72,6 +72,9 @@ class BoardFilters(FlaskForm):
     class Meta:
         csrf = False
 
+    # Closed nominations (a decision taken: selected, reserve, not selected, rejected, withdrawn) apart from open ones.
+    show = RadioField(_l("Show"), choices=[("open", _l("Open")), ("closed", _l("Closed")), ("all", _l("All"))],
+                      default="open")
     status = SelectField(_l("Status"))
     cfc = SelectField(_l("Call for contributions"), coerce=str)
     institution = SelectField(_l("Institution"))

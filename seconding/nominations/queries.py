@@ -11,12 +11,14 @@ from seconding.access import scope_filter
 from seconding.extensions import db
 from seconding.figures import percent
 from seconding.models import Cfc, Expert, Institution, Position, User
-from seconding.models.enums import NominationStatus, Sex
+from seconding.models.enums import FINAL_NOMINATION_STATES, NominationStatus, Sex
 from seconding.models.nominations import Nomination
 
 
-def board(user: User, *, status: str = "", cfc_id: int | None = None, institution: str = "") -> Select:
-    """Nominations for the board: scope first, then the filters; soonest national deadline first."""
+def board(user: User, *, status: str = "", cfc_id: int | None = None, institution: str = "",
+          show: str = "all") -> Select:
+    """Nominations for the board: scope first, then the filters; soonest national deadline first. `show`: "open"
+    (no decision yet), "closed" (a final state) or "all"; a chosen status decides alone."""
     query = (
         select(Nomination)
         .join(Nomination.expert).join(Nomination.position).join(Position.cfc)
@@ -28,6 +30,10 @@ def board(user: User, *, status: str = "", cfc_id: int | None = None, institutio
     )
     if status:
         query = query.where(Nomination.status == status)
+    elif show == "open":
+        query = query.where(Nomination.status.not_in(FINAL_NOMINATION_STATES))
+    elif show == "closed":
+        query = query.where(Nomination.status.in_(FINAL_NOMINATION_STATES))
     if cfc_id:
         query = query.where(Position.cfc_id == cfc_id)
     if institution:

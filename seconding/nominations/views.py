@@ -75,10 +75,13 @@ def _board_page(bulk_form: BulkForm, **extra):
     status = filters.status.data if not filters.status.errors else ""
     cfc_id = whole_number(filters.cfc.data) if not filters.cfc.errors else None
     institution = filters.institution.data if not filters.institution.errors else ""
+    show = filters.show.data if filters.show.data in ("open", "closed", "all") else "open"
+    filters.show.data = show
     page = db.paginate(queries.board(current_user, status=status or "", cfc_id=cfc_id,
-                                     institution=institution or ""),
+                                     institution=institution or "", show=show),
                        page=page_number(request.args.get("page")), per_page=100, error_out=False)
-    args = {k: v for k, v in {"status": status, "cfc": cfc_id, "institution": institution}.items() if v}
+    args = {k: v for k, v in {"show": show if show != "open" else "", "status": status, "cfc": cfc_id,
+                              "institution": institution}.items() if v}
     return render_template("nominations/board.html", page=page, filters=filters, args=args, bulk=bulk_form,
                            status_labels=NOMINATION_STATUS_LABELS, today=today_in_warsaw(), **extra)
 
