@@ -21,7 +21,7 @@ FORMATS = [
 DOWNLOADS = {"register.export", "register.template", "register.example", "register.expert_json",
              "packages.nomination_zip", "packages.batch_zip", "training.matrix_csv", "profiles.download",
              "reports.download", "tracker.board_file", "tracker.call_file", "nip.annual_report_xlsx", "calendar.ics",
-             "missions.annex_example"}
+             "missions.annex_example", "debrief.returned_xlsx"}
 NOT_FILES = {"main.healthz"}  # JSON for the load balancer, not a download (and no data)
 
 

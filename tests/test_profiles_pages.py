@@ -17,8 +17,9 @@ from seconding.digest.render import render
 from seconding.models import AuditEvent, ClearanceLevel, PoolStatus, Role
 from tests.test_profiles_rules import CV
 
-HEADER = ["Institution", "Institution name", "Active experts", "Complete profiles", "Complete (%)", "Confirmed within 6 months",
-          "Confirmed (%)", "Missing: Languages", "Missing: Security clearance", "Missing: Passport",
+HEADER = ["Institution", "Institution name", "Active experts", "Complete profiles", "Complete (%)",
+          "Confirmed within 6 months", "Confirmed (%)", "Missing: Languages", "Missing: Security clearance",
+          "Missing: Passport",
           "Missing: Mandatory courses", "Missing: Availability", "Missing: Consent to processing",
           "Missing: CV: education and employment",
           "Most common missing"]

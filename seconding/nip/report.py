@@ -47,9 +47,9 @@ def build(year: int, today: date, locale: str, user=None) -> AnnualReport:
 
 
 def header() -> list[str]:
-    return [_("Edition"), _("Commitment"), _("Commitment title"), pgettext("NIP", "Action"), _("Action title"), _("Lead"),
-            _("Due date"), _("Status"), _("Progress (%)"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"),
-            _("Value"), _("Latest narrative"), _("Reported on")]
+    return [_("Edition"), _("Commitment"), _("Commitment title"), pgettext("NIP", "Action"), _("Action title"),
+            _("Lead"), _("Due date"), _("Status"), _("Progress (%)"), _("Indicator"), _("Unit"), _("Baseline"),
+            _("Target"), _("Value"), _("Latest narrative"), _("Reported on")]
 
 
 def rows(report: AnnualReport) -> list[list]:
