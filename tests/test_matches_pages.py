@@ -41,7 +41,9 @@ def test_ranked_experts_with_every_rule_in_words(client, login, make_user, setti
     for rule in ("Pool status", "Free for the tour", "Availability", "Language", "Clearance", "Experience",
                  "Driving licence", "Course", "Clearance validity", "Passport"):
         assert f"{rule}:</span>" in first, rule
-    assert first.count(">met</span>") == 11  # one per rule, one per language and course
+    # The rules met folded under one line (one per rule, one per language and course), blockers and gaps open.
+    assert "11 criteria met</summary>" in first and "<details" in first and "<details open" not in first
+    assert first.count(">met</span>") == 1
     assert ">gap</span> <span class=\"text-bold\">Course:</span> PDT missing" in rows[1].replace("\n      ", " ")
     assert "1 eligible and 1 eligible with gaps for 2 post(s): 1.0 per post." in html
     assert "2030-03-01 to 2031-03-01" in html
