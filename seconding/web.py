@@ -222,9 +222,10 @@ def _format_number(value) -> str:
 
 def register_hooks(app: Flask) -> None:
     from seconding.admin.forms import ROLE_LABELS
-    from seconding.labels import BADGE_LABELS
+    from seconding.labels import BADGE_LABELS, badge_family
 
     app.jinja_env.globals["BADGE_LABELS"] = BADGE_LABELS
+    app.jinja_env.globals["badge_family"] = badge_family
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.filters["number"] = _format_number
 

@@ -38,8 +38,8 @@ def test_everyone_reads_missions_and_calls(client, login, make_user, make_cfc, m
     assert "EUMM Georgia 2-2030" in detail and "Current deployments" in detail
     page = client.get(f"/missions/cfcs/{cfc.id}").get_data(as_text=True)
     # Stored in UTC, shown as local wall-clock time (summer: UTC+2), each with its zone named.
-    assert "2030-07-01 17:00 <span class=\"app-muted\">Brussels time" in page
-    assert "2030-06-20 12:00 <span class=\"app-muted\">Warsaw time" in page
+    assert "2030-07-01 17:00</span> <span class=\"app-muted\">Brussels time" in page
+    assert "2030-06-20 12:00</span> <span class=\"app-muted\">Warsaw time" in page
     assert "GEO ZM 12" in page and "Match experts" not in page and "Edit call" not in page
     assert client.get(f"/missions/positions/{position.id}").status_code == 200
     assert client.get(f"/missions/positions/{position.id}/edit").status_code == 403

@@ -56,7 +56,7 @@ def test_matrix_status_at_the_boundary_is_the_same_on_every_page(client, make_us
     assert ",expiring," in csv_rows["EDGE"] and csv_rows["EDGE"].split(",")[4] == "expiring"
     assert csv_rows["SAFE"].split(",")[4] == "valid"
     detail = client.get(f"/experts/{edge.id}").get_data(as_text=True)
-    assert 'app-badge--expiring">expiring' in detail
+    assert 'app-badge--expiring app-badge--family-waiting">expiring' in detail
     listed = client.get("/experts/?training=expiring").get_data(as_text=True)
     assert "Edge" in listed and "Safe" not in listed
     exported = client.get("/register/export?format=csv&training=expiring")
