@@ -28,7 +28,7 @@ class LocationForm(FlaskForm):
                                                            Length(max=100)],
                        description=_l("As the positions of the mission name it, e.g. Yeghegnadzor: a tour whose "
                                       "position names it gets this location."))
-    risk_level = SelectField(_l("Risk level"), choices=[("", "")] + list(RISK_LABELS.items()),
+    risk_level = SelectField(_l("Risk level"), choices=[("", _l("Choose…"))] + list(RISK_LABELS.items()),
                              validators=[DataRequired(message=_l("Choose the risk level."))])
     contact_name = StringField(_l("24/7 national contact (name or role)"), validators=[Optional(), Length(max=200)])
     contact_phone = StringField(_l("24/7 phone"), validators=[Optional(), Length(max=50)])
@@ -67,7 +67,7 @@ ChecklistForm = _checklist_form()
 class IncidentForm(FlaskForm):
     version = HiddenField()
     occurred_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Give a date.")), Plausible()])
-    kind = SelectField(_l("Kind"), choices=[("", "")] + list(INCIDENT_KIND_LABELS.items()),
+    kind = SelectField(_l("Kind"), choices=[("", _l("Choose…"))] + list(INCIDENT_KIND_LABELS.items()),
                        validators=[DataRequired(message=_l("Choose the kind of incident."))])
     description = TextAreaField(_l("What happened"), validators=[DataRequired(message=_l("Say what happened.")),
                                                                  Length(max=5000)])

@@ -86,8 +86,13 @@ class MissionForm(FlaskForm):
     version = HiddenField()
 
 
+def _chosen_id(value) -> int | None:
+    """An id picked in a list whose first, empty choice means none (None); anything but digits is refused."""
+    return None if value in (None, "") else int(value)
+
+
 class CfcForm(FlaskForm):
-    mission_id = SelectField(_l("Mission"), coerce=int, validators=[InputRequired()])
+    mission_id = SelectField(_l("Mission"), coerce=_chosen_id, validators=[InputRequired()])
     reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=60)],
                             description=_l("As the EEAS writes it, e.g. EUMM Georgia 2-2026."))
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])

@@ -146,9 +146,10 @@ def cfc(cfc_id: int):
                            sex_labels=SEX_LABELS, share_text=share_text)
 
 
-def _mission_choices(current: int | None = None) -> list[tuple[int, str]]:
+def _mission_choices(current: int | None = None) -> list[tuple[int | str, str]]:
+    """The active missions (and the CfC's own), after an empty first choice: nothing is picked for the user."""
     rows = db.session.scalars(select(Mission).order_by(Mission.acronym))
-    return [(m.id, m.acronym) for m in rows if m.active or m.id == current]
+    return [("", _("Choose…"))] + [(m.id, m.acronym) for m in rows if m.active or m.id == current]
 
 
 @bp.route("/cfcs/new", methods=["GET", "POST"])
