@@ -55,16 +55,55 @@ def visible_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def pages():
-    """(endpoint, url arguments from ctx or None, who) of every GET page of the table: the roles allowed on it, or
+def pages(demo: dict | None = None):
+    """(name, endpoint, url arguments (a function of ctx, or None), who) of every GET page of the table, and of the
+    demo's objects in `demo` ({name: (endpoint, url arguments)}, see demo_pages); who: the roles allowed on it, or
     [None] for a page open to all (read without signing in)."""
-    for endpoint, (methods, allowed, args, _data) in sorted(ROUTES.items()):
-        if "GET" in methods:
-            yield endpoint, args, [None] if allowed is None else [r for r in Role if r in allowed]
+    rows = [(e, e, args) for e, (methods, _a, args, _d) in ROUTES.items() if "GET" in methods]
+    rows += [(name, endpoint, (lambda _ctx, kw=kwargs: kw)) for name, (endpoint, kwargs) in (demo or {}).items()]
+    for name, endpoint, args in sorted(rows, key=lambda row: row[0]):
+        allowed = ROUTES[endpoint][1]
+        yield name, endpoint, args, [None] if allowed is None else [r for r in Role if r in allowed]
 
 
-def seed_demo_and_table(institutions: dict) -> dict:
-    """The demo data, then the route table's objects; returns the table's ctx (committed, in the current session)."""
+def demo_pages() -> dict:
+    """Pages of the demo's objects in the states the table's objects are not in: a tour in each state, a nomination
+    in each state, the expert and the debrief of a tour, a position with its candidates."""
+    from sqlalchemy import func, select
+
+    from seconding.extensions import db
+    from seconding.models import Position
+    from seconding.models.deployments import Deployment
+    from seconding.models.nominations import Nomination
+
+    out = {}
+    for tour in db.session.scalars(select(Deployment).order_by(Deployment.id)):
+        key = f"deployments.detail[{tour.status.value}]"
+        if key not in out:
+            out[key] = ("deployments.detail", {"deployment_id": tour.id})
+            out[f"experts.detail[{tour.status.value}]"] = ("experts.detail", {"expert_id": tour.expert_id})
+            if tour.status.value in ("completed", "curtailed"):
+                out[f"debrief.debrief[{tour.status.value}]"] = ("debrief.debrief", {"deployment_id": tour.id})
+                out[f"debrief.appraisal[{tour.status.value}]"] = ("debrief.appraisal", {"deployment_id": tour.id})
+            else:
+                out[f"care.checklist[{tour.status.value}]"] = ("care.checklist", {"deployment_id": tour.id})
+    for nomination in db.session.scalars(select(Nomination).order_by(Nomination.id)):
+        key = f"nominations.detail[{nomination.status.value}]"
+        out.setdefault(key, ("nominations.detail", {"nomination_id": nomination.id}))
+    busiest = (select(Nomination.position_id).group_by(Nomination.position_id)
+               .order_by(func.count().desc(), Nomination.position_id).limit(1))
+    position = db.session.get(Position, db.session.scalar(busiest) or 0)
+    if position is not None:
+        out["matches.position[demo]"] = ("matches.position", {"position_id": position.id})
+        out["missions.position[demo]"] = ("missions.position", {"position_id": position.id})
+        out["missions.cfc[demo]"] = ("missions.cfc", {"cfc_id": position.cfc_id})
+        out["tracker.call[demo]"] = ("tracker.call", {"cfc_id": position.cfc_id})
+    return {name: page for name, page in out.items() if page[0] in ROUTES}
+
+
+def seed_demo_and_table(institutions: dict) -> tuple[dict, dict]:
+    """The demo data, then the route table's objects; returns the table's ctx and the demo's pages (demo_pages),
+    committed, in the current session."""
     from importlib import import_module
 
     from seconding.demo import DEMO_STEPS
@@ -77,12 +116,13 @@ def seed_demo_and_table(institutions: dict) -> dict:
     for name in DEMO_STEPS:
         import_module(name).seed_demo_data()
     db.session.commit()
+    demo = demo_pages()
     context = {"institutions": institutions, "make_expert": expert_factory(institutions),
                "target": user_factory(institutions)(Role.HR_OFFICER, "POLICE", email="target@example.org")}
     for build in CTX_BUILDERS:
         build(context)
     db.session.commit()
-    return context
+    return context, demo
 
 
 def url_for_page(app, endpoint: str, args, ctx) -> str:

@@ -21,11 +21,11 @@ def test_every_page_of_every_role_passes_axe(app, db, live_server, browser):
     from seconding.models import Institution
 
     institutions = {i.code: i for i in db.session.scalars(select(Institution))}
-    ctx = seed_demo_and_table(institutions)
+    ctx, demo = seed_demo_and_table(institutions)
     make_user = user_factory(institutions)
     for role in Role:
         make_user(role, "MFA", email=f"axe.{role.value}@example.org", locale="pl")
-    urls = {endpoint: url_for_page(app, endpoint, args, ctx) for endpoint, args, _who in pages()}
+    urls = {name: url_for_page(app, endpoint, args, ctx) for name, endpoint, args, _who in pages(demo)}
     db.session.commit()
     problems, seen, started = [], 0, time.monotonic()
     for role in (None, *Role):
@@ -37,11 +37,11 @@ def test_every_page_of_every_role_passes_axe(app, db, live_server, browser):
         page.base = live_server
         if role is not None:
             sign_in(page, f"axe.{role.value}@example.org", PASSWORD)
-        for endpoint, _args, who in pages():
+        for name, _endpoint, _args, who in pages(demo):
             if role not in who:
                 continue
             try:
-                response = page.goto(live_server + urls[endpoint])
+                response = page.goto(live_server + urls[name])
             except PlaywrightError as error:  # a file (CSV, XLSX, calendar): the browser downloads it
                 if "Download is starting" in str(error):
                     continue
@@ -51,7 +51,7 @@ def test_every_page_of_every_role_passes_axe(app, db, live_server, browser):
             bad = page.evaluate(RUN)
             seen += 1
             if bad:
-                problems.append(f"{role.value if role else 'anonymous'} {endpoint}: {bad}")
+                problems.append(f"{role.value if role else 'anonymous'} {name}: {bad}")
         context.close()
     print(f"axe: {seen} pages in {time.monotonic() - started:.0f} s")
     assert seen > 200 and problems == [], "\n".join(problems)

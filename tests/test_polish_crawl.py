@@ -1,0 +1,260 @@
+"""Every page of the route table, in Polish, for every role allowed on it (over the demo data): no code where a person
+reads, no message left in English, no English word; and the HTML of every page is valid (the Nu HTML Checker).
+
+What counts as a code (decided here, see FORBIDDEN_CODES):
+- every value of the models' enumerations of three characters or more (BORDER_GUARD, TOP_SECRET, B_4X4, native,
+  pre_deployment, not_selected, hr_officer, ...): a page shows their labels. Shorter values are read as such: the
+  CEFR levels (A1 ... C2) are the scale's own names, a sex or a driving licence of one letter is never shown bare;
+- the codes of the institutions (MFA, POLICE, BORDER_GUARD, ...) and of the expertise areas (community_policing,
+  customs, ...): a page shows the institution's short name in the page's language (MSZ, Policja, ...) and the area's
+  name;
+- a change of state written as "a -> b".
+Not codes: a course's code (PDT, HEAT, CEPOL) is its short name, typed by the admin who adds the course, and shown
+with its full name; the references of CfCs, positions, NIP actions and Compact commitments, and the missions'
+acronyms, are what people call these things.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from babel.messages.pofile import read_po
+
+from seconding.models import Institution, Role
+from tests.polish_crawl import pages, seed_demo_and_table, url_for_page, visible_text
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "seconding" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# Words of English that Polish text never has (whole words, case as written). Not: "a", "i", "w", "to", "do", "on",
+# "no", "by", "na" (Polish words too).
+ENGLISH = ("the", "and", "of", "with", "for", "is", "are", "not", "or", "from", "this", "your", "you", "yet", "has",
+           "have", "Save", "Cancel", "Nothing", "None", "expert", "experts", "Expert", "Experts", "missing", "Submit",
+           "Edit", "Delete", "Add", "Search", "Yes", "Download", "Name", "Date", "Show", "Back", "Open", "Close",
+           "Sign", "Please", "here", "There", "must", "will", "should")
+# Proper names and names kept in their own language (the missions' official names are English, as the EEAS writes
+# them; a course's name is the training provider's).
+PROPER = ("EULEX", "EUMM", "EUAM", "EUMA", "EUPM", "EUBAM", "EUPOL", "EUCAP", "Goalkeeper")
+
+
+def _enum_values() -> set[str]:
+    import seconding.models as models
+
+    found = set()
+    seen = set()
+    stack = [Enum]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            if sub in seen:
+                continue
+            seen.add(sub)
+            stack.append(sub)
+            if sub.__module__.startswith("seconding.models"):
+                found.update(str(m.value) for m in sub if isinstance(m.value, str))
+    assert models  # the models' modules are imported with the package
+    return {v for v in found if len(v) >= 3}
+
+
+def _catalogue() -> set[str]:
+    """The msgids a Polish page must not show: every message of the catalogue but those whose Polish is the English
+    (an entry not translated yet, or fuzzy, counts: the page shows its English)."""
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="pl")
+    out = set()
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        for msgid in ids:
+            if m.fuzzy or msgid not in forms:
+                out.add(msgid)
+    return out
+
+
+PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%%")
+# English messages that are also Polish, or that read the same in a Polish sentence (names of things).
+SAME_IN_POLISH = {"Status", "Data", "Portal", "Monitoring", "Partner", "Partnerzy"}
+
+
+def _message_pattern(msgid: str) -> re.Pattern | None:
+    """A msgid as it would read on a page: placeholders stand for any text; None for messages too short or too
+    generic to tell (one word under four letters) or carrying markup."""
+    if "<" in msgid or "\n" in msgid.strip():
+        return None
+    text = re.sub(r"\s+", " ", msgid.strip())
+    parts = PLACEHOLDER.split(text)
+    literal = "".join(parts).strip()
+    if len(re.sub(r"[^A-Za-z]", "", literal)) < 4 or text in SAME_IN_POLISH:
+        return None
+    if len(parts) == 1 and " " not in text and not text[0].isupper():
+        return None  # a single lower-case word ("active") is the enum check's or the word list's
+    body = ".+?".join(re.escape(p) for p in parts)
+    return re.compile(r"(?<![\w])" + body + r"(?![\w])")
+
+
+def _words(tokens) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, tokens), key=len, reverse=True)) + r")(?![\w-])")
+
+
+@pytest.fixture(scope="module")
+def crawl(app, module_db, polish, tmp_path_factory):
+    """The crawl, once for the module: {(role, endpoint): (status, mimetype, html)}, the HTML files for the checker,
+    and the reference codes and proper names read from the database."""
+    from sqlalchemy import select
+
+    from seconding.extensions import db
+    from seconding.models import Course, ExpertiseArea, Mission
+    from tests.conftest import PASSWORD, user_factory
+
+    institutions = {i.code: i for i in db.session.scalars(select(Institution))}
+    ctx, demo = seed_demo_and_table(institutions)
+    make_user = user_factory(institutions)
+    for role in Role:
+        make_user(role, "MFA", email=f"crawl.{_who(role)}@example.org", locale="pl")
+    # The URLs first: a request ends the session the table's objects live in.
+    urls = {name: url_for_page(app, endpoint, args, ctx) for name, endpoint, args, _who in pages(demo)}
+    names = {
+        "institutions": set(institutions),
+        "areas": set(db.session.scalars(select(ExpertiseArea.code))),
+        "proper": (set(db.session.scalars(select(Mission.name))) | set(db.session.scalars(select(Course.name)))
+                   | set(db.session.scalars(select(Mission.host_country))) - {""}),
+    }
+    out_dir = tmp_path_factory.mktemp("crawl")
+    results = {}
+    files = {}
+    for role in (None, *Role):
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "pl-PL,pl;q=0.9,en;q=0.5"
+        if role is not None:
+            response = client.post_form("/sign-in", {"email": f"crawl.{_who(role)}@example.org",
+                                                     "password": PASSWORD})
+            assert response.status_code == 302
+        for endpoint, _endpoint, _args, roles in pages(demo):
+            if role not in roles:
+                continue
+            url = urls[endpoint]
+            response = client.get(url)
+            html = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+            results[role, endpoint] = (response.status_code, response.mimetype, html, url)
+            if html:
+                path = out_dir / f"{_who(role)}--{endpoint}.html"
+                path.write_text(html, encoding="utf-8")
+                files[str(path)] = (role, endpoint)
+        db.session.remove()
+    return {"results": results, "files": files, "names": names}
+
+
+@pytest.fixture(scope="module")
+def polish(app):
+    """The Polish catalogue as the .po has it now (its translated, not fuzzy entries, as `make` compiles it), served
+    to the crawl whatever the compiled .mo on disk holds."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    with PO.open("rb") as po:
+        catalog = read_po(po, locale="pl")
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    cache = app.extensions["babel"].instance.domain_instance.cache
+    cache.clear()
+    cache["pl", "messages"] = Translations(buffer)
+    yield catalog
+    cache.clear()
+
+
+def _who(role) -> str:
+    return "anonymous" if role is None else role.value
+
+
+def _page_texts(crawl):
+    for (role, endpoint), (_status, _mimetype, html, url) in crawl["results"].items():
+        if html:
+            yield role, endpoint, url, visible_text(html)
+
+
+def _without_proper_names(text: str, names) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            text = text.replace(name, " ")
+    return text
+
+
+def test_every_page_answers(crawl):
+    bad = [(_who(role), endpoint, status) for (role, endpoint), (status, *_r) in crawl["results"].items()
+           if status != 200]
+    assert len(crawl["results"]) > 250 and bad == []
+
+
+def test_no_code_where_a_person_reads(crawl):
+    names = crawl["names"]
+    codes = _enum_values() | names["institutions"] | names["areas"]
+    pattern = _words(codes)
+    arrow = re.compile(r"\w+ ?-> ?\w+")
+    problems = []
+    for role, endpoint, _url, text in _page_texts(crawl):
+        text = _without_proper_names(text, names["proper"])
+        found = sorted({m.group(0) for m in pattern.finditer(text)} | {m.group(0) for m in arrow.finditer(text)})
+        if found:
+            problems.append(f"{_who(role)} {endpoint}: {', '.join(found)}")
+    assert not problems, f"{len(problems)} pages show codes:\n" + "\n".join(problems)
+
+
+def test_no_message_left_in_english(crawl):
+    patterns = [(msgid, p) for msgid, p in ((m, _message_pattern(m)) for m in _catalogue()) if p is not None]
+    problems = []
+    for role, endpoint, _url, text in _page_texts(crawl):
+        text = _without_proper_names(text, crawl["names"]["proper"])
+        found = sorted({msgid for msgid, p in patterns if p.search(text)})
+        if found:
+            problems.append(f"{_who(role)} {endpoint}: {found}")
+    assert not problems, f"{len(problems)} pages show untranslated messages:\n" + "\n".join(problems)
+
+
+def test_no_english_word(crawl):
+    pattern = _words(ENGLISH)
+    problems = []
+    for role, endpoint, _url, text in _page_texts(crawl):
+        text = _without_proper_names(text, crawl["names"]["proper"])
+        lines = sorted({line for line in text.splitlines() if pattern.search(line)})
+        if lines:
+            problems.append(f"{_who(role)} {endpoint}: {lines[:8]}")
+    assert not problems, f"{len(problems)} pages have English words:\n" + "\n".join(problems)
+
+
+def _java() -> str | None:
+    return shutil.which("java")
+
+
+def test_every_page_is_valid_html(crawl):
+    """The Nu HTML Checker, run once over every page of the crawl (one JVM): no error."""
+    missing = [what for what, ok in (("java", _java()), (str(VNU), VNU.exists())) if not ok]
+    if missing:
+        reason = f"the HTML check needs {', '.join(missing)} (apt-get install default-jre-headless; npm ci)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " and REQUIRE_BROWSER=1", pytrace=False)
+        pytest.skip(reason)
+    files = sorted(crawl["files"])
+    run = subprocess.run([_java(), "-Xss4m", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+                         capture_output=True, text=True, timeout=600)
+    report = json.loads(run.stderr or run.stdout or '{"messages": []}')
+    errors = [m for m in report["messages"] if m.get("type") == "error" or m.get("subType") == "fatal"]
+    lines = []
+    for m in errors:
+        role, endpoint = crawl["files"].get(unquote(m.get("url", "").removeprefix("file:")), ("?", m.get("url")))
+        lines.append(f"{_who(role) if role != '?' else role} {endpoint} line {m.get('lastLine')}: {m['message']} "
+                     f"[{m.get('extract', '').strip()[:80]}]")
+    print(f"{len(errors)} HTML errors on {len({line.split(' line ')[0] for line in lines})} of {len(files)} pages",
+          file=sys.stderr)
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(lines)
