@@ -34,7 +34,7 @@ $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/pl/LC_MESSAGES/messa
 
 # Re-extract the wrapped strings and merge them into the catalogues; then translate the new entries.
 translations: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* node_modules tests bench' \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs '.* node_modules tests bench' \
 		--project seconding --add-comments TRANSLATORS: -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 

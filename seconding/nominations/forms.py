@@ -1,5 +1,6 @@
 """Forms of the nomination workflow."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -73,7 +74,9 @@ class BoardFilters(FlaskForm):
         csrf = False
 
     # Closed nominations (a decision taken: selected, reserve, not selected, rejected, withdrawn) apart from open ones.
-    show = RadioField(_l("Show"), choices=[("open", _l("Open")), ("closed", _l("Closed")), ("all", _l("All"))],
+    show = RadioField(_l("Show"), choices=[("open", lazy_pgettext("nominations", "Open")),
+                                           ("closed", lazy_pgettext("nominations", "Closed")),
+                                           ("all", lazy_pgettext("nominations", "All"))],
                       default="open")
     status = SelectField(_l("Status"))
     cfc = SelectField(_l("Call for contributions"), coerce=str)
