@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seconding.extensions import db
@@ -23,6 +24,44 @@ INSTITUTIONS = (
     ("PRISON", "Prison Service", "Służba Więzienna", InstitutionKind.SERVICE, "MJ"),
     ("INDEPENDENT", "Independent experts pool", "Pula ekspertów niezależnych", InstitutionKind.OTHER, "MFA"),
 )
+
+
+# The short names people write for the institutions, in the page's language (MSZ, Policja; MFA, Police in
+# English): pages, e-mails and reports show these, never the codes, which stay in files, the API and the CLI.
+# An institution missing here (none is added but by this module) is shown by its code.
+INSTITUTION_SHORT_NAMES = {
+    # TRANSLATORS: the usual abbreviation of the Ministry of Foreign Affairs (Polish: MSZ).
+    "MFA": _l("MFA"),
+    # TRANSLATORS: the usual abbreviation of the Ministry of the Interior and Administration (Polish: MSWiA).
+    "MIA": _l("MIA"),
+    # TRANSLATORS: the usual abbreviation of the Ministry of Finance (Polish: MF).
+    "MF": _l("MF"),
+    # TRANSLATORS: the usual abbreviation of the Ministry of Justice (Polish: MS).
+    "MJ": _l("MJ"),
+    # TRANSLATORS: the usual abbreviation of the Ministry of National Defence (Polish: MON).
+    "MND": _l("MND"),
+    # TRANSLATORS: the usual abbreviation of the Ministry of Culture and National Heritage (Polish: MKiDN).
+    "MCNH": _l("MCNH"),
+    "POLICE": _l("Police"),
+    "BORDER_GUARD": _l("Border Guard"),
+    # TRANSLATORS: the usual abbreviation of the National Revenue Administration (Polish: KAS).
+    "NRA": _l("NRA"),
+    "PRISON": _l("Prison Service"),
+    "INDEPENDENT": _l("Independent experts"),
+}
+
+
+def institution_short_name(institution) -> str:
+    """The short name of an institution (or of an institution code) in the current language."""
+    code = getattr(institution, "code", institution) or ""
+    name = INSTITUTION_SHORT_NAMES.get(code)
+    return str(name) if name is not None else code
+
+
+def institution_choice(institution, locale: str) -> str:
+    """An institution as a list of choices names it: its short name and its full name (once when they are one)."""
+    short, name = institution_short_name(institution), institution.name(locale)
+    return short if short == name else f"{short} — {name}"
 
 
 def seed_institutions() -> int:

@@ -29,8 +29,8 @@ def test_bulk_forward_warns_when_all_one_sex_and_one_institution(client, make_us
     warned = client.post_form("/nominations/bulk", data)
     html = warned.get_data(as_text=True)
     assert "would have 0 women and 2 men of 2: 0 % women. One sex is under 40 %" in html
-    assert "(POLICE, Male)" in html  # the sex's label, not its code
-    assert "come from one institution (POLICE)" in html
+    assert "(Police, Male)" in html  # the labels of the institution and of the sex, not their codes
+    assert "come from one institution (Police)" in html
     assert {n.status for n in db.session.scalars(select(Nomination))} == {NominationStatus.ENDORSED}
     done = client.post_form("/nominations/bulk", {**data, "confirm_warnings": "y"}, follow_redirects=True)
     assert "2 nominations: Forward to the EEAS." in done.get_data(as_text=True)

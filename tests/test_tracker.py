@@ -167,7 +167,7 @@ def test_an_hr_officer_counts_only_the_experts_of_their_scope(client, login, mak
     login(officer)
     page = client.get("/tracker/").get_data(as_text=True)
     assert "BORDER_GUARD" not in page and "endorsed" not in page
-    assert 'title="Police">POLICE</abbr>: 2' in page
+    assert 'title="Police">Police</abbr>: 2' in page  # the service's short name, not its code
 
 
 def test_a_viewer_sees_the_counts_of_the_whole_pool_and_no_match_links(client, login, make_user, nominated,
@@ -177,7 +177,7 @@ def test_a_viewer_sees_the_counts_of_the_whole_pool_and_no_match_links(client, l
     assert (row.nominations, row.qualify) == (3, 4)
     login(viewer)
     page = client.get("/tracker/").get_data(as_text=True)
-    assert "/matches/" not in page and "BORDER_GUARD" in page
+    assert "/matches/" not in page and "Border Guard</abbr>" in page
 
 
 def test_a_call_page_shows_a_closed_call_and_an_unknown_one_is_not_found(client, login, make_user, make_cfc,

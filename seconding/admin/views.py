@@ -1,5 +1,6 @@
 """Users and institutions (admin only)."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,13 +14,14 @@ from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
 from seconding.models import Institution, Role, User
+from seconding.reference import institution_choice
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _institution_choices() -> list[tuple[int, str]]:
     rows = db.session.scalars(select(Institution).order_by(Institution.code))
-    return [(i.id, f"{i.code} — {i.name_en}") for i in rows]
+    return [(i.id, institution_choice(i, str(get_locale() or "en"))) for i in rows]
 
 
 def _user_form(**kwargs) -> UserForm:

@@ -19,6 +19,7 @@ from seconding.formtools import form_version, show_refusal, whole_number
 from seconding.labels import DEPLOYMENT_STATUS_LABELS
 from seconding.models import Deployment, Role, User
 from seconding.models.debrief import COMPETENCIES, GoAgain, Rating
+from seconding.reference import institution_short_name
 from seconding.register.export import write_xlsx
 
 bp = Blueprint("debrief", __name__, url_prefix="/deployments")
@@ -69,8 +70,8 @@ def _held_by_choices(current: User | None) -> list[tuple[str, str]]:
         .order_by(User.name)))
     if current is not None and current not in users:
         users.append(current)
-    return [("", _("Someone else (type the name below)"))] + [(str(u.id), f"{u.name} ({u.institution.code})")
-                                                              for u in users]
+    return [("", _("Someone else (type the name below)"))] + [
+        (str(u.id), f"{u.name} ({institution_short_name(u.institution)})") for u in users]
 
 
 @bp.route("/<int:deployment_id>/debrief", methods=["GET", "POST"])

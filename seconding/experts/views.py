@@ -36,6 +36,7 @@ from seconding.nominations.forms import NOMINATION_STATUS_LABELS
 from seconding.pagination import Page, page_number
 from seconding.profiles.forms import ConfirmForm
 from seconding.profiles.summary import profile_summary
+from seconding.reference import institution_choice
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 personal = roles_required(*PERSONAL_DATA_ROLES)
@@ -53,7 +54,7 @@ def filter_form() -> tuple[FilterForm, ExpertFilters]:
     form = FilterForm(request.args)
     locale = str(get_locale() or "en")
     form.institution.choices = [("", _("all in your scope"))] + [
-        (i.code, f"{i.code} — {i.name(locale)}") for i in institutions_in_scope(current_user)]
+        (i.code, institution_choice(i, locale)) for i in institutions_in_scope(current_user)]
     form.language.choices = [("", _("any"))] + list(language_names(locale).items())
     form.expertise.choices = [("", _("any"))] + [
         (a.code, a.name(locale)) for a in db.session.scalars(select(ExpertiseArea).order_by(ExpertiseArea.code))]
@@ -92,7 +93,7 @@ def index():
 
 def _prepare(form: ExpertForm) -> None:
     locale = str(get_locale() or "en")
-    form.institution_id.choices = [(i.id, f"{i.code} — {i.name(locale)}") for i in institutions_in_scope(current_user)]
+    form.institution_id.choices = [(i.id, institution_choice(i, locale)) for i in institutions_in_scope(current_user)]
     areas = [(a.code, a.name(locale)) for a in db.session.scalars(select(ExpertiseArea).order_by(ExpertiseArea.code))]
     form.primary_expertise.choices = [("", "—")] + areas
     form.other_expertise.choices = areas

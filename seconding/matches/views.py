@@ -14,6 +14,7 @@ from seconding.matches import results, sentences
 from seconding.matches.forms import ExpertMatchFilters, PlanFilters, PositionMatchFilters
 from seconding.models import Cfc, Expert, Position
 from seconding.pagination import Page, page_number
+from seconding.reference import institution_choice
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 READERS = tuple(PERSONAL_DATA_ROLES)
@@ -44,7 +45,7 @@ def position(position_id: int):
     form = PositionMatchFilters(formdata=request.args)
     scope = institutions_in_scope(current_user)
     locale = str(get_locale() or "en")
-    form.institution.choices = [("", _("All in your scope"))] + [(i.code, f"{i.code} — {i.name(locale)}")
+    form.institution.choices = [("", _("All in your scope"))] + [(i.code, institution_choice(i, locale))
                                                                for i in scope]
     form.validate()
     include = form.show.data == "all" and not form.show.errors

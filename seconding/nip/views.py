@@ -16,6 +16,7 @@ from seconding.nip import figures as nip_figures
 from seconding.nip import forms, queries, report, services, targets
 from seconding.nip.compliance import FLAGS, flags
 from seconding.nip.reference import EDITION_SIZES, STRANDS
+from seconding.reference import institution_choice, institution_short_name
 from seconding.register.tables import TableError
 
 bp = Blueprint("nip", __name__, url_prefix="/nip")
@@ -66,8 +67,8 @@ def compliance():
 
 def _action_form(form: forms.ActionForm) -> forms.ActionForm:
     institutions = queries.lead_choices()
-    form.lead_institution_id.choices = [(i.id, f"{i.code} — {i.name(_locale())}") for i in institutions]
-    form.partner_ids.choices = [(i.id, i.code) for i in institutions]
+    form.lead_institution_id.choices = [(i.id, institution_choice(i, _locale())) for i in institutions]
+    form.partner_ids.choices = [(i.id, institution_short_name(i)) for i in institutions]
     form.commitment_ids.choices = [(c.id, f"{c.label} — {c.title}") for c in queries.commitments()]
     return form
 

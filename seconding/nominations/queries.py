@@ -13,6 +13,7 @@ from seconding.figures import percent
 from seconding.models import Cfc, Expert, Institution, Position, User
 from seconding.models.enums import FINAL_NOMINATION_STATES, NominationStatus, Sex
 from seconding.models.nominations import Nomination
+from seconding.reference import institution_short_name
 
 
 def board(user: User, *, status: str = "", cfc_id: int | None = None, institution: str = "",
@@ -153,7 +154,7 @@ def shortlist_warnings(to_forward: list[Nomination]) -> list[ForwardingWarning]:
                 _("Forwarded with the national shortlist at %(share)s %% women (%(women)d of %(n)d), under the "
                   "%(min)d %% target; confirmed.", share=share, women=women, n=n, min=balance.min_share)))
         if n >= 2 and len(balance.by_service) == 1:
-            code = next(iter(balance.by_service))
+            code = institution_short_name(next(iter(balance.by_service)))
             warnings.append(ForwardingWarning(
                 cfc_id,
                 _("All %(n)d nominations for %(cfc)s come from one institution (%(code)s).", n=n,

@@ -53,6 +53,7 @@ from seconding.nominations.services import (
 from seconding.nominations.workflow import TRANSITIONS, allowed_actions
 from seconding.packages.content import build_packages
 from seconding.pagination import page_number
+from seconding.reference import institution_short_name
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 personal = roles_required(*PERSONAL_DATA_ROLES)
@@ -70,7 +71,7 @@ def _board_page(bulk_form: BulkForm, **extra):
     cfcs = db.session.scalars(select(Cfc).order_by(Cfc.national_deadline.desc())).all()
     filters.cfc.choices = [("", _("all"))] + [(str(c.id), c.reference) for c in cfcs]
     filters.institution.choices = [("", _("all in your scope"))] + [
-        (i.code, i.code) for i in institutions_in_scope(current_user)]
+        (i.code, institution_short_name(i)) for i in institutions_in_scope(current_user)]
     filters.validate()
     status = filters.status.data if not filters.status.errors else ""
     cfc_id = whole_number(filters.cfc.data) if not filters.cfc.errors else None

@@ -4,6 +4,7 @@ import io
 import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
+from seconding.reference import institution_choice
 from seconding.register.parse import escape
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
 from seconding.training.queries import training_matrix_cells
@@ -129,7 +131,8 @@ def delete_record(record_id: int):
 def session():
     form = SessionForm()
     form.course_id.choices = _course_choices()
-    form.institution.choices = [(i.code, f"{i.code} — {i.name_en}") for i in institutions_in_scope(current_user)]
+    locale = str(get_locale() or "en")
+    form.institution.choices = [(i.code, institution_choice(i, locale)) for i in institutions_in_scope(current_user)]
     if form.validate_on_submit():
         institution = db.session.scalar(select(Institution).where(Institution.code == form.institution.data))
         require_scope(institution.id)
