@@ -222,12 +222,14 @@ def _format_number(value) -> str:
 
 def register_hooks(app: Flask) -> None:
     from seconding.admin.forms import ROLE_LABELS
+    from seconding.experts.forms import CLEARANCE_LABELS
     from seconding.labels import BADGE_LABELS, badge_family
     from seconding.reference import institution_short_name
 
     app.jinja_env.globals["BADGE_LABELS"] = BADGE_LABELS
     app.jinja_env.globals["badge_family"] = badge_family
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["CLEARANCE_LABELS"] = CLEARANCE_LABELS
     app.jinja_env.filters["number"] = _format_number
     app.jinja_env.filters["institution"] = institution_short_name
 

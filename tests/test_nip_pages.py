@@ -174,7 +174,7 @@ def test_the_overview_counts_per_institution_and_commitment(client, login, make_
 
     rows = action_rows(today_in_warsaw())
     assert totals(rows).figures == (5, 1, 1, 1, 1)
-    assert {t.label: t.figures for t in by_institution(rows, "en")} == {"POLICE": (3, 1, 1, 1, 1),
+    assert {t.label: t.figures for t in by_institution(rows, "en")} == {"Police": (3, 1, 1, 1, 1),
                                                                         "NRA": (2, 0, 0, 0, 0)}
     by_c = {t.label: t.figures for t in by_commitment(rows)}
     assert by_c["2023 · WOMEN-40"] == (2, 0, 1, 1, 1)

@@ -86,9 +86,9 @@ def test_deployed_now_by_mission_and_institution(db, client, login, make_user, m
     assert all_three(client, "deployed", "by_mission") == [
         ["EUMM Georgia", 2, 1, 50.0], ["EULEX Kosovo", 1, 1, 100.0], ["Total", 3, 2, 66.7]]
     assert all_three(client, "deployed", "by_institution") == [
-        ["POLICE", 2, 1, 50.0], ["BORDER_GUARD", 1, 1, 100.0], ["Total", 3, 2, 66.7]]
+        ["Police", 2, 1, 50.0], ["Border Guard", 1, 1, 100.0], ["Total", 3, 2, 66.7]]
     assert all_three(client, "deployed", "by_institution", "?mission=EULEX+Kosovo") == [
-        ["BORDER_GUARD", 1, 1, 100.0], ["Total", 1, 1, 100.0]]
+        ["Border Guard", 1, 1, 100.0], ["Total", 1, 1, 100.0]]
     assert all_three(client, "deployed", "by_mission", "?institution=MIA") == [
         ["EUMM Georgia", 2, 1, 50.0], ["EULEX Kosovo", 1, 1, 100.0], ["Total", 3, 2, 66.7]]
     client.post_form("/sign-out")
@@ -150,7 +150,7 @@ def test_nomination_funnel_per_call_and_institution(db, client, login, make_user
         ["EULEX 1-2030", 2, 1, 0, 0, 0, 0.0, 0.0, 0.0, None],
         ["EUMM Georgia 1-2030", 5, 3, 1, 1, 1, 33.3, 0.0, 0.0, 0.0], ["Total", 7, 4, 1, 1, 1, 25.0, 0.0, 0.0, 0.0]]
     assert all_three(client, "funnel", "by_institution") == [
-        ["BORDER_GUARD", 3, 2, 0, 1, 0, 0.0, 0.0, 0.0, None], ["POLICE", 4, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0],
+        ["Border Guard", 3, 2, 0, 1, 0, 0.0, 0.0, 0.0, None], ["Police", 4, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0],
         ["Total", 7, 4, 1, 1, 1, 25.0, 0.0, 0.0, 0.0]]
     assert all_three(client, "funnel", "by_cfc", "?mission=EUMM+Georgia&institution=POLICE") == [
         ["EUMM Georgia 1-2030", 3, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0], ["Total", 3, 2, 1, 0, 1, 50.0, 0.0, 0.0, 0.0]]
@@ -245,7 +245,7 @@ def test_a_viewer_sees_no_personal_data_on_any_report_route(app, db, client, log
     assert checked >= 7
     # A viewer's figures are national, not limited to the viewer's institution (SPEC §3: aggregates of all).
     assert page_table(client.get("/reports/deployed").get_data(as_text=True), "by_institution")[0] == [
-        "POLICE", 1, 1, 100.0]
+        "Police", 1, 1, 100.0]
     assert "Jedynak" not in client.get("/").get_data(as_text=True)
 
 

@@ -265,7 +265,7 @@ class FilterForm(FlaskForm):
     institution = SelectField(_l("Institution"))
     language = SelectField(_l("Language"), widget=PlainSelect())
     min_level = SelectField(_l("At least level"),
-                            choices=[("", _l("any"))] + [(lv.value, lv.value) for lv in CefrLevel])
+                            choices=[("", _l("any"))] + LEVEL_CHOICES)
     clearance = SelectField(_l("Clearance at least"),
                             choices=[("", _l("any"))] + [(c.value, label) for c, label in CLEARANCE_LABELS.items()
                                                          if c != ClearanceLevel.NONE])

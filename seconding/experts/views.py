@@ -88,7 +88,8 @@ def index():
     page = Page(items=list_rows(rows, today, current_app.config["TRAINING_EXPIRING_DAYS"]), page=number,
                 per_page=per_page, total=total)
     return render_template("experts/index.html", form=form, filters=filters, page=page, today=today,
-                           args=filters.as_args())
+                           args=filters.as_args(), clearance_labels=CLEARANCE_LABELS,
+                           area_names=dict(form.expertise.choices))
 
 
 def _prepare(form: ExpertForm) -> None:

@@ -34,6 +34,7 @@ from seconding.models import (
 )
 from seconding.models.enums import ACTIVE_DEPLOYMENT_STATES, NominationStatus
 from seconding.nip.compliance import CLOSED
+from seconding.reference import institution_short_name
 
 LIMIT = 10  # lines shown; the rest are counted, with a link to the list they are on
 CALL_DAYS = 30  # calls whose national deadline falls within this many days
@@ -151,7 +152,8 @@ def _nip(user: User, today: date) -> tuple[list[Item], dict[str, int]]:
         actions = [a for a in actions if concerns_scope(user, a.institution_ids)]
     items = [Item("nip_overdue" if a.due_on < today else "nip_due", a.due_on,
                   url_for("nip.action", action_id=a.id),
-                  {"code": a.code, "title": a.title, "lead": a.lead.code, "progress": a.progress, "sort": a.code})
+                  {"code": a.code, "title": a.title, "lead": institution_short_name(a.lead), "progress": a.progress,
+                   "sort": a.code})
              for a in actions]
     overdue = sum(1 for i in items if i.kind == "nip_overdue")
     return items[:LIMIT], {"nip_overdue": overdue, "nip_due": len(items) - overdue}

@@ -13,6 +13,7 @@ from seconding.extensions import db
 from seconding.models import CompactCommitment, Institution, NipAction, NipProgressUpdate, NipStatus, User
 from seconding.nip.compliance import FLAGS, Tally, Thresholds, flags
 from seconding.nip.figures import LINKABLE_FIGURES, figure_value
+from seconding.reference import institution_short_name
 
 
 def thresholds() -> Thresholds:
@@ -59,11 +60,12 @@ def totals(rows: Iterable[ActionRow], label: str = "") -> Tally:
 
 
 def by_institution(rows: list[ActionRow], locale: str) -> list[Tally]:
-    """One tally per lead institution that leads an action, by code."""
+    """One tally per lead institution that leads an action, by its short name."""
     tallies: dict[int, Tally] = {}
     for row in rows:
         lead = row.action.lead
-        tally = tallies.setdefault(lead.id, Tally(lead.code, key=lead.id, extra={"name": lead.name(locale)}))
+        tally = tallies.setdefault(lead.id, Tally(institution_short_name(lead), key=lead.id,
+                                                  extra={"name": lead.name(locale)}))
         tally.add(row.action.status, row.flags)
     return sorted(tallies.values(), key=lambda t: t.label)
 

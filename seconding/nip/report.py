@@ -17,6 +17,7 @@ from seconding.nip.targets import (
     key_tours_not_seconded_for,
     targets_beside_actuals,
 )
+from seconding.reference import institution_short_name
 from seconding.register.parse import escape
 from seconding.spreadsheets import finish_sheet
 
@@ -59,7 +60,7 @@ def rows(report: AnnualReport) -> list[list]:
         c, a = line.commitment, line.action
         out.append([
             c.edition if c else "", c.code if c else _("(no commitment)"), c.title if c else "",
-            a.code if a else "", a.title if a else _("No action recorded"), a.lead.code if a else "",
+            a.code if a else "", a.title if a else _("No action recorded"), institution_short_name(a.lead) if a else "",
             a.due_on if a else None, str(NIP_STATUS_LABELS[line.status]) if a else "", line.progress if a else None,
             a.indicator if a else "", a.indicator_unit if a else "", a.indicator_baseline if a else None,
             a.indicator_target if a else None, line.value, line.narrative, line.reported_on,

@@ -10,9 +10,15 @@ from flask_babel import lazy_gettext as _l
 from seconding.figures import percent
 from seconding.models import Cfc, Institution, Mission, User
 from seconding.nip.targets import SECONDED_KEY_TARGET, target_of, year_figures, years_to_show
+from seconding.reference import institution_short_name
 from seconding.reports import queries
 from seconding.reports.queries import ReportFilters
 from seconding.reports.tables import Table
+
+
+def _row_name(key: str, name):
+    """A row's name as people read it: an institution by its short name, never its code."""
+    return institution_short_name(name) if key == "by_institution" else name
 
 
 def deployed(user: User, filters: ReportFilters, today: date) -> list[Table]:
@@ -22,7 +28,7 @@ def deployed(user: User, filters: ReportFilters, today: date) -> list[Table]:
         ("by_mission", Mission.acronym, _("Experts deployed now, by mission"), _("Mission")),
         ("by_institution", Institution.code, _("Experts deployed now, by institution"), _("Institution")),
     ):
-        rows = [[name, count, women, percent(women, count)] for name, count, women in
+        rows = [[_row_name(key, name), count, women, percent(women, count)] for name, count, women in
                 queries.deployed_now(user, filters, by)]
         if rows:
             total, women = sum(r[1] for r in rows), sum(r[2] for r in rows)
@@ -76,7 +82,7 @@ def funnel(user: User, filters: ReportFilters, today: date) -> list[Table]:
     for key, by, title, label in (("by_cfc", Cfc.reference, _("Nomination funnel per call"), _("Call")),
                                   ("by_institution", Institution.code, _("Nomination funnel per institution"),
                                    _("Institution"))):
-        found = [(name, counts) for name, *counts in queries.funnel(user, filters, by)]
+        found = [(_row_name(key, name), counts) for name, *counts in queries.funnel(user, filters, by)]
         rows = [_funnel_row(name, counts) for name, counts in found]
         if rows:
             rows.append(_funnel_row(_("Total"), [sum(c[i] for _name, c in found) for i in range(8)]))
