@@ -14,20 +14,28 @@ from tests.routes import ROUTES
 BLOCK = frozenset("""address article aside blockquote br caption dd details div dl dt fieldset figcaption figure footer
 form h1 h2 h3 h4 h5 h6 header hr label legend li main nav ol optgroup option p pre section select summary table tbody
 td tfoot th thead title tr ul button input textarea""".split())
-# Elements whose content nobody reads as text.
-SILENT = frozenset({"script", "style", "template", "noscript"})
+# Elements whose content nobody reads as text; and code, shown as such on purpose (a machine file's column names).
+SILENT = frozenset({"script", "style", "template", "noscript", "code", "kbd", "samp"})
+
+
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
 class _Text(HTMLParser):
-    def __init__(self):
+    def __init__(self, keep_english: bool):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.silent = 0
+        self.silent: list[str] = []  # the open elements whose text is left out
+        self.keep_english = keep_english
 
     def handle_starttag(self, tag, attrs):
-        if tag in SILENT:
-            self.silent += 1
-        elif tag in BLOCK:
+        if tag in VOID:
+            return self.handle_startendtag(tag, attrs)
+        if self.silent:
+            self.silent.append(tag)
+        elif tag in SILENT or (not self.keep_english and (dict(attrs).get("lang") or "").startswith("en")):
+            self.silent.append(tag)
+        if tag in BLOCK:
             self.parts.append("\n")
 
     def handle_startendtag(self, tag, attrs):
@@ -35,9 +43,12 @@ class _Text(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
-        if tag in SILENT:
-            self.silent = max(0, self.silent - 1)
-        elif tag in BLOCK:
+        if tag in VOID:
+            return
+        if self.silent and tag in self.silent:
+            while self.silent and self.silent.pop() != tag:
+                pass
+        if tag in BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data):
@@ -45,14 +56,42 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    """The text of a page as a person reads it: no tags, scripts or attribute values; one line per block, spaces
-    folded."""
-    parser = _Text()
+def visible_text(html: str, keep_english: bool = True) -> str:
+    """The text of a page as a person reads it: no tags, scripts, code or attribute values; one line per block,
+    spaces folded. keep_english=False leaves out what the page marks as English (lang="en")."""
+    parser = _Text(keep_english)
     parser.feed(html)
     parser.close()
     lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def stored_phrases() -> set[str]:
+    """What people typed and the pages show as typed (names, titles, motivations, notes: any stored text of more than
+    one word), in any language: the English of a motivation for the EEAS is not the app's. Not the text the app
+    writes itself (the audit log's summaries, the notifications) nor the reference tables' names of both languages."""
+    import sqlalchemy as sa
+
+    from seconding.extensions import db
+
+    skip = {"audit_events", "notifications", "digest_deliveries", "institutions", "expertise_areas"}
+    found = set()
+    for table in db.metadata.sorted_tables:
+        if table.name in skip:
+            continue
+        columns = [c for c in table.columns
+                   if isinstance(c.type, (sa.String, sa.Text)) and not isinstance(c.type, sa.Enum)
+                   and c.name not in ("status", "code", "kind", "locale")]
+        if columns:
+            for row in db.session.execute(sa.select(*columns)):
+                found.update(v.strip() for v in row if isinstance(v, str) and _typed(v.strip()))
+    return found
+
+
+def _typed(value: str) -> bool:
+    """Text a person typed, not a code: several words, or one word of four letters or more in lower or title case
+    (a unit such as "experts", a course's provider "Mission")."""
+    return " " in value or (len(value) >= 4 and "_" not in value and not value.isupper())
 
 
 def pages(demo: dict | None = None):

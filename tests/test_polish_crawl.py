@@ -27,7 +27,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from seconding.models import Institution, Role
-from tests.polish_crawl import pages, seed_demo_and_table, url_for_page, visible_text
+from tests.polish_crawl import pages, seed_demo_and_table, stored_phrases, url_for_page, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "seconding" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
@@ -39,9 +39,23 @@ ENGLISH = ("the", "and", "of", "with", "for", "is", "are", "not", "or", "from", 
            "have", "Save", "Cancel", "Nothing", "None", "expert", "experts", "Expert", "Experts", "missing", "Submit",
            "Edit", "Delete", "Add", "Search", "Yes", "Download", "Name", "Date", "Show", "Back", "Open", "Close",
            "Sign", "Please", "here", "There", "must", "will", "should")
+# Pages that describe a machine file's columns: the values a cell may hold are codes, and shown as such.
+FILE_FORMATS = {"register.index", "missions.import_positions"}
+# Institutions whose code is also their short name in Polish (Ministerstwo Finansów: MF).
+SAME_AS_CODE = {"MF"}
+# A clearance reads in Polish with its EU equivalent after it: "TAJNE (SECRET)" (SPEC §6): the marking, not a code.
+EU_MARKING = re.compile(r"\((?:RESTRICTED|CONFIDENTIAL|SECRET|TOP SECRET|[A-Z ]+ UE)\)")
+# Fields whose syntax has a word of code the user types: the position's languages ("en:C1; pl:native").
+INPUT_SYNTAX = {"missions.new_position": {"native"}, "missions.edit_position": {"native"}}
+ARROW = re.compile(r"\w+ ?-> ?\w+")
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+")
 # Proper names and names kept in their own language (the missions' official names are English, as the EEAS writes
 # them; a course's name is the training provider's).
-PROPER = ("EULEX", "EUMM", "EUAM", "EUMA", "EUPM", "EUBAM", "EUPOL", "EUCAP", "Goalkeeper")
+PROPER = ("EULEX", "EUMM", "EUAM", "EUMA", "EUPM", "EUBAM", "EUPOL", "EUCAP", "Goalkeeper",
+          # the Compact's clusters and pillars by their official names, quoted in the Polish hint
+          "More capable, More effective, flexible and responsive, More joined-up", "Act, Secure, Invest, Partner",
+          # the name an anonymised record keeps (seconding/register/anonymise.py), quoted as stored
+          "Anonymised expert")
 
 
 def _enum_values() -> set[str]:
@@ -82,7 +96,8 @@ def _catalogue() -> set[str]:
 
 PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%%")
 # English messages that are also Polish, or that read the same in a Polish sentence (names of things).
-SAME_IN_POLISH = {"Status", "Data", "Portal", "Monitoring", "Partner", "Partnerzy"}
+# ("Profile": profiles; "ASAP": what Polish officials write too, and the annex's date column takes it).
+SAME_IN_POLISH = {"Status", "Data", "Portal", "Monitoring", "Partner", "Profile", "ASAP"}
 
 
 def _message_pattern(msgid: str) -> re.Pattern | None:
@@ -109,24 +124,25 @@ def _words(tokens) -> re.Pattern:
 def crawl(app, module_db, polish, tmp_path_factory):
     """The crawl, once for the module: {(role, endpoint): (status, mimetype, html)}, the HTML files for the checker,
     and the reference codes and proper names read from the database."""
-    from sqlalchemy import select
+    from sqlalchemy import select, update
 
     from seconding.extensions import db
-    from seconding.models import Course, ExpertiseArea, Mission
+    from seconding.models import ExpertiseArea, Mission, User
     from tests.conftest import PASSWORD, user_factory
 
     institutions = {i.code: i for i in db.session.scalars(select(Institution))}
     ctx, demo = seed_demo_and_table(institutions)
     make_user = user_factory(institutions)
-    for role in Role:
-        make_user(role, "MFA", email=f"crawl.{_who(role)}@example.org", locale="pl")
+    for role, name in zip(Role, ("Anna Nowak", "Jan Kowalski", "Ewa Wiśniewska", "Piotr Zieliński"), strict=True):
+        make_user(role, "MFA", email=f"crawl.{_who(role)}@example.org", name=name)
+    db.session.execute(update(User).values(locale="pl"))  # every user reads Polish (the digest's recipients too)
+    db.session.commit()
     # The URLs first: a request ends the session the table's objects live in.
     urls = {name: url_for_page(app, endpoint, args, ctx) for name, endpoint, args, _who in pages(demo)}
     names = {
         "institutions": set(institutions),
         "areas": set(db.session.scalars(select(ExpertiseArea.code))),
-        "proper": (set(db.session.scalars(select(Mission.name))) | set(db.session.scalars(select(Course.name)))
-                   | set(db.session.scalars(select(Mission.host_country))) - {""}),
+        "proper": stored_phrases() | set(db.session.scalars(select(Mission.host_country))) | set(PROPER),
     }
     out_dir = tmp_path_factory.mktemp("crawl")
     results = {}
@@ -178,10 +194,15 @@ def _who(role) -> str:
     return "anonymous" if role is None else role.value
 
 
-def _page_texts(crawl):
+def _page_texts(crawl, keep_english=True):
     for (role, endpoint), (_status, _mimetype, html, url) in crawl["results"].items():
         if html:
-            yield role, endpoint, url, visible_text(html)
+            yield role, endpoint, url, visible_text(html, keep_english)
+
+
+def _without_addresses(text: str) -> str:
+    """Without e-mail addresses and links (coordinator@..., https://.../experts/12), and EU markings."""
+    return EU_MARKING.sub(" ", ADDRESS.sub(" ", text))
 
 
 def _without_proper_names(text: str, names) -> str:
@@ -198,25 +219,35 @@ def test_every_page_answers(crawl):
 
 
 def test_no_code_where_a_person_reads(crawl):
+    """Polish text: no value of an enumeration, no institution or expertise area code. What a page marks as English
+    (lang="en": an audit summary as recorded, a name in English) may have English words, and acronyms, but no code
+    either (no underscore, no upper-case enumeration value, no arrow)."""
     names = crawl["names"]
-    codes = _enum_values() | names["institutions"] | names["areas"]
-    pattern = _words(codes)
-    arrow = re.compile(r"\w+ ?-> ?\w+")
+    codes = (_enum_values() | names["institutions"] | names["areas"]) - SAME_AS_CODE
+    polish = _words(codes)
+    english = _words({c for c in codes if "_" in c or c.isupper()} - names["institutions"])
     problems = []
     for role, endpoint, _url, text in _page_texts(crawl):
-        text = _without_proper_names(text, names["proper"])
-        found = sorted({m.group(0) for m in pattern.finditer(text)} | {m.group(0) for m in arrow.finditer(text)})
+        if endpoint in FILE_FORMATS:
+            continue
+        text = _without_proper_names(_without_addresses(text), names["proper"])
+        found = {m.group(0) for m in english.finditer(text)} | {m.group(0) for m in ARROW.finditer(text)}
+        polish_text = _without_proper_names(_without_addresses(visible_text(crawl["results"][role, endpoint][2],
+                                                                            keep_english=False)), names["proper"])
+        found |= {m.group(0) for m in polish.finditer(polish_text)}
+        found -= INPUT_SYNTAX.get(endpoint, set())
         if found:
-            problems.append(f"{_who(role)} {endpoint}: {', '.join(found)}")
+            problems.append(f"{_who(role)} {endpoint}: {', '.join(sorted(found))}")
     assert not problems, f"{len(problems)} pages show codes:\n" + "\n".join(problems)
 
 
 def test_no_message_left_in_english(crawl):
     patterns = [(msgid, p) for msgid, p in ((m, _message_pattern(m)) for m in _catalogue()) if p is not None]
     problems = []
-    for role, endpoint, _url, text in _page_texts(crawl):
-        text = _without_proper_names(text, crawl["names"]["proper"])
-        found = sorted({msgid for msgid, p in patterns if p.search(text)})
+    for role, endpoint, _url, text in _page_texts(crawl, keep_english=False):
+        text = _without_proper_names(_without_addresses(text), crawl["names"]["proper"])
+        found = sorted({msgid for msgid, p in patterns if p.search(text)}
+                       - (crawl["names"]["institutions"] if endpoint in FILE_FORMATS else set()))
         if found:
             problems.append(f"{_who(role)} {endpoint}: {found}")
     assert not problems, f"{len(problems)} pages show untranslated messages:\n" + "\n".join(problems)
@@ -225,8 +256,8 @@ def test_no_message_left_in_english(crawl):
 def test_no_english_word(crawl):
     pattern = _words(ENGLISH)
     problems = []
-    for role, endpoint, _url, text in _page_texts(crawl):
-        text = _without_proper_names(text, crawl["names"]["proper"])
+    for role, endpoint, _url, text in _page_texts(crawl, keep_english=False):
+        text = _without_proper_names(_without_addresses(text), crawl["names"]["proper"])
         lines = sorted({line for line in text.splitlines() if pattern.search(line)})
         if lines:
             problems.append(f"{_who(role)} {endpoint}: {lines[:8]}")

@@ -191,9 +191,9 @@ def set_position_choices(form: PositionForm, courses: list[Course], areas: list[
                          locale: str = "en") -> None:
     """Choices read from the reference data (mandatory courses are needed for every deployment anyway)."""
     form.expertise.choices = [("", _l("None in particular"))] + [(a.code, a.name(locale)) for a in areas]
+    anyway = _l("needed for every deployment anyway")  # outside the f-string, where extraction finds it
     form.courses_required.choices = [
-        (c.code, f"{c.code} — {c.name}" + (f" ({_l('needed for every deployment anyway')})" if c.mandatory else ""))
-        for c in courses]
+        (c.code, f"{c.code} — {c.name}" + (f" ({anyway})" if c.mandatory else "")) for c in courses]
     form.courses_desirable.choices = [(c.code, f"{c.code} — {c.name}") for c in courses if not c.mandatory]
 
 

@@ -21,6 +21,7 @@ from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.models import Expert, PoolStatus
+from seconding.reference import institution_choice
 from seconding.register.apply import ImportConflict
 from seconding.register.columns import COLUMNS, SHEETS
 from seconding.register.compare import Action
@@ -42,7 +43,7 @@ def _upload_form() -> UploadForm:
     form = UploadForm()
     locale = str(get_locale() or "en")
     form.institution.choices = [("", _("— none: every row names its institution —"))] + [
-        (i.code, f"{i.code} — {i.name(locale)}") for i in institutions_in_scope(current_user)]
+        (i.code, institution_choice(i, locale)) for i in institutions_in_scope(current_user)]
     return form
 
 
