@@ -7,7 +7,9 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from seconding.audit.labels import action_label, actor_label, summary_text
 from seconding.dates import WARSAW
+from seconding.expert_link.corrections import STATUS_LABELS as CORRECTION_STATUS_LABELS
 from seconding.experts.forms import (
     CLEARANCE_LABELS,
     EDUCATION_LABELS,
@@ -16,8 +18,11 @@ from seconding.experts.forms import (
     SEX_LABELS,
     SKILL_LABELS,
 )
+from seconding.labels import DEPLOYMENT_STATUS_LABELS
 from seconding.languages import language_names
 from seconding.models import SKILLS, ClearanceLevel, DrivingLicence, EducationLevel, PoolStatus, Sex
+from seconding.nominations.workflow import NOMINATION_STATUS_LABELS
+from seconding.reference import institution_short_name
 
 PROFILE_LABELS = {
     "external_id": _l("Personnel number"), "institution": _l("Home institution"), "given_name": _l("Given name"),
@@ -34,7 +39,25 @@ ENUMS = {"sex": (Sex, SEX_LABELS), "clearance_level": (ClearanceLevel, CLEARANCE
 # Tables the export adds generically (everything else kept on an expert), with a heading in words.
 TABLE_LABELS = {"nominations": _l("Nominations"), "deployments": _l("Deployments"),
                 "expert_links": _l("Personal links sent to you"),
-                "expert_corrections": _l("Corrections you proposed")}
+                "expert_corrections": _l("Corrections you proposed"),
+                "emergency_contacts": _l("Emergency contacts"), "incidents": _l("Incidents"),
+                "checklists": _l("Pre-deployment checklists"), "debriefs": _l("Debriefs after the tour"),
+                "appraisals": _l("End-of-tour appraisals")}
+# Their columns, in words (a column not named here reads as its name, in English).
+COLUMN_LABELS = {
+    "status": _l("Status"), "created_at": _l("Created"), "updated_at": _l("Last changed on"),
+    "sent_to": _l("Sent to"), "expires_at": _l("Expires"), "last_used_at": _l("Last used"),
+    "revoked_at": _l("Revoked on"), "consent_on": _l("Consent given on"), "consent_by": _l("Consent recorded by"),
+    "comment": _l("Comment"), "motivation": _l("Motivation"), "goalkeeper_ref": _l("Goalkeeper reference"),
+    "eeas_feedback": _l("EEAS feedback"), "expert_version": _l("Version of your data"),
+    "decided_at": _l("Decided on"), "decision_note": _l("Decision note"), "role": _l("Role"),
+    "start": _l("Start"), "end": _l("End"), "end_reason": _l("Reason for the end"), "name": _l("Name"),
+    "relation": _l("Relation"), "phone": _l("Phone"), "email": _l("E-mail"), "notes": _l("Notes"),
+}
+# Columns whose values are codes: their words, table by table.
+VALUE_LABELS = {("nominations", "status"): NOMINATION_STATUS_LABELS,
+                ("deployments", "status"): DEPLOYMENT_STATUS_LABELS,
+                ("expert_corrections", "status"): CORRECTION_STATUS_LABELS}
 # Columns that say nothing to a person (internal keys and the fingerprint of a link's secret).
 HIDDEN_COLUMNS = {"id", "expert_id", "token_hash", "version", "facts_version", "search_text", "proposed"}
 
@@ -48,6 +71,8 @@ class Section:
     title: str
     rows: list[tuple[str, str]] = field(default_factory=list)  # label, value
     lines: list[str] = field(default_factory=list)
+    # The summary of each line as the log recorded it, in English (the history's lines), shown marked as English.
+    recorded: list[str] = field(default_factory=list)
 
 
 def _yes_no(value) -> str:
@@ -66,9 +91,14 @@ def _moment(text: str | None) -> str:
     return format_datetime(moment.astimezone(WARSAW), "yyyy-MM-dd HH:mm")
 
 
-def _value(name: str, value) -> str:
+def _value(name: str, value, table: str = "") -> str:
     if value is None or value == "":
         return "—"
+    if name == "institution":
+        return institution_short_name(value)
+    words = VALUE_LABELS.get((table, name))
+    if words is not None:
+        return str(words.get(value, value))
     if name in ENUMS:
         kind, labels = ENUMS[name]
         try:
@@ -128,12 +158,12 @@ def readable(data: dict, locale: str) -> list[Section]:
             extra[key] = value
     for table, rows in extra.items():
         sections.append(Section(str(TABLE_LABELS.get(table, _humanise(table))), lines=[
-            "; ".join(f"{_humanise(k)}: {_value(k, v)}" for k, v in row.items()
+            "; ".join(f"{COLUMN_LABELS.get(k, _humanise(k))}: {_value(k, v, table)}" for k, v in row.items()
                       if k not in HIDDEN_COLUMNS and not k.endswith("_id") and v not in (None, "", [], {}))
             if isinstance(row, dict) else str(row) for row in rows]))
     sections.append(Section(_("History of this record"), lines=[
-        f"{_moment(e['at'])} · {e['actor']} · {_humanise(e['action'])}" + (f": {e['summary']}" if e["summary"] else "")
-        for e in data["audit_events"]]))
+        f"{_moment(e['at'])} · {actor_label(e['actor'])} · {action_label(e['action'])}"
+        for e in data["audit_events"]], recorded=[summary_text(e["summary"]) for e in data["audit_events"]]))
     return sections
 
 
