@@ -1,17 +1,24 @@
-"""Every page of the route table, in Polish, for every role allowed on it (over the demo data): no code where a person
-reads, no message left in English, no English word; and the HTML of every page is valid (the Nu HTML Checker).
+"""Every page of the route table, and the demo's objects in their other states, in Polish, for every role allowed on
+it (over the demo data, tests/polish_crawl.py): no code where a person reads, no message left in English, no English
+word; and the HTML of every page is valid (the Nu HTML Checker).
 
-What counts as a code (decided here, see FORBIDDEN_CODES):
+What counts as a code (decided here):
 - every value of the models' enumerations of three characters or more (BORDER_GUARD, TOP_SECRET, B_4X4, native,
   pre_deployment, not_selected, hr_officer, ...): a page shows their labels. Shorter values are read as such: the
   CEFR levels (A1 ... C2) are the scale's own names, a sex or a driving licence of one letter is never shown bare;
-- the codes of the institutions (MFA, POLICE, BORDER_GUARD, ...) and of the expertise areas (community_policing,
-  customs, ...): a page shows the institution's short name in the page's language (MSZ, Policja, ...) and the area's
-  name;
+- the codes of the institutions (MFA, POLICE, BORDER_GUARD, ...; allowed: MF, which is also the Polish abbreviation
+  of the Ministerstwo Finansów) and of the expertise areas (community_policing, customs, ...): a page shows the
+  institution's short name in its language (MSZ, Policja, ...) and the area's name;
+- the matching rules' codes with an underscore (driving_licence, clearance_expiry, pool_status);
 - a change of state written as "a -> b".
 Not codes: a course's code (PDT, HEAT, CEPOL) is its short name, typed by the admin who adds the course, and shown
 with its full name; the references of CfCs, positions, NIP actions and Compact commitments, and the missions'
-acronyms, are what people call these things.
+acronyms, are what people call these things; the EU marking after a Polish clearance ("TAJNE (SECRET UE)"); what a
+page shows as code on purpose (<code>: a machine file's columns, an institution's code on the admin's list) and the
+values a machine file's columns take on the pages that describe the file (FILE_FORMATS).
+What people typed (any stored text: names, titles, a motivation written in English for the EEAS) is theirs, not the
+app's: it is left out of the checks (tests/polish_crawl.py stored_phrases), as is what a page marks as English
+(lang="en": the audit log's summaries, as recorded) from the checks of English words.
 """
 import json
 import os
@@ -26,6 +33,7 @@ from urllib.parse import unquote
 import pytest
 from babel.messages.pofile import read_po
 
+from seconding.labels import RULE_LABELS
 from seconding.models import Institution, Role
 from tests.polish_crawl import pages, seed_demo_and_table, stored_phrases, url_for_page, visible_text
 
@@ -41,6 +49,8 @@ ENGLISH = ("the", "and", "of", "with", "for", "is", "are", "not", "or", "from", 
            "Sign", "Please", "here", "There", "must", "will", "should")
 # Pages that describe a machine file's columns: the values a cell may hold are codes, and shown as such.
 FILE_FORMATS = {"register.index", "missions.import_positions"}
+# The matching rules' codes that are no word (seconding/labels.py RULE_LABELS: messages name the rule by its label).
+RULE_CODES = {code for code in RULE_LABELS if "_" in code}
 # Institutions whose code is also their short name in Polish (Ministerstwo Finansów: MF).
 SAME_AS_CODE = {"MF"}
 # A clearance reads in Polish with its EU equivalent after it: "TAJNE (SECRET)" (SPEC §6): the marking, not a code.
@@ -223,7 +233,7 @@ def test_no_code_where_a_person_reads(crawl):
     (lang="en": an audit summary as recorded, a name in English) may have English words, and acronyms, but no code
     either (no underscore, no upper-case enumeration value, no arrow)."""
     names = crawl["names"]
-    codes = (_enum_values() | names["institutions"] | names["areas"]) - SAME_AS_CODE
+    codes = (_enum_values() | names["institutions"] | names["areas"] | RULE_CODES) - SAME_AS_CODE
     polish = _words(codes)
     english = _words({c for c in codes if "_" in c or c.isupper()} - names["institutions"])
     problems = []
