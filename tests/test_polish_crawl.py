@@ -132,8 +132,8 @@ def _words(tokens) -> re.Pattern:
 
 @pytest.fixture(scope="module")
 def crawl(app, module_db, polish, tmp_path_factory):
-    """The crawl, once for the module: {(role, endpoint): (status, mimetype, html)}, the HTML files for the checker,
-    and the reference codes and proper names read from the database."""
+    """The crawl, once for the module: {(role, page name): (status, mimetype, html, url)}, the HTML files for the
+    checker, and the reference codes and the stored text read from the database."""
     from sqlalchemy import select, update
 
     from seconding.extensions import db
@@ -164,17 +164,16 @@ def crawl(app, module_db, polish, tmp_path_factory):
             response = client.post_form("/sign-in", {"email": f"crawl.{_who(role)}@example.org",
                                                      "password": PASSWORD})
             assert response.status_code == 302
-        for endpoint, _endpoint, _args, roles in pages(demo):
+        for name, _endpoint, _args, roles in pages(demo):  # name: the endpoint, or "endpoint[the demo's state]"
             if role not in roles:
                 continue
-            url = urls[endpoint]
-            response = client.get(url)
+            response = client.get(urls[name])
             html = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
-            results[role, endpoint] = (response.status_code, response.mimetype, html, url)
+            results[role, name] = (response.status_code, response.mimetype, html, urls[name])
             if html:
-                path = out_dir / f"{_who(role)}--{endpoint}.html"
+                path = out_dir / f"{_who(role)}--{name}.html"
                 path.write_text(html, encoding="utf-8")
-                files[str(path)] = (role, endpoint)
+                files[str(path)] = (role, name)
         db.session.remove()
     return {"results": results, "files": files, "names": names}
 
