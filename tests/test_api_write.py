@@ -234,7 +234,7 @@ def test_forwarding_asks_to_confirm_the_warnings(api_as, world, db):
     warned = coordinator.post(url, json={"action": "forward", "version": version, **forward})
     assert warned.status_code == 422
     error = warned.get_json()["error"]
-    assert error["code"] == "confirmation_needed" and "one institution (POLICE)" in error["message"]
+    assert error["code"] == "confirmation_needed" and "one institution (Police)" in error["message"]
     assert "would have 0 women and 2 men of 2: 0 % women" in error["message"]
     assert snapshot() == before
     confirmed = coordinator.post(url, json={"action": "forward", "version": version, "confirm_warnings": True,
@@ -245,7 +245,7 @@ def test_forwarding_asks_to_confirm_the_warnings(api_as, world, db):
     assert db.session.get(Nomination, second["id"]).forwarded_on == today_in_warsaw()
     assert db.session.get(Nomination, second["id"]).history[-1].comment == (  # the confirmation is kept
         "Forwarded with the national shortlist at 0 % women (0 of 2), under the 40 % target; confirmed. "
-        "Forwarded with all 2 nominations of the shortlist from one institution (POLICE); confirmed.")
+        "Forwarded with all 2 nominations of the shortlist from one institution (Police); confirmed.")
 
 
 def test_odd_input_gets_a_clear_answer_never_a_500(api_as, make_expert):

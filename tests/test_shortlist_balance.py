@@ -203,7 +203,7 @@ def test_the_cfc_page_shows_the_shortlist_by_sex_and_service(client, login, make
     cells = {label: [c for c in rest.replace("</td>", "").split('<td class="app-num">')[1:]]
              for label, rest in ((r[0], r[1].split("</tr>")[0]) for r in rows)}
     assert cells == {"Female": ["1", "1"], "Male": ["3", "1"],
-                     "BORDER_GUARD": ["2", "1", "1"], "POLICE": ["2", "1", "1"]}
+                     "Border Guard": ["2", "1", "1"], "Police": ["2", "1", "1"]}
 
 
 def test_the_cfc_page_for_an_hr_officer_counts_their_scope(client, login, make_user, shortlist):
