@@ -137,6 +137,10 @@ def demo_pages() -> dict:
         out["missions.position[demo]"] = ("missions.position", {"position_id": position.id})
         out["missions.cfc[demo]"] = ("missions.cfc", {"cfc_id": position.cfc_id})
         out["tracker.call[demo]"] = ("tracker.call", {"cfc_id": position.cfc_id})
+    from seconding.reports.build import REPORTS
+
+    for slug in REPORTS:  # the table reads one report; each builds its own tables
+        out[f"reports.show[{slug}]"] = ("reports.show", {"slug": slug})
     return {name: page for name, page in out.items() if page[0] in ROUTES}
 
 

@@ -42,7 +42,8 @@ def page_table(html: str, key: str) -> list[list]:
     rows = []
     for row in re.findall(r"<tr>(<th scope=\"row\">.*?)</tr>", section, re.S):
         label = re.search(r'<th scope="row">(.*?)</th>', row).group(1)
-        rows.append([label, *[_number(v) for v in re.findall(r'<td class="app-num">(.*?)</td>', row, re.S)]])
+        cells = re.findall(r'<td class="app-num">(.*?)</td>', row, re.S)
+        rows.append([label, *[_number(re.sub(r"<[^>]+>", "", v)) for v in cells]])  # a figure may be a link
     return rows
 
 
@@ -212,7 +213,14 @@ def test_training_compliance_per_institution(db, client, coordinator, make_exper
     with_courses("BORDER_GUARD")
     with_courses("BORDER_GUARD", pool_status=PoolStatus.LEFT)
     assert all_three(client, "training", "training") == [
-        ["BORDER_GUARD", 1, 1, 0, 0, 100.0], ["POLICE", 3, 1, 1, 1, 66.7], ["Total", 4, 2, 1, 1, 75.0]]
+        ["Border Guard", 1, 1, 0, 0, 100.0], ["Police", 3, 1, 1, 1, 66.7], ["Total", 4, 2, 1, 1, 75.0]]
+    # Each figure opens the list of the experts it counts: the same number of them.
+    html = client.get("/reports/training").get_data(as_text=True)
+    links = re.findall(r'<a href="(/experts/\?[^"]+)">(\d+)</a>', html)
+    assert len(links) == 8  # four figures per institution, none on the total row
+    for url, figure in links:
+        listed = client.get(url.replace("&amp;", "&")).get_data(as_text=True)
+        assert re.search(rf"\b{figure} experts? found", listed), (url, figure)
 
 
 def test_a_viewer_sees_no_personal_data_on_any_report_route(app, db, client, login, make_user, make_expert,
@@ -247,6 +255,7 @@ def test_a_viewer_sees_no_personal_data_on_any_report_route(app, db, client, log
     assert page_table(client.get("/reports/deployed").get_data(as_text=True), "by_institution")[0] == [
         "Police", 1, 1, 100.0]
     assert "Jedynak" not in client.get("/").get_data(as_text=True)
+    assert "/experts/?" not in client.get("/reports/training").get_data(as_text=True)  # no list to open
 
 
 def test_bad_filters_are_reported_and_not_applied(db, client, login, make_user, make_expert):

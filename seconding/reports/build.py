@@ -123,9 +123,16 @@ def readiness(user: User, filters: ReportFilters, today: date) -> list[Table]:
 def training(user: User, filters: ReportFilters, today: date) -> list[Table]:
     """Mandatory training compliance of the active pool, per institution."""
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
-    rows = [[code, active, valid, expiring, expired, percent(valid + expiring, active)]
-            for code, active, valid, expiring, expired in
-            queries.training_compliance(user, filters, today, horizon)]
+    counted = queries.training_compliance(user, filters, today, horizon)
+    rows = [[institution_short_name(code), active, valid, expiring, expired, percent(valid + expiring, active)]
+            for code, active, valid, expiring, expired in counted]
+    # Each figure opens the expert list that counts the same experts (the active pool of that one institution).
+    links = {}
+    for i, (code, *_counts) in enumerate(counted):
+        active_pool = {"institution": code, "status": "active"}
+        links[(i, 1)] = active_pool
+        for column, status in ((2, "valid"), (3, "expiring"), (4, "expired")):
+            links[(i, column)] = {**active_pool, "training": status}
     if rows:
         totals = [sum(r[i] for r in rows) for i in range(1, 5)]
         rows.append([_("Total"), *totals, percent(totals[1] + totals[2], totals[0])])
@@ -133,7 +140,8 @@ def training(user: User, filters: ReportFilters, today: date) -> list[Table]:
                _("Valid, one expiring within %(days)d days", days=horizon), _("Expired or missing"),
                _("Compliant now (%)")]
     return [Table("training", _("Mandatory training compliance per institution"), headers, rows, chart=(5,),
-                  percent=(5,), total_row=bool(rows), note=_("Compliant now: every mandatory course valid today."))]
+                  percent=(5,), total_row=bool(rows), note=_("Compliant now: every mandatory course valid today."),
+                  links=links)]
 
 
 @dataclass(frozen=True)

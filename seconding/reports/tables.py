@@ -20,6 +20,9 @@ class Table:
     note: str = ""
     # The last row sums the others: shown in the table, left out of the chart (it would dwarf the bars).
     total_row: bool = False
+    # (row, column) -> the expert list's filters that list the experts a figure counts (for users who may read
+    # persons; the page links the figure to that list).
+    links: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)
 
     def series(self) -> list[tuple[str, list[tuple[str, float]]]]:
         """For the chart: per charted column, its (row label, value) pairs; empty cells are left out."""

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from seconding.access import institutions_for_aggregates
+from seconding.access import institutions_for_aggregates, sees_personal_data
 from seconding.dates import today_in_warsaw
 from seconding.extensions import db
 from seconding.formtools import whole_number
@@ -69,6 +69,7 @@ def show(slug: str):
     missions = db.session.scalars(select(Mission).order_by(Mission.acronym)) if "mission" in report.filters else []
     return render_template("reports/report.html", report=report, tables=[(t, bar_chart(t)) for t in tables],
                            errors=errors, args=args, missions=list(missions),
+                           linked=sees_personal_data(current_user),
                            institutions=institutions_for_aggregates(current_user), today=today_in_warsaw())
 
 
