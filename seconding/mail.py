@@ -2,12 +2,15 @@
 with no SMTP server configured, .eml files in the instance outbox (so the app works out of the box)."""
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
+
+from seconding import transaction
 
 
 class MailError(Exception):
@@ -97,3 +100,22 @@ def transport():
     if config["MAIL_SERVER"]:
         return SmtpTransport(config)
     return OutboxTransport(Path(current_app.instance_path) / "outbox")
+
+
+def send_after_commit(name: str, mail: EmailMessage, what: str) -> None:
+    """Hand one e-mail over after the request's commit, on a thread of its own: the answer waits for no mail server
+    (nor does its time tell whether an e-mail went out). A failure is logged with `what` (the person can ask for
+    another); a rollback sends nothing."""
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            mailer = transport()
+            try:
+                mailer.send(mail, name)
+            except MailError as exc:
+                app.logger.warning("%s e-mail to %s not sent: %s", what, mail["To"], exc)
+            finally:
+                mailer.close()
+
+    transaction.after_commit(lambda: threading.Thread(target=deliver, name=f"{what}-mail", daemon=True).start())

@@ -10,7 +10,6 @@ server. Requests are throttled per e-mail address (a few mails an hour, silently
 network address (a clear message, which tells nothing about accounts). Every request is audited with the address.
 """
 import hashlib
-import threading
 from datetime import UTC, timedelta
 
 from flask import current_app, render_template, request, url_for
@@ -19,12 +18,11 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from seconding import transaction
 from seconding.audit.services import record
 from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.extensions import db
-from seconding.mail import MailError, build_message, message_id, transport
+from seconding.mail import build_message, message_id, send_after_commit
 from seconding.models import AuditEvent, User
 
 SALT = "password-reset"
@@ -110,7 +108,7 @@ def request_reset(email: str, client_address: str | None) -> bool:
     record(REQUESTED, object_type="user", object_id=user.id if user else "", summary=outcome,
            institution_id=user.institution_id if user else None, actor_label=address)
     if send:
-        _send_after_commit(name, mail)
+        send_after_commit(name, mail, "password reset")
     return True
 
 
@@ -121,7 +119,7 @@ def send_by_admin(user: User) -> None:
     name, mail = _message(user)
     record("password_reset_sent", object_type="user", object_id=user.id, institution_id=user.institution_id,
            summary=f"a link to set a new password sent to {user.email}")
-    _send_after_commit(name, mail)
+    send_after_commit(name, mail, "password reset")
 
 
 def set_new_password(user: User, password: str) -> None:
@@ -157,20 +155,3 @@ def _message(user: User):
     return local, mail
 
 
-def _send_after_commit(name: str, mail) -> None:
-    """Hand the e-mail over after the commit, on a thread of its own: the answer does not wait for the mail server
-    (nor does its time tell whether an e-mail went out). A failure is logged (the person can ask again)."""
-    app = current_app._get_current_object()
-
-    def deliver() -> None:
-        with app.app_context():
-            mailer = transport()
-            try:
-                mailer.send(mail, name)
-            except MailError as exc:
-                app.logger.warning("password reset e-mail to %s not sent: %s", mail["To"], exc)
-            finally:
-                mailer.close()
-
-    transaction.after_commit(lambda: threading.Thread(target=deliver, name="password-reset-mail",
-                                                      daemon=True).start())

@@ -8,7 +8,6 @@ is audited as refused, and after EXPERT_LINK_MAX_FAILURES of them in an hour a n
 for the rest of the hour (guessing is pointless anyway: 256 random bits). The counts are read from the audit log."""
 import hashlib
 import secrets
-import threading
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template, request, url_for
@@ -16,14 +15,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from seconding import transaction
 from seconding.access import in_scope
 from seconding.audit.services import record
 from seconding.dates import WARSAW
 from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.extensions import db
-from seconding.mail import MailError, build_message, message_id, transport
+from seconding.mail import build_message, message_id, send_after_commit
 from seconding.models import AuditEvent, Expert, Role, User
 from seconding.models.expert_link import EXPERT_THROUGH_LINK, ExpertLink
 
@@ -84,7 +82,7 @@ def send_link(expert: Expert, actor: User, *, locale: str, now: datetime | None 
            summary=f"personal link #{link.id} sent to {expert.email}, valid until "
                    f"{link.expires_at.astimezone(WARSAW):%Y-%m-%d %H:%M}")
     name, mail = _message(expert, link, secret, actor, locale)
-    _send_after_commit(name, mail)
+    send_after_commit(name, mail, "personal link")
     return link
 
 
@@ -173,19 +171,3 @@ def _message(expert: Expert, link: ExpertLink, secret: str, actor: User, locale:
     return local, mail
 
 
-def _send_after_commit(name: str, mail) -> None:
-    """Hand the e-mail over after the commit, on a thread of its own; a failure is logged (the HR officer can send
-    a new link)."""
-    app = current_app._get_current_object()
-
-    def deliver() -> None:
-        with app.app_context():
-            mailer = transport()
-            try:
-                mailer.send(mail, name)
-            except MailError as exc:
-                app.logger.warning("personal link e-mail to %s not sent: %s", mail["To"], exc)
-            finally:
-                mailer.close()
-
-    transaction.after_commit(lambda: threading.Thread(target=deliver, name="expert-link-mail", daemon=True).start())
