@@ -304,6 +304,21 @@ def test_with_directory_sign_in_the_directory_keeps_the_passwords(app, client, m
     assert _events(db, "password_reset_requested") == []
 
 
+def test_with_directory_sign_in_the_account_page_changes_no_local_password(app, client, make_user, login, db):
+    """A local password would sign nobody in: the account page offers no form, and a sent one changes nothing."""
+    user = login(make_user(Role.HR_OFFICER))
+    before = user.password_hash
+    with config(app, LDAP_URL="ldap://127.0.0.1:1"):
+        page = client.get("/account").get_data(as_text=True)
+        assert 'name="pw-submit"' not in page and "kept by the ministry's directory" in page
+        sent = client.post_form("/account", {"pw-current_password": PASSWORD, "pw-new_password": NEW,
+                                             "pw-confirm": NEW, "pw-submit": "1"})
+        assert sent.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == before
+    assert 'name="pw-submit"' in client.get("/account").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("value", ["<script>alert(1)</script>@example.org", "a@b\x00.org", "x" * 300 + "@example.org",
                                    "żółć@example.org", " ", "anna@example.org\r\nBcc: all@example.org"])
 def test_hostile_addresses_get_the_form_or_the_one_answer(app, client, db, value):

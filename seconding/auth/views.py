@@ -76,6 +76,10 @@ def sign_out():
 def account():
     password_form = PasswordForm(prefix="pw")
     prefs_form = PreferencesForm(prefix="pref", obj=current_user)
+    if "pw-submit" in request.form and current_app.config.get("LDAP_URL"):
+        # The directory checks passwords: a local one would sign nobody in (the page offers no such form).
+        flash(_("Passwords are kept by the ministry's directory: ask its administrators to reset yours."), "info")
+        return redirect(url_for("auth.account"))
     if "pw-submit" in request.form:
         if _password_checked(password_form) and services.change_password(
                 current_user, password_form.current_password.data, password_form.new_password.data):
