@@ -254,18 +254,26 @@ def write_xlsx(rows: Iterable[list], header: Iterable[str] = NAMES, *, explanati
 
 
 def _fill(sheet, header: Iterable[str], rows: Iterable[list]) -> None:
-    from openpyxl.cell.cell import ERROR_CODES
+    from openpyxl.cell.cell import ERROR_CODES, Cell
     from openpyxl.styles import Font
 
     sheet.append(list(header))
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
+
+    def value(v):
+        v = as_cell_value(v)
+        if isinstance(v, str) and (v[:1] == "=" or v in ERROR_CODES):
+            cell = Cell(sheet, value=v)
+            cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+            return cell
+        return v
+
+    # The cells are made before they are appended: reading a row back (sheet[n]) scans every cell of the sheet,
+    # which made a whole-pool file quadratic.
     for row in rows:
-        sheet.append([as_cell_value(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and (cell.value[:1] == "=" or cell.value in ERROR_CODES):
-                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        sheet.append([value(v) for v in row])
     finish_sheet(sheet)
 
 
