@@ -16,12 +16,12 @@ from seconding.errors import Refusal
 from seconding.expert_link import corrections, links
 from seconding.expert_link.forms import AnswerForm, ConfirmForm, CorrectionForm, MotivationForm, WithdrawForm
 from seconding.expert_link.readable import readable
+from seconding.experts import profile
 from seconding.experts.forms import EDUCATION_LABELS, SKILL_LABELS
-from seconding.experts.services import Post, Study
 from seconding.extensions import db, login_manager
 from seconding.formtools import form_version, show_refusal
 from seconding.languages import language_names
-from seconding.models import SKILLS, CefrLevel, EducationLevel, Nomination, Role, User
+from seconding.models import CefrLevel, Nomination, Role, User
 from seconding.models.enums import NominationStatus
 from seconding.models.expert_link import ExpertCorrection
 from seconding.nominations.services import CONSENT_WITHDRAWABLE, expert_answer, expert_motivation, expert_withdraw
@@ -139,39 +139,19 @@ def _pad(form: CorrectionForm) -> None:
 def _fill(form: CorrectionForm, expert) -> None:
     form.email.data, form.phone.data = expert.email, expert.phone
     form.available_from.data, form.short_notice.data = expert.available_from, expert.short_notice
-    for period in expert.unavailability:
-        form.unavailability.append_entry({"start": period.start, "end": period.end, "reason": period.reason})
-    for lang in expert.languages:
-        own = {name: skill.value if skill else "" for name, skill in zip(SKILLS, lang.own_skills(), strict=True)}
-        form.languages.append_entry({"code": lang.code, "level": lang.level.value, **own})
-    for study in expert.education:
-        form.education.append_entry({"level": study.level.value, "field": study.field,
-                                     "organisation": study.organisation, "country": study.country,
-                                     "start": study.start, "end": study.end, "degree": study.degree})
-    for post in expert.employment:
-        form.employment.append_entry({"employer": post.employer, "position": post.position, "start": post.start,
-                                      "end": post.end, "duties": post.duties})
+    profile.fill_rows(expert, form, ("unavailability", "languages", "education", "employment"))
     _pad(form)
 
 
 def _wanted(form: CorrectionForm) -> dict:
-    def skills(entry):
-        return tuple(CefrLevel(getattr(entry, name).data) if getattr(entry, name).data else None for name in SKILLS)
-
     return corrections.sections(
         email=form.email.data, phone=form.phone.data, available_from=form.available_from.data,
         short_notice=form.short_notice.data,
         unavailability=[(e.form.start.data, e.form.end.data, (e.form.reason.data or "").strip())
                         for e in form.unavailability.entries if e.form.start.data],
-        languages=[(e.form.code.data, CefrLevel(e.form.level.data), skills(e.form)) for e in form.languages.entries
-                   if e.form.code.data],
-        education=[Study(level=EducationLevel(e.level.data), organisation=e.organisation.data.strip(),
-                         start=e.start.data, end=e.end.data, field=(e.field.data or "").strip(),
-                         country=(e.country.data or "").strip(), degree=(e.degree.data or "").strip())
-                   for e in (entry.form for entry in form.education.entries) if e.filled()],
-        employment=[Post(employer=e.employer.data.strip(), position=e.position.data.strip(), start=e.start.data,
-                         end=e.end.data, duties=(e.duties.data or "").strip())
-                    for e in (entry.form for entry in form.employment.entries) if e.filled()])
+        languages=[(e.form.code.data, CefrLevel(e.form.level.data), profile.skills(e.form))
+                   for e in form.languages.entries if e.form.code.data],
+        education=profile.studies(form), employment=profile.posts(form))
 
 
 @bp.route("/<secret>/corrections", methods=["GET", "POST"])

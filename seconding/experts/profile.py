@@ -38,8 +38,24 @@ def pad_lists(form: ExpertForm) -> None:
             entries.append_entry()
 
 
-def _skills(entry) -> tuple[CefrLevel | None, ...]:
+def skills(entry) -> tuple[CefrLevel | None, ...]:
+    """A language row's five skills as typed (None: the overall level)."""
     return tuple(CefrLevel(getattr(entry, name).data) if getattr(entry, name).data else None for name in SKILLS)
+
+
+def studies(form) -> list[Study]:
+    """The education rows of a valid form (the expert form, or the expert's corrections); blank rows dropped."""
+    return [Study(level=EducationLevel(e.level.data), organisation=e.organisation.data.strip(), start=e.start.data,
+                  end=e.end.data, field=(e.field.data or "").strip(), country=(e.country.data or "").strip(),
+                  degree=(e.degree.data or "").strip())
+            for e in (entry.form for entry in form.education.entries) if e.filled()]
+
+
+def posts(form) -> list[Post]:
+    """The employment rows of a valid form; blank rows dropped."""
+    return [Post(employer=e.employer.data.strip(), position=e.position.data.strip(), start=e.start.data,
+                 end=e.end.data, duties=(e.duties.data or "").strip())
+            for e in (entry.form for entry in form.employment.entries) if e.filled()]
 
 
 def _blank(text: str | None) -> str | None:
@@ -81,14 +97,9 @@ def form_to_data(form: ExpertForm) -> ExpertData:
                          csdp=bool(e.form.csdp.data))
                  for e in form.history.entries if (e.form.mission.data or "").strip()],
         computer_skills=(form.computer_skills.data or "").strip(),
-        language_skills={e.form.code.data: _skills(e.form) for e in form.languages.entries if e.form.code.data},
-        education=[Study(level=EducationLevel(e.level.data), organisation=e.organisation.data.strip(),
-                         start=e.start.data, end=e.end.data, field=(e.field.data or "").strip(),
-                         country=(e.country.data or "").strip(), degree=(e.degree.data or "").strip())
-                   for e in (entry.form for entry in form.education.entries) if e.filled()],
-        employment=[Post(employer=e.employer.data.strip(), position=e.position.data.strip(), start=e.start.data,
-                         end=e.end.data, duties=(e.duties.data or "").strip())
-                    for e in (entry.form for entry in form.employment.entries) if e.filled()],
+        language_skills={e.form.code.data: skills(e.form) for e in form.languages.entries if e.form.code.data},
+        education=studies(form),
+        employment=posts(form),
     )
 
 
@@ -104,25 +115,33 @@ def expert_to_form(expert: Expert, form: ExpertForm) -> None:
     primary = expert.primary_expertise
     form.primary_expertise.data = primary.code if primary else ""
     form.other_expertise.data = [a.code for a in expert.secondary_expertise]
-    for entries in (form.languages, form.unavailability, form.history, form.education, form.employment):
+    fill_rows(expert, form, ("languages", "unavailability", "history", "education", "employment"))
+    pad_lists(form)
+
+
+def fill_rows(expert: Expert, form, lists) -> None:
+    """Put the expert's rows of `lists` (languages, unavailability, history, education, employment) into a form's
+    lists of the same names, replacing what they held (the expert form, or the expert's corrections)."""
+    rows = {
+        "languages": lambda: [{"code": lang.code, "level": lang.level.value,
+                               **{name: skill.value if skill else ""
+                                  for name, skill in zip(SKILLS, lang.own_skills(), strict=True)}}
+                              for lang in expert.languages],
+        "unavailability": lambda: [{"start": p.start, "end": p.end, "reason": p.reason} for p in expert.unavailability],
+        "history": lambda: [{"mission": h.mission, "host_country": h.host_country, "role": h.role, "start": h.start,
+                             "end": h.end, "csdp": h.csdp} for h in expert.mission_history],
+        "education": lambda: [{"level": e.level.value, "field": e.field, "organisation": e.organisation,
+                               "country": e.country, "start": e.start, "end": e.end, "degree": e.degree}
+                              for e in expert.education],
+        "employment": lambda: [{"employer": e.employer, "position": e.position, "start": e.start, "end": e.end,
+                                "duties": e.duties} for e in expert.employment],
+    }
+    for name in lists:
+        entries = getattr(form, name)
         while entries.entries:
             entries.pop_entry()
-    for lang in expert.languages:
-        own = {name: skill.value if skill else "" for name, skill in zip(SKILLS, lang.own_skills(), strict=True)}
-        form.languages.append_entry({"code": lang.code, "level": lang.level.value, **own})
-    for period in expert.unavailability:
-        form.unavailability.append_entry({"start": period.start, "end": period.end, "reason": period.reason})
-    for entry in expert.mission_history:
-        form.history.append_entry({"mission": entry.mission, "host_country": entry.host_country, "role": entry.role,
-                                   "start": entry.start, "end": entry.end, "csdp": entry.csdp})
-    for study in expert.education:
-        form.education.append_entry({"level": study.level.value, "field": study.field,
-                                     "organisation": study.organisation, "country": study.country,
-                                     "start": study.start, "end": study.end, "degree": study.degree})
-    for post in expert.employment:
-        form.employment.append_entry({"employer": post.employer, "position": post.position, "start": post.start,
-                                      "end": post.end, "duties": post.duties})
-    pad_lists(form)
+        for data in rows[name]():
+            entries.append_entry(data)
 
 
 @dataclass
