@@ -42,7 +42,7 @@ run: setup $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
-	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}" \
+	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-1} JOBS_IN_PROCESS=$${JOBS_IN_PROCESS:-1} BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}" \
 		$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup node_modules/.installed $(TRANSLATIONS)/pl/LC_MESSAGES/messages.mo

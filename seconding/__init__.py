@@ -24,6 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     transaction.init_app(app)  # one commit per request (after the blueprints' own after-request hooks)
     register_blueprints(app)
 
+    from seconding import jobs
+
+    jobs.init_app(app)
+
     from seconding.cli import register_cli
 
     register_cli(app)

@@ -15,6 +15,7 @@ AREA_COMMANDS = (
     "seconding.matches.cli",
     "seconding.digest.cli",
     "seconding.notifications.cli",
+    "seconding.jobs.cli",
 )
 
 

@@ -97,6 +97,15 @@ def from_environment(instance_path: str) -> dict:
         "NOMINATION_MOTIVATION_REQUIRED": _bool("NOMINATION_MOTIVATION_REQUIRED", True),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 20),
         "REGISTER_UPLOAD_MINUTES": _int("REGISTER_UPLOAD_MINUTES", 60),
+        # Background jobs (seconding/jobs): the queue (redis://..., postgresql://... or sqlite:///FILE; empty: the
+        # app's PostgreSQL database, or a SQLite file beside the app's SQLite database), whether this process runs
+        # job workers as threads (`make run`; otherwise `flask jobs worker`), how many, after how many seconds
+        # without a heartbeat a running job counts as stopped, and how long finished jobs are kept.
+        "JOBS_QUEUE_URL": os.environ.get("JOBS_QUEUE_URL", "").strip(),
+        "JOBS_IN_PROCESS": _bool("JOBS_IN_PROCESS", False),
+        "JOBS_WORKERS": _int("JOBS_WORKERS", 2),
+        "JOBS_STALE_SECONDS": _int("JOBS_STALE_SECONDS", 60),
+        "JOBS_KEEP_DAYS": _int("JOBS_KEEP_DAYS", 7),
         "EXPERTS_PER_PAGE": _int("EXPERTS_PER_PAGE", 50),
         "NIP_AT_RISK_DAYS": _int("NIP_AT_RISK_DAYS", 60),
         "NIP_AT_RISK_PROGRESS": _int("NIP_AT_RISK_PROGRESS", 75),
@@ -121,6 +130,18 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+def _jobs_queue_url(database_url: str) -> str:
+    """The job queue beside the app's database: in it on PostgreSQL (every host shares it), in a SQLite file next
+    to it on SQLite (a separate file: a job's long write transaction does not lock the queue)."""
+    if database_url.startswith("postgresql"):
+        return database_url
+    stem = database_url.removeprefix("sqlite:///").removesuffix(".db")
+    if not database_url.startswith("sqlite:///") or not stem:
+        raise ConfigError("JOBS_QUEUE_URL is needed with this DATABASE_URL (redis://..., postgresql://... or "
+                          "sqlite:///FILE)")
+    return f"sqlite:///{stem}-jobs.db"
+
+
 def finish(config: dict) -> None:
     """Derive settings that depend on others (after test or environment overrides)."""
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
@@ -135,6 +156,7 @@ def finish(config: dict) -> None:
         raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))} (the roles are "
                           f"{', '.join(role.value for role in Role)})")
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
+    config["JOBS_QUEUE_URL"] = config.get("JOBS_QUEUE_URL") or _jobs_queue_url(config["SQLALCHEMY_DATABASE_URI"])
     # Flask's own defaults are already in the config (SameSite None): set ours unless a caller chose one.
     config["SESSION_COOKIE_HTTPONLY"] = config.get("SESSION_COOKIE_HTTPONLY") is not False
     config["SESSION_COOKIE_SAMESITE"] = config.get("SESSION_COOKIE_SAMESITE") or "Lax"

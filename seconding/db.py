@@ -65,9 +65,15 @@ def only_on(dialect: str, index):
     return index.ddl_if(dialect=dialect)
 
 
+QUEUE_TABLE_PREFIX = "job_queue"
+
+
 def kept_on(dialect: str):
-    """Alembic's include_object: leave out of the comparison what `only_on` made for another database."""
-    def include(obj, _name, _type, _reflected, _compare_to) -> bool:
+    """Alembic's include_object: leave out of the comparison what `only_on` made for another database, and the
+    job queue's own tables (Huey creates them in the app's PostgreSQL database: seconding/jobs/queue.py)."""
+    def include(obj, name, type_, reflected, _compare_to) -> bool:
+        if type_ == "table" and reflected and (name or "").startswith(QUEUE_TABLE_PREFIX):
+            return False
         wanted = getattr(obj, "info", {}).get("dialect")
         return wanted is None or wanted == dialect
 

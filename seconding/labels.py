@@ -41,20 +41,21 @@ RULE_LABELS = {
 
 # Status badges are coloured by family, the same everywhere, and always carry their words: "waiting" (open, waiting
 # for someone), "progress" (under way), "done" (reached, valid), "closed" (refused, failed, ended badly, a blocker).
-# Keys: a module's status as "<kind>-<value>" (nomination-, deployment-, cfc-, nip-, delivery-), or a shared
+# Keys: a module's status as "<kind>-<value>" (nomination-, deployment-, cfc-, nip-, delivery-, job-), or a shared
 # badge's value (BADGE_LABELS, the NIP flags). Anything else is "neutral" (grey).
 BADGE_FAMILIES = {
     **dict.fromkeys(("nomination-draft", "nomination-submitted", "nomination-reserve", "deployment-planned",
                      "cfc-open", "nip-planned", "delivery-pending", "expiring", "gap", "gaps", "suspended",
-                     "at_risk", "stale", "planned"), "waiting"),
+                     "at_risk", "stale", "planned", "job-queued"), "waiting"),
     **dict.fromkeys(("nomination-endorsed", "nomination-forwarded", "nomination-shortlisted",
                      "nomination-interviewed", "deployment-pre_deployment", "deployment-deployed", "nip-in_progress",
-                     "delivery-sending", "pre_deployment", "deployed"), "progress"),
+                     "delivery-sending", "pre_deployment", "deployed", "job-running"), "progress"),
     **dict.fromkeys(("nomination-selected", "deployment-completed", "nip-completed", "delivery-sent", "valid",
-                     "active", "met", "eligible", "completed"), "done"),
+                     "active", "met", "eligible", "completed", "job-done"), "done"),
     **dict.fromkeys(("nomination-not_selected", "nomination-rejected", "nomination-withdrawn",
                      "deployment-curtailed", "cfc-closed", "nip-delayed", "nip-cancelled", "delivery-failed",
-                     "expired", "missing", "left", "blocker", "ineligible", "overdue", "curtailed"), "closed"),
+                     "expired", "missing", "left", "blocker", "ineligible", "overdue", "curtailed", "job-failed",
+                     "job-cancelled"), "closed"),
 }
 
 

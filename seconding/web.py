@@ -107,6 +107,7 @@ BLUEPRINTS = (
     "seconding.calendar.views",
     "seconding.expert_link.views",
     "seconding.expert_link.public_views",
+    "seconding.jobs.views",
 )
 
 

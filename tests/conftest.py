@@ -23,7 +23,7 @@ from seconding.reference import seed_reference
 
 # Factories of the areas, available to every test module.
 pytest_plugins = ["tests.fixtures_missions", "tests.fixtures_register", "tests.fixtures_nip", "tests.fixtures_mail",
-                  "tests.fixtures_routes", "tests.fixtures_ldap"]
+                  "tests.fixtures_routes", "tests.fixtures_ldap", "tests.fixtures_jobs"]
 
 PASSWORD = "correct horse battery staple"
 SAVEPOINTS = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ", re.IGNORECASE)

@@ -18,6 +18,7 @@ from seconding.register.export import export_register, filters_from_args
 from seconding.register.importer import check_file, run_import
 from seconding.register.tables import CsvFormat, TableError, detect_csv_format, read_table
 from tests.fixtures_register import row, snapshot
+from tests.test_register_pages import upload
 
 UNREADABLE = "not UTF-8 or Windows-1250"
 
@@ -160,9 +161,7 @@ def test_the_previews_say_what_was_detected(client, login, make_user, db):
     out = io.StringIO(newline="")
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
         [list(NAMES), *[[values[name] for name in NAMES] for values in data]])
-    response = client.post_form("/register/upload", {"file": (io.BytesIO(out.getvalue().encode("cp1250")),
-                                                               "pool.csv"), "institution": ""},
-                                content_type="multipart/form-data")
+    response = upload(client, out.getvalue().encode("cp1250"), "pool.csv")
     page = html.unescape(response.get_data(as_text=True))
     assert "Read as CSV: values separated by “;”, text in Windows-1250." in page
     assert 'id="count-created">1<' in page

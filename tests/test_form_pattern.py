@@ -154,6 +154,7 @@ EXEMPT: dict[str, str] = {
     "profiles.confirm": "a button confirming the profile as current (the version is hidden)",
     "register.confirm": "a button confirming the checked register file (the upload token is hidden)",
     "register.anonymise": "a button erasing the personal data, after a page explaining it",
+    "jobs.cancel_job": "a button cancelling a job still checking (the job page says when it is too late)",
     "nominations.from_plan": "a button under the staffing plan (its as-of date is hidden)",
     "expert_link.revoke": "a button on the personal link's page: the expert's link stops working",
     "expert_link.accept": "a button under the side-by-side view: applies the expert's proposed correction",

@@ -2,12 +2,12 @@
 import html
 import io
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from seconding.models import AuditEvent, Expert, Role
+from seconding.models import AuditEvent, Expert, Job, Role
+from tests.fixtures_jobs import finished
 from tests.fixtures_register import csv_bytes, row, rows, snapshot, xlsx_bytes
 
 
@@ -17,8 +17,16 @@ def police_hr(make_user, login):
 
 
 def upload(client, content: bytes, name: str = "register.csv", institution: str = ""):
-    return client.post_form("/register/upload", {"file": (io.BytesIO(content), name), "institution": institution},
-                            content_type="multipart/form-data")
+    """The page the upload leads to: the form with its errors, or the job's preview once the check has run."""
+    return finished(client, client.post_form("/register/upload", {"file": (io.BytesIO(content), name),
+                                                                  "institution": institution},
+                                             content_type="multipart/form-data"))
+
+
+def confirm(client, token: str):
+    """The page the confirmation leads to: the import job's page once it has run, or the page it is sent back to."""
+    response = finished(client, client.post_form("/register/confirm", {"token": token}))
+    return client.get(response.headers["Location"]) if response.status_code in (302, 303) else response
 
 
 def token_of(page: str) -> str:
@@ -36,10 +44,6 @@ def error_rows(page: str) -> list[str]:
 def counts_of(page: str) -> dict[str, int]:
     return {name: int(re.search(rf'id="count-{name}">(\d+)<', page).group(1))
             for name in ("created", "updated", "unchanged", "trainings")}
-
-
-def uploads_folder(app) -> Path:
-    return Path(app.instance_path) / "uploads"
 
 
 def test_a_file_with_errors_shows_every_error_and_changes_nothing(client, police_hr, app):
@@ -63,12 +67,12 @@ def test_preview_then_confirm_creates_the_experts(client, police_hr, app, db):
     assert counts_of(page) == {"created": 3, "updated": 0, "unchanged": 0, "trainings": 3}
     assert snapshot() == before  # the preview changes nothing
     token = token_of(page)
-    assert (uploads_folder(app) / f"{token}.csv").exists()
-    done = client.post_form("/register/confirm", {"token": token}).get_data(as_text=True)
+    assert db.session.scalar(select(Job.input).where(Job.key == token)) == csv_bytes(rows(3))  # kept to confirm
+    done = confirm(client, token).get_data(as_text=True)
     assert "Import complete" in done and "Anna1 Nowak" in done
     assert db.session.scalar(select(func.count(Expert.id))) == 3
-    assert not list(uploads_folder(app).glob(f"{token}.*"))  # deleted after confirmation
-    again = client.post_form("/register/confirm", {"token": token}, follow_redirects=True).get_data(as_text=True)
+    assert db.session.scalar(select(Job.input).where(Job.key == token)) is None  # erased once imported
+    again = confirm(client, token).get_data(as_text=True)
     assert "expired or was already imported" in again
     assert db.session.scalar(select(func.count(Expert.id))) == 3
 
@@ -78,7 +82,7 @@ def test_another_user_cannot_confirm_an_upload(client, police_hr, make_user, log
     client.post_form("/sign-out")
     login(make_user(Role.HR_OFFICER, "POLICE"))
     before = snapshot()
-    page = client.post_form("/register/confirm", {"token": token}, follow_redirects=True).get_data(as_text=True)
+    page = confirm(client, token).get_data(as_text=True)
     assert "expired or was already imported" in page
     assert snapshot() == before
 
@@ -88,7 +92,7 @@ def test_an_expired_upload_is_refused(client, police_hr, app):
     app.config["REGISTER_UPLOAD_MINUTES"] = -1
     try:
         before = snapshot()
-        page = client.post_form("/register/confirm", {"token": token}, follow_redirects=True).get_data(as_text=True)
+        page = confirm(client, token).get_data(as_text=True)
     finally:
         app.config.pop("REGISTER_UPLOAD_MINUTES")
     assert "expired" in page and snapshot() == before
@@ -102,10 +106,10 @@ def test_confirm_checks_again_and_shows_a_new_preview_when_the_pool_changed(clie
     existing.rank = "changed meanwhile"  # someone edits the expert between preview and confirmation
     db.session.commit()
     before = snapshot()
-    page = client.post_form("/register/confirm", {"token": token}).get_data(as_text=True)
+    page = confirm(client, token).get_data(as_text=True)
     assert "The pool changed since you checked this file" in page
     assert snapshot() == before
-    done = client.post_form("/register/confirm", {"token": token_of(page)}).get_data(as_text=True)
+    done = confirm(client, token_of(page)).get_data(as_text=True)
     assert "Import complete" in done
     assert db.session.get(Expert, existing.id).rank == "komisarz"
 
@@ -115,7 +119,7 @@ def test_rows_that_fail_at_confirmation_import_nothing(client, police_hr, instit
     police_hr.institution = institutions["BORDER_GUARD"]  # the user moved: Police is no longer in scope
     db.session.commit()
     before = snapshot()
-    page = client.post_form("/register/confirm", {"token": token}).get_data(as_text=True)
+    page = confirm(client, token).get_data(as_text=True)
     assert len(error_rows(page)) == 3 and "POLICE is outside your scope" in html.unescape(page)
     assert snapshot() == before
 
@@ -274,7 +278,7 @@ def test_the_pages_export_previews_as_all_unchanged(client, police_hr, make_expe
     before = snapshot()
     page = upload(client, content, f"export.{fmt}").get_data(as_text=True)
     assert counts_of(page) == {"created": 0, "updated": 0, "unchanged": 2, "trainings": 0}
-    client.post_form("/register/confirm", {"token": token_of(page)})
+    confirm(client, token_of(page))
     after = snapshot()
     assert {k: v for k, v in after.items() if k != "audit_events"} == \
         {k: v for k, v in before.items() if k != "audit_events"}

@@ -531,8 +531,9 @@ def police_hr(make_user, login):
 
 
 def upload(client, content: bytes, name: str = "register.xlsx"):
-    return client.post_form("/register/upload", {"file": (io.BytesIO(content), name), "institution": ""},
-                            content_type="multipart/form-data")
+    from tests.test_register_pages import upload
+
+    return upload(client, content, name)
 
 
 def test_the_upload_page_lists_side_sheet_errors_and_offers_no_confirmation(client, police_hr, db):
@@ -551,12 +552,12 @@ def test_the_upload_page_lists_side_sheet_errors_and_offers_no_confirmation(clie
 
 
 def test_the_upload_page_previews_and_confirms_the_lists(client, police_hr, db):
-    from tests.test_register_pages import counts_of, token_of
+    from tests.test_register_pages import confirm, counts_of, token_of
 
     page = upload(client, workbook(rows(2), [study()], [post(external_id="P-0002")])).get_data(as_text=True)
     assert "Also read: the sheets education, employment" in page
     assert counts_of(page)["created"] == 2
-    client.post_form("/register/confirm", {"token": token_of(page)})
+    confirm(client, token_of(page))
     assert len(education_of("P-0001")) == 1 and len(employment_of("P-0002")) == 1
     page = upload(client, workbook(rows(2), [], [post(external_id="P-0002")])).get_data(as_text=True)
     assert counts_of(page)["updated"] == 1

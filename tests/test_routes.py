@@ -15,7 +15,6 @@ PAGE_AFTER_POST = {
     "deployments.complete": "refused: the tour in ctx is planned, not under way",
     "deployments.curtail": "the confirmation page; nothing changes until it is confirmed",
     "missions.import_positions": "the check of the annex; nothing is saved until it is confirmed",
-    "register.upload": "the check of the register; nothing is saved until it is confirmed",
     "nip.import_commitments": "no file sent: the form with its error",
     "second_factor.setup": "refused: the table's code is not one of the secret made on the page",
 }
@@ -82,8 +81,8 @@ def test_anonymous_users_are_sent_to_sign_in(app, client, ctx, endpoint, method)
 @pytest.mark.parametrize(("endpoint", "method"), [c for c in _cases() if ROUTES[c[0]][1] is not PUBLIC])
 def test_roles(app, client, ctx, make_user, login, role, endpoint, method):
     methods, roles, args, data = ROUTES[endpoint]
+    ctx["user"] = login(make_user(role, "MFA"))  # a row's objects may be the signed-in user's own (a job)
     url = _url(app, endpoint, args(ctx) if args else None)
-    login(make_user(role, "MFA"))
     before = snapshot()
     response = _send(client, method, url, data, ctx)
     if role in roles:

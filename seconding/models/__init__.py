@@ -30,6 +30,7 @@ from seconding.models.experts import (
     Unavailability,
 )
 from seconding.models.institutions import Institution
+from seconding.models.jobs import Job, JobState
 from seconding.models.missions import (
     Cfc,
     CfcKind,
@@ -51,7 +52,7 @@ __all__ = [
     "ApiToken", "CalendarToken", "Notification", "ExpertCorrection", "ExpertLink",
     "DeploymentCare", "EmergencyContact", "Incident", "MissionLocation",
     "Appraisal", "AppraisalRating", "Debrief",
-    "Deployment", "DeploymentExtension", "Nomination", "NominationEvent",
+    "Deployment", "DeploymentExtension", "Nomination", "NominationEvent", "Job", "JobState",
     "DeliveryStatus", "DigestDelivery", "DigestRun",
     "CompactCommitment", "NationalTarget", "NipAction", "NipProgressUpdate", "NipStatus",
     "AuditEvent", "CefrLevel", "Cfc", "CfcKind", "CfcStatus", "ClearanceLevel", "Course", "DrivingLicence", "Expert",

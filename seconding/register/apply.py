@@ -11,7 +11,7 @@ optimistic locking and audit summary.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.experts.services import SCALARS, cv_order, update_expert
 from seconding.extensions import db
+from seconding.progress import Progress
 from seconding.models import (
     AuditEvent,
     Education,
@@ -66,16 +67,21 @@ def _actor(actor: User | None) -> tuple[int | None, str]:
     return (actor.id, actor.email) if actor is not None else (None, "command line")
 
 
-def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, source: str) -> Counts:
-    """Create, update and add training records as planned; returns the counts (audited)."""
+def apply_plans(plans: list[RowPlan], lookups: Lookups, *, actor: User | None, source: str,
+                progress: Progress | None = None) -> Counts:
+    """Create, update and add training records as planned; returns the counts (audited). `progress` is told the
+    experts written ("applying", of those the file creates or changes)."""
     actor_id, actor_label = _actor(actor)
     events: list[dict] = []
+    creating = [p for p in plans if p.action == Action.CREATE]
+    updating = [p for p in plans if p.action == Action.UPDATE and p.changes]
+    told = _teller(progress, len(creating) + len(updating))
     try:
-        _create([p for p in plans if p.action == Action.CREATE], lookups, events, actor_id, actor_label)
+        _create(creating, lookups, events, actor_id, actor_label, told)
     except IntegrityError as exc:
         raise ImportConflict(_l("An expert with one of these keys was added while the file was imported. "
                                 "Nothing was imported; check the file again.")) from exc
-    _update([p for p in plans if p.action == Action.UPDATE and p.changes], events, actor_id, actor_label)
+    _update(updating, events, actor_id, actor_label, told)
     _add_trainings([p for p in plans if p.trainings], lookups, events, actor_id, actor_label)
     # New experts got theirs with the insert; for the others, their records in the pool count too.
     summary.refresh({p.expert_id for p in plans if p.trainings and p.action == Action.UPDATE})
@@ -103,7 +109,23 @@ def _event(action: str, expert_id: int, institution_id: int, summary: str, actor
             "address": request.remote_addr if has_request_context() else None}
 
 
-def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id, actor_label) -> None:
+def _teller(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """A function to call with each batch's size: tells `progress` the experts written so far."""
+    done = 0
+    if progress is not None:
+        progress("applying", 0, total)
+
+    def told(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress("applying", done, total)
+
+    return told
+
+
+def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id, actor_label,
+            told: Callable[[int], None]) -> None:
     """Insert new experts with their languages and expertise, as create_expert would store them."""
     if not plans:
         return
@@ -153,9 +175,10 @@ def _create(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id
         if employment:
             db.session.execute(insert(Employment), employment)
         _write(events)
+        told(len(batch))
 
 
-def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> None:
+def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label, told: Callable[[int], None]) -> None:
     """Save changed experts through update_expert (the forms' path: rules, optimistic locking), with the audit
     event it would write, inserted with the others in bulk."""
     now = utcnow()
@@ -188,6 +211,7 @@ def _update(plans: list[RowPlan], events: list[dict], actor_id, actor_label) -> 
         for expert in experts.values():
             db.session.expunge(expert)  # keep the session small on large files; the rows are flushed
         _write(events)
+        told(len(batch))
 
 
 def _add_trainings(plans: list[RowPlan], lookups: Lookups, events: list[dict], actor_id, actor_label) -> None:

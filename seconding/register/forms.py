@@ -5,7 +5,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Regexp
 
-from seconding.uploads import TOKEN_PATTERN
 
 
 class UploadForm(FlaskForm):
@@ -25,7 +24,7 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])  # the checked file's job key
 
 
 class AnonymiseForm(FlaskForm):

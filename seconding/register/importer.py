@@ -16,7 +16,8 @@ from seconding.register.cells import Lookups
 from seconding.register.columns import NAMES, SHEETS
 from seconding.register.compare import Counts, RowPlan, count, plan
 from seconding.register.parse import RowError, read_register, read_sheet, structure_broken
-from seconding.register.tables import CsvFormat, Table, TableError
+from seconding.progress import Progress
+from seconding.register.tables import CsvFormat, Table, TableError, estimate_rows
 from seconding.register.validate import validate_rows, validate_sheet
 
 
@@ -45,14 +46,16 @@ class Outcome:
 
 
 def check_file(source: str | IO[bytes], filename: str | None = None, *, scope: set[int] | None,
-               default_institution: str | None = None, today: date | None = None) -> Outcome:
-    """Read and check a register file against the pool; changes nothing."""
+               default_institution: str | None = None, today: date | None = None,
+               progress: Progress | None = None) -> Outcome:
+    """Read and check a register file against the pool; changes nothing. `progress` is told the rows checked."""
     with cycle_collector_paused():
-        return _check(source, filename, scope=scope, default_institution=default_institution, today=today)
+        return _check(source, filename, scope=scope, default_institution=default_institution, today=today,
+                      progress=progress)
 
 
 def _check(source: str | IO[bytes], filename: str | None, *, scope: set[int] | None,
-           default_institution: str | None, today: date | None) -> Outcome:
+           default_institution: str | None, today: date | None, progress: Progress | None) -> Outcome:
     code = default_institution.strip().upper() if default_institution else None
     lookups = Lookups.load(scope=scope, today=today or today_in_warsaw(), default_institution=code)
     outcome = Outcome(lookups=lookups)
@@ -64,13 +67,17 @@ def _check(source: str | IO[bytes], filename: str | None, *, scope: set[int] | N
         if scope is not None and lookups.institutions[code] not in scope:
             outcome.file_error = _l("%(code)s is outside your scope.", code=code)
             return outcome
+    total = None
+    if progress is not None:
+        progress("reading", 0, None)
+        total = estimate_rows(source, filename)
     try:
         table, header_errors = read_register(source, filename, keep_open=True)
     except TableError as exc:
         outcome.file_error = exc.message
         return outcome
     try:
-        return _check_rows(outcome, table, header_errors, lookups)
+        return _check_rows(outcome, table, header_errors, lookups, progress, total)
     except TableError as exc:  # a row beyond the bounds, a broken CSV further down, two sheets of one name
         outcome.errors = []
         outcome.file_error = exc.message
@@ -80,7 +87,8 @@ def _check(source: str | IO[bytes], filename: str | None, *, scope: set[int] | N
             table.book.close()
 
 
-def _check_rows(outcome: Outcome, table: Table, header_errors: list[RowError], lookups: Lookups) -> Outcome:
+def _check_rows(outcome: Outcome, table: Table, header_errors: list[RowError], lookups: Lookups,
+                progress: Progress | None = None, total: int | None = None) -> Outcome:
     outcome.errors = header_errors
     outcome.csv_format = table.csv_format
     if structure_broken(table.header, NAMES):
@@ -89,7 +97,8 @@ def _check_rows(outcome: Outcome, table: Table, header_errors: list[RowError], l
     # then: a file without them costs what it did before they existed).
     sheets = [s for s in SHEETS if table.book is not None and table.book.has_sheet(s.name)]
     keys: dict[tuple[int, str], int] | None = {} if sheets else None
-    candidates, row_errors = validate_rows(table, lookups, keys)  # the rows are read as they are validated
+    # The rows are read as they are validated.
+    candidates, row_errors = validate_rows(table, lookups, keys, progress, total)
     sheet_errors: list[RowError] = []
     for sheet in sheets:
         side, errors = read_sheet(table.book, sheet)
@@ -105,9 +114,9 @@ def _check_rows(outcome: Outcome, table: Table, header_errors: list[RowError], l
     return outcome
 
 
-def run_import(outcome: Outcome, *, actor: User | None, source: str) -> Counts:
+def run_import(outcome: Outcome, *, actor: User | None, source: str, progress: Progress | None = None) -> Counts:
     """Apply a checked file (no errors) to the pool; flushes, the caller commits."""
     if not outcome.ok:
         raise ValueError("a file with errors is never applied")
     with cycle_collector_paused():
-        return apply_plans(outcome.plans, outcome.lookups, actor=actor, source=source)
+        return apply_plans(outcome.plans, outcome.lookups, actor=actor, source=source, progress=progress)

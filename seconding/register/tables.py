@@ -329,3 +329,40 @@ def _rows(raw: Iterator[tuple[int, list[str]]], header: list[str]) -> Iterator[t
             raise TableError(_l("The file has more than %(max)s rows; split it into smaller files. Nothing was "
                                 "read.", max=f"{MAX_ROWS:,}"))
         yield number, row
+
+
+def estimate_rows(source: str | IO[bytes], filename: str | None = None) -> int | None:
+    """About how many rows below the header the file has (for a progress bar; None when it cannot be told
+    cheaply): a CSV's line breaks, or the rows of an XLSX's first sheet counted in its XML as it inflates."""
+    from zipfile import BadZipFile, ZipFile
+
+    kind = file_kind(filename or (source if isinstance(source, str) else ""))
+    stream = open(source, "rb") if isinstance(source, str) else source  # noqa: SIM115 (closed below)
+    try:
+        if kind == "csv":
+            count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
+            return max(count - 1, 0)
+        if kind != "xlsx":
+            return None
+        try:
+            book = ZipFile(stream)
+            sheets = sorted((m for m in book.infolist() if m.filename.startswith("xl/worksheets/sheet")),
+                            key=lambda m: (len(m.filename), m.filename))
+            if not sheets or sheets[0].file_size > MAX_XLSX_UNCOMPRESSED:
+                return None
+            count, tail = 0, b""
+            with book.open(sheets[0]) as sheet:
+                for chunk in iter(lambda: sheet.read(1 << 20), b""):
+                    text = tail + chunk
+                    count += text.count(b"<row ") + text.count(b"<row>")
+                    tail = text[-5:]
+                    count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted with the next chunk
+                count += tail.count(b"<row ") + tail.count(b"<row>")
+            return max(count - 1, 0)
+        except (BadZipFile, OSError, ValueError, KeyError):
+            return None
+    finally:
+        if isinstance(source, str):
+            stream.close()
+        else:
+            stream.seek(0)

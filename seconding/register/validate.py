@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from seconding.experts.services import ExpertData, Post, Study, check
 from seconding.models import ClearanceLevel
+from seconding.progress import Progress, counted
 from seconding.register.cells import CellError, Lookups
 from seconding.register.columns import COLUMNS, EDUCATION, EMPLOYMENT, Sheet
 from seconding.register.parse import RowError
@@ -30,19 +31,20 @@ class Candidate:
         return self.data.institution_id, self.data.external_id
 
 
-def validate_rows(table: Table, lookups: Lookups, first_row_of: dict[tuple[int, str], int] | None = None
+def validate_rows(table: Table, lookups: Lookups, first_row_of: dict[tuple[int, str], int] | None = None,
+                  progress: Progress | None = None, total: int | None = None
                   ) -> tuple[list[Candidate], list[RowError]]:
     """Read every row; a row with any error yields errors only. Duplicate keys in the file are errors.
 
     `first_row_of`, if given, is filled with the key of every row whose key could be read (valid or not): the
-    extra sheets are checked against it."""
+    extra sheets are checked against it. `progress` is told the rows read ("checking", of about `total`)."""
     candidates: list[Candidate] = []
     errors: list[RowError] = []
     first_row_of = {} if first_row_of is None else first_row_of
     # Per repeating column, each distinct text's value: read once, and one object for all rows (a 50,000-row
     # file held a date, a tuple or a name per row and cell otherwise, about half of what it holds).
     read: dict[str, dict[str, object]] = {c.name: {} for c in COLUMNS if c.repeats}
-    for number, values in table.rows:
+    for number, values in counted(table.rows, progress, "checking", total):
         row_errors: list[RowError] = []
         parsed = _read_cells(number, values, lookups, row_errors, read)
         if values.get(""):

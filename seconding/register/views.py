@@ -1,33 +1,34 @@
 """Register pages: import with preview and confirmation, export, template and example, the person's own data."""
 import io
 import json
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from seconding import transaction, uploads
+from seconding import transaction
 from seconding.access import (
     COORDINATING_ROLES,
     PERSONAL_DATA_ROLES,
     institutions_in_scope,
     roles_required,
-    scope_ids,
 )
 from seconding.dates import today_in_warsaw
+from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
 from seconding.extensions import db
-from seconding.models import Expert, PoolStatus
+from seconding.jobs import services as jobs
+from seconding.models import Expert, Job, JobState, PoolStatus
 from seconding.reference import institution_choice
-from seconding.register.apply import ImportConflict
+from seconding.register import jobs as register_jobs
 from seconding.register.columns import COLUMNS, SHEETS
-from seconding.register.compare import Action
 from seconding.register.export import FORMATS, MIMETYPES, export_register, filters_from_args
 from seconding.register.forms import AnonymiseForm, ConfirmForm, UploadForm
-from seconding.register.importer import Outcome, check_file, run_import
 from seconding.register.samples import example_file, template_xlsx
 from seconding.register.subject import anonymise as anonymise_expert
 from seconding.register.subject import expert_data, record_data_export
@@ -35,11 +36,13 @@ from seconding.register.subject import expert_data, record_data_export
 bp = Blueprint("register", __name__, url_prefix="/register")
 personal = roles_required(*PERSONAL_DATA_ROLES)
 coordinating = roles_required(*COORDINATING_ROLES)
-SHOWN_ROWS = 200
-SHOWN_ERRORS = 1000
 
 
-def _upload_form() -> UploadForm:
+def _detail_endpoint() -> str | None:
+    return "experts.detail" if "experts.detail" in current_app.view_functions else None
+
+
+def upload_form() -> UploadForm:
     form = UploadForm()
     locale = str(get_locale() or "en")
     form.institution.choices = [("", _("— none: every row names its institution —"))] + [
@@ -47,88 +50,58 @@ def _upload_form() -> UploadForm:
     return form
 
 
-def _detail_endpoint() -> str | None:
-    return "experts.detail" if "experts.detail" in current_app.view_functions else None
-
-
 @bp.route("/")
 @personal
 def index():
-    return render_template("register/index.html", form=_upload_form(), columns=COLUMNS, sheets=SHEETS)
-
-
-def _check(content: bytes, filename: str, default_institution: str | None) -> Outcome:
-    return check_file(io.BytesIO(content), filename, scope=scope_ids(current_user),
-                      default_institution=default_institution)
-
-
-def _preview(outcome: Outcome, form: UploadForm, *, filename: str, token: str = "", changed: bool = False):
-    shown = [p for p in outcome.plans if p.action != Action.UNCHANGED][:SHOWN_ROWS]
-    codes = outcome.lookups.codes_by_id if outcome.lookups else {}
-    return render_template("register/preview.html", outcome=outcome, form=form, filename=filename, token=token,
-                           confirm=ConfirmForm(token=token), shown=shown, codes=codes, changed=changed,
-                           errors=outcome.errors[:SHOWN_ERRORS], shown_errors=SHOWN_ERRORS, columns=COLUMNS)
+    return render_template("register/index.html", form=upload_form(), columns=COLUMNS, sheets=SHEETS)
 
 
 @bp.route("/upload", methods=["POST"])
 @personal
 def upload():
-    form = _upload_form()
+    """Keep the file with a job that checks it; the job page shows the progress, then the preview."""
+    form = upload_form()
     if not form.validate_on_submit():
         return render_template("register/index.html", form=form, columns=COLUMNS, sheets=SHEETS)
     storage = form.file.data
-    filename = (storage.filename or "register")[-200:]
-    content = storage.read()
-    default_institution = form.institution.data or None
-    outcome = _check(content, filename, default_institution)
-    db.session.rollback()  # checking changes nothing
-    if outcome.file_error is not None:
-        form.file.errors.append(outcome.file_error)
-        return render_template("register/index.html", form=form, columns=COLUMNS, sheets=SHEETS)
-    token = ""
-    if outcome.ok:
-        token = uploads.save(uploads.REGISTER, content, filename, user_id=current_user.id,
-                             extra={"default_institution": default_institution, "fingerprint": outcome.fingerprint,
-                                    "counts": outcome.counts.as_dict()}).token
-    return _preview(outcome, form, filename=filename, token=token)
+    job = jobs.create(register_jobs.CHECK, current_user, filename=(storage.filename or "register")[-200:],
+                      params={"default_institution": form.institution.data or None}, data=storage.read())
+    return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+def _confirmable(token: str) -> tuple[Job, Job] | None:
+    """The user's checked file that can still be imported: the job that showed its preview (a check, or an import
+    that found the pool changed) and the check job keeping the file."""
+    job = db.session.scalars(select(Job).where(Job.key == token, Job.user_id == current_user.id,
+                                               Job.kind.in_([register_jobs.CHECK, register_jobs.IMPORT]),
+                                               Job.state == JobState.DONE)).one_or_none()
+    minutes = current_app.config.get("REGISTER_UPLOAD_MINUTES", 60)
+    if job is None or job.finished_at < utcnow() - timedelta(minutes=minutes):
+        return None
+    result = jobs.result(job)
+    source = job if job.kind == register_jobs.CHECK else register_jobs.source(job)
+    if not result.get("ok") or result.get("applied") or source is None or not db.session.scalar(
+            select(Job.input.isnot(None)).where(Job.id == source.id)):
+        return None
+    return job, source
 
 
 @bp.route("/confirm", methods=["POST"])
 @personal
 def confirm():
+    """Import the checked file, as a job: it is checked again and imported only as the preview showed."""
     form = ConfirmForm()
-    stored = uploads.load(uploads.REGISTER, form.token.data or "", current_user.id) if form.validate_on_submit() \
-        else None
-    if stored is None:
+    found = _confirmable(form.token.data or "") if form.validate_on_submit() else None
+    if found is None:
         flash(_("This upload has expired or was already imported. Nothing was changed; upload the file again."),
               "error")
         return redirect(url_for("register.index"))
-    outcome = _check(stored.path.read_bytes(), stored.filename, stored.extra.get("default_institution"))
-    upload_form = _upload_form()
-    if outcome.file_error is not None:  # e.g. the default institution left the user's scope
-        transaction.refused()
-        uploads.discard(stored)
-        flash(_("Nothing was imported: %(reason)s", reason=str(outcome.file_error)), "error")
-        return redirect(url_for("register.index"))
-    if not outcome.ok:  # the pool changed since the preview so that a row now fails
-        transaction.refused()
-        uploads.discard(stored)
-        return _preview(outcome, upload_form, filename=stored.filename)
-    if outcome.fingerprint != stored.extra.get("fingerprint") or outcome.counts.as_dict() != stored.extra.get("counts"):
-        transaction.refused()
-        uploads.update(stored, fingerprint=outcome.fingerprint, counts=outcome.counts.as_dict())
-        return _preview(outcome, upload_form, filename=stored.filename, token=stored.token, changed=True)
-    try:
-        counts = run_import(outcome, actor=current_user._get_current_object(), source=stored.filename)
-    except ImportConflict as exc:
-        transaction.refused()
-        flash(_("Nothing was imported: %(reason)s", reason=str(exc)), "error")
-        return redirect(url_for("register.index"))
-    transaction.after_commit(lambda: uploads.discard(stored))  # kept for another try if the commit fails
-    done = [p for p in outcome.plans if p.action != Action.UNCHANGED]
-    return render_template("register/done.html", counts=counts, filename=stored.filename, shown=done[:SHOWN_ROWS],
-                           total=len(done), codes=outcome.lookups.codes_by_id, detail=_detail_endpoint(),
-                           experts_list="experts.index" in current_app.view_functions)
+    checked, source = found
+    result = jobs.result(checked)
+    job = jobs.create(register_jobs.IMPORT, current_user, filename=source.filename,
+                      params={"check": source.key, "default_institution": jobs.params(source).get(
+                          "default_institution"), "fingerprint": result["fingerprint"], "counts": result["counts"]})
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 @bp.route("/export")

@@ -1,0 +1,20 @@
+"""Background jobs (issue: long work off the request): the queue, the jobs' life, their pages and the worker."""
+from importlib import import_module
+
+from flask import Flask
+
+# The areas' job kinds, each module registering its own with `seconding.jobs.services.kind`.
+KIND_MODULES = (
+    "seconding.register.jobs",
+)
+
+
+def init_app(app: Flask) -> None:
+    from seconding.jobs.queue import Queue
+    from seconding.jobs.services import execute
+
+    for name in KIND_MODULES:
+        import_module(name)
+    app.extensions["jobs"] = Queue(app, execute)
+    if app.config["JOBS_IN_PROCESS"]:
+        app.extensions["jobs"].start_threads(app.config["JOBS_WORKERS"])

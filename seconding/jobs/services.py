@@ -1,0 +1,246 @@
+"""Jobs: made by a request, run by a worker, watched on the job page.
+
+An area registers a kind of job (`kind`): its name for people, the function that runs it and the page that shows its
+result. A request makes the job (`create`: its row and input, committed with the request) and the queue gets its
+key only after that commit. A worker claims the job with a conditional UPDATE (queued -> running: one worker, once),
+runs it with a `Reporter` that publishes the step and rows done (and a heartbeat every few seconds) and, between
+rows, honours a cancel request while the job is still reading or checking. The job's work and its final state are
+one transaction: an import is applied and its job marked done together, or neither. A worker killed mid-job leaves
+the job "running" with a heartbeat that stops: after `JOBS_STALE_SECONDS` it is shown, and recorded, as failed,
+and its database transaction was never committed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from seconding import transaction
+from seconding.db import utcnow
+from seconding.extensions import db
+from seconding.jobs.queue import queue
+from seconding.models import Job, JobState, User
+
+log = logging.getLogger(__name__)
+PROGRESS = "progress"
+CANCEL = "cancel"
+HEARTBEAT_SECONDS = 5.0
+REPORT_SECONDS = 0.5  # progress is published at most this often (and at every change of step)
+CANCELLABLE = frozenset({"waiting", "reading", "checking", "writing"})
+
+
+class Cancelled(Exception):
+    """The user cancelled the job while it was still checking: nothing is changed."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: object  # a lazy string: what the job is, for people ("Register import: check")
+    run: Callable[[Job, Reporter], dict]  # does the work (flushes), returns the result to keep
+    show: Callable[[Job, dict], object]  # the finished job's page (a response)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, label: object, show: Callable[[Job, dict], object]):
+    """Register the decorated function as the job kind `name`."""
+    def register(run: Callable[[Job, Reporter], dict]):
+        KINDS[name] = Kind(name, label, run, show)
+        return run
+
+    return register
+
+
+STATE_LABELS = {
+    "queued": _l("waiting"),
+    "running": _l("running"),
+    "done": _l("done"),
+    "failed": _l("failed"),
+    "cancelled": _l("cancelled"),
+}
+STEPS = {
+    "waiting": _l("Waiting for a worker"),
+    "reading": _l("Reading the file"),
+    "checking": _l("Checking the rows"),
+    "applying": _l("Saving the changes"),
+    "writing": _l("Writing the file"),
+    "finishing": _l("Finishing"),
+}
+
+
+class Reporter:
+    """The progress callback a job's work calls as `report(step, done, total)` (total None while unknown)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.step, self.done, self.total = "waiting", 0, None
+        self._published = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, step: str, done: int, total: int | None = None) -> None:
+        changed = step != self.step
+        self.step, self.done, self.total = step, done, total
+        now = time.monotonic()
+        if changed or now - self._published >= REPORT_SECONDS:
+            self.publish()
+            if step in CANCELLABLE and queue().peek(CANCEL, self.key):
+                raise Cancelled
+
+    def publish(self) -> None:
+        with self._lock:
+            self._published = time.monotonic()
+            queue().put(PROGRESS, self.key, {"step": self.step, "done": self.done, "total": self.total,
+                                              "at": time.time()})
+
+    @contextmanager
+    def beating(self) -> Iterator[None]:
+        """Publish the progress every few seconds while the work runs, so that a live job is told from one whose
+        worker died."""
+        stop = threading.Event()
+        app = current_app._get_current_object()
+
+        def beat() -> None:
+            with app.app_context():
+                while not stop.wait(HEARTBEAT_SECONDS):
+                    try:
+                        self.publish()
+                    except Exception:
+                        log.exception("job heartbeat")
+
+        thread = threading.Thread(target=beat, name=f"job-heartbeat-{self.key[:8]}", daemon=True)
+        self.publish()
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+
+def create(kind_name: str, user: User, *, filename: str = "", params: dict | None = None,
+           data: bytes | None = None) -> Job:
+    """A new job for `user`, queued once the current transaction commits (flushes; the caller commits)."""
+    if kind_name not in KINDS:
+        raise ValueError(f"unknown job kind {kind_name}")
+    purge_old()
+    job = Job(key=secrets.token_hex(16), kind=kind_name, user_id=user.id, filename=filename[-200:],
+              params=json.dumps(params or {}), input=data)
+    db.session.add(job)
+    db.session.flush()
+    key = job.key
+    transaction.after_commit(lambda: queue().enqueue(key))
+    return job
+
+
+def params(job: Job) -> dict:
+    return json.loads(job.params or "{}")
+
+
+def result(job: Job) -> dict:
+    return json.loads(job.result or "{}")
+
+
+def progress(job: Job) -> dict:
+    """The job's live progress: step, done, total, and whether its worker still beats."""
+    if job.state == JobState.QUEUED:
+        return {"step": "waiting", "done": 0, "total": None}
+    found = queue().peek(PROGRESS, job.key) or {"step": "reading", "done": 0, "total": None, "at": None}
+    return found
+
+
+def _finish(key: str, state: JobState, outcome: dict, *, from_state: JobState = JobState.RUNNING) -> bool:
+    """Record the end of a job still in `from_state` (conditional: a job already ended, e.g. found stopped, is not
+    ended twice); flushes."""
+    done = db.session.execute(
+        update(Job).where(Job.key == key, Job.state == from_state)
+        .values(state=state, result=json.dumps(outcome, ensure_ascii=False, default=str), finished_at=utcnow())
+    ).rowcount
+    return bool(done)
+
+
+class Superseded(Exception):
+    """The job was ended by someone else while it ran (found stopped): its work is not committed."""
+
+
+def execute(key: str) -> None:
+    """Run the job with `key` (in a worker, inside an app context)."""
+    claimed = db.session.execute(update(Job).where(Job.key == key, Job.state == JobState.QUEUED)
+                                 .values(state=JobState.RUNNING, started_at=utcnow())).rowcount
+    db.session.commit()
+    if not claimed:  # cancelled before it started, or taken by another worker
+        return
+    job = db.session.scalars(select(Job).where(Job.key == key)).one()
+    spec = KINDS[job.kind]
+    report = Reporter(key)
+    try:
+        with report.beating(), force_locale(job.user.locale or "en"):
+            outcome = spec.run(job, report)
+            report("finishing", report.done, report.total)
+            if not _finish(key, JobState.DONE, outcome):
+                raise Superseded
+            db.session.commit()  # the work and the job's end together
+    except Cancelled:
+        db.session.rollback()
+        _finish(key, JobState.CANCELLED, {"cancelled": True})
+        db.session.commit()
+    except Superseded:
+        db.session.rollback()
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", key, job.kind)
+        _finish(key, JobState.FAILED, {"error": "error"})
+        db.session.commit()
+    finally:
+        queue().drop(CANCEL, key)
+
+
+def mark_stopped(job: Job) -> bool:
+    """A running job whose worker stopped beating is failed (its transaction was never committed); flushes.
+    True when it was."""
+    if job.state != JobState.RUNNING:
+        return False
+    beat = (queue().peek(PROGRESS, job.key) or {}).get("at")
+    last = beat if beat is not None else job.started_at.timestamp() if job.started_at else time.time()
+    if time.time() - last < current_app.config["JOBS_STALE_SECONDS"]:
+        return False
+    if _finish(job.key, JobState.FAILED, {"error": "stopped"}):
+        db.session.refresh(job)
+        return True
+    return False
+
+
+def cancel(job: Job) -> bool:
+    """Ask to cancel a job that is waiting or still checking; flushes. False when it is too late (saving)."""
+    if job.state == JobState.QUEUED:
+        if _finish(job.key, JobState.CANCELLED, {"cancelled": True}, from_state=JobState.QUEUED):
+            db.session.refresh(job)
+            return True
+    if job.state == JobState.RUNNING and progress(job).get("step") in CANCELLABLE:
+        queue().put(CANCEL, job.key, True)
+        return True
+    return False
+
+
+def cancellable(job: Job) -> bool:
+    return job.state == JobState.QUEUED or (job.state == JobState.RUNNING
+                                            and progress(job).get("step") in CANCELLABLE)
+
+
+def purge_old() -> None:
+    """Delete finished jobs older than JOBS_KEEP_DAYS (their files with them); flushes."""
+    limit = utcnow() - timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
+    db.session.execute(delete(Job).where(Job.created_at < limit,
+                                         Job.state.in_([JobState.DONE, JobState.FAILED, JobState.CANCELLED])))

@@ -1,0 +1,88 @@
+"""Job pages: my jobs, one job's progress (live with JavaScript, refreshed without) and result, cancel, download."""
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from seconding.extensions import db
+from seconding.jobs.services import KINDS, STATE_LABELS, STEPS, cancel, cancellable, mark_stopped, progress, result
+from seconding.models import Job, JobState
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+LISTED = 50
+
+
+def own_job(job_id: int) -> Job:
+    """The signed-in user's job (another's is not found: a job holds its owner's file)."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+def status(job: Job) -> dict:
+    """What the job page shows of a job, also sent to its script as JSON."""
+    mark_stopped(job)
+    live = progress(job) if not job.state.finished else {}
+    done, total = live.get("done", 0), live.get("total")
+    step = live.get("step", "")
+    count = ""
+    if total:
+        count = _("%(done)s of %(total)s rows", done=f"{done:,}".replace(",", "\u00a0"),
+                  total=f"{total:,}".replace(",", "\u00a0"))
+    elif done:
+        count = _("%(done)s rows", done=f"{done:,}".replace(",", "\u00a0"))
+    return {"state": job.state.value, "finished": job.state.finished, "step": step,
+            "step_label": str(STEPS.get(step, "")), "done": done, "total": total, "count": count,
+            "cancellable": cancellable(job) if not job.state.finished else False}
+
+
+@bp.route("/")
+@login_required
+def index():
+    jobs = db.session.scalars(select(Job).where(Job.user_id == current_user.id)
+                              .order_by(Job.created_at.desc(), Job.id.desc()).limit(LISTED)).all()
+    for job in jobs:
+        mark_stopped(job)
+    return render_template("jobs/index.html", jobs=jobs, kinds=KINDS, states=STATE_LABELS)
+
+
+@bp.route("/<int:job_id>")
+@login_required
+def detail(job_id: int):
+    job = own_job(job_id)
+    now = status(job)
+    if job.state == JobState.DONE:
+        return KINDS[job.kind].show(job, result(job))
+    return render_template("jobs/detail.html", job=job, status=now, kind=KINDS[job.kind], result=result(job))
+
+
+@bp.route("/<int:job_id>/status")
+@login_required
+def status_json(job_id: int):
+    return status(own_job(job_id))
+
+
+@bp.route("/<int:job_id>/cancel", methods=["POST"])
+@login_required
+def cancel_job(job_id: int):
+    job = own_job(job_id)
+    if FlaskForm().validate_on_submit():
+        if cancel(job):
+            flash(_("The job is being cancelled. Nothing is changed."), "success")
+        else:
+            flash(_("The job can no longer be cancelled: it is saving its changes, or it has ended."), "error")
+    return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+@bp.route("/<int:job_id>/download")
+@login_required
+def download(job_id: int):
+    job = own_job(job_id)
+    if job.state != JobState.DONE or job.output is None:
+        abort(404)
+    return send_file(io.BytesIO(job.output), mimetype=job.output_type or "application/octet-stream",
+                     as_attachment=True, download_name=job.output_name or "download")

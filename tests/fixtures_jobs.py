@@ -1,0 +1,47 @@
+"""Background jobs in tests: run what the requests queued, here, in the test's own transaction."""
+import pytest
+
+from seconding.jobs.queue import queue
+
+
+def run_jobs() -> int:
+    """Run every job waiting in the queue (inside the app context), as a worker would; how many ran."""
+    return queue().run_pending()
+
+
+def finished(client, response, **kwargs):
+    """The page a request leads to once its job has run: a request that answered with a job page (303 to
+    /jobs/<id>) has its job run, then the job page is read. Any other answer is returned as it is."""
+    if response.status_code in (302, 303) and "/jobs/" in response.headers.get("Location", ""):
+        run_jobs()
+        return client.get(response.headers["Location"], **kwargs)
+    return response
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue(app):
+    """Each test starts with an empty queue (a test that queued a job without running it leaves it behind)."""
+    with app.app_context():
+        while queue().huey.dequeue() is not None:
+            pass
+    yield
+
+
+def make_job(user, state=None, *, kind: str = "register_check", result: dict | None = None,
+             output: bytes | None = None):
+    """A job of `user` as a worker leaves it (failed, unless told otherwise), committed."""
+    import json
+    import secrets
+
+    from seconding.db import utcnow
+    from seconding.extensions import db
+    from seconding.models import Job, JobState
+
+    state = state or JobState.FAILED
+    job = Job(key=secrets.token_hex(16), kind=kind, user_id=user.id, state=state, filename="register.csv",
+              result=json.dumps(result if result is not None else {"error": "error"}), output=output,
+              output_name="register.csv" if output is not None else "", output_type="text/csv",
+              started_at=utcnow(), finished_at=utcnow() if state.finished else None)
+    db.session.add(job)
+    db.session.commit()
+    return job
