@@ -5,8 +5,13 @@ from seconding.jobs.queue import queue
 
 
 def run_jobs() -> int:
-    """Run every job waiting in the queue (inside the app context), as a worker would; how many ran."""
-    return queue().run_pending()
+    """Run every job waiting in the queue, as a worker would (each in an app context of its own, so with a session
+    of its own, on the test's connection); how many ran. The test's session then reads what they wrote."""
+    from seconding.extensions import db
+
+    count = queue().run_pending()
+    db.session.expire_all()
+    return count
 
 
 def finished(client, response, **kwargs):

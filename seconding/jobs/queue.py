@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
@@ -36,7 +35,9 @@ def _make(app: Flask) -> Huey:
         params = {}
         if url == app.config["SQLALCHEMY_DATABASE_URI"]:  # the app's own database: the same connection settings
             params = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {}))
-        return PostgresHuey(NAME, dsn=dsn, table_prefix=QUEUE_TABLE_PREFIX, **options, **params)
+        # Not blocking: an empty queue answers at once (workers poll, backing off up to a few seconds) instead of
+        # waiting for a notification on a connection held open.
+        return PostgresHuey(NAME, dsn=dsn, table_prefix=QUEUE_TABLE_PREFIX, blocking=False, **options, **params)
     if url.startswith("sqlite:///"):
         return SqliteHuey(NAME, filename=url.removeprefix("sqlite:///"), **options)
     raise ValueError(f"JOBS_QUEUE_URL must be redis://, postgresql:// or sqlite:///, not {url!r}")
@@ -88,27 +89,29 @@ class Queue:
             count += 1
         return count
 
-    def start_threads(self, count: int) -> list[threading.Thread]:
-        """Job workers as daemon threads of this process (JOBS_IN_PROCESS): each takes the next task, or waits."""
+    def start_threads(self, count: int) -> threading.Event:
+        """Job workers as daemon threads of this process (JOBS_IN_PROCESS): each takes the next task, or waits.
+        Setting the returned event stops them after their current job."""
+        stop = threading.Event()
+
         def work() -> None:
             idle = 0.1
-            while True:
+            while not stop.is_set():
                 try:
                     task = self.huey.dequeue()
                     if task is None:
-                        time.sleep(idle)
+                        stop.wait(idle)
                         idle = min(idle * 1.5, 2.0)
                         continue
                     idle = 0.1
                     self.huey.execute(task)
                 except Exception:  # the queue's store unreachable, or a task's own error (already logged)
                     log.exception("job worker thread")
-                    time.sleep(2.0)
+                    stop.wait(2.0)
 
-        threads = [threading.Thread(target=work, name=f"job-worker-{n}", daemon=True) for n in range(count)]
-        for thread in threads:
-            thread.start()
-        return threads
+        for n in range(count):
+            threading.Thread(target=work, name=f"job-worker-{n}", daemon=True).start()
+        return stop
 
     def run_worker(self, workers: int) -> None:
         """Huey's consumer in this process, with `workers` threads, until stopped (SIGINT: after the running jobs;

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 PROGRESS = "progress"
 CANCEL = "cancel"
 HEARTBEAT_SECONDS = 5.0
-REPORT_SECONDS = 0.5  # progress is published at most this often (and at every change of step)
 CANCELLABLE = frozenset({"waiting", "reading", "checking", "writing"})
 
 
@@ -87,21 +86,18 @@ class Reporter:
     def __init__(self, key: str) -> None:
         self.key = key
         self.step, self.done, self.total = "waiting", 0, None
-        self._published = 0.0
         self._lock = threading.Lock()
 
     def __call__(self, step: str, done: int, total: int | None = None) -> None:
-        changed = step != self.step
+        # The work calls every few hundred rows (seconding/progress.py): each call is published, and is where a
+        # cancel request is met.
         self.step, self.done, self.total = step, done, total
-        now = time.monotonic()
-        if changed or now - self._published >= REPORT_SECONDS:
-            self.publish()
-            if step in CANCELLABLE and queue().peek(CANCEL, self.key):
-                raise Cancelled
+        self.publish()
+        if step in CANCELLABLE and queue().peek(CANCEL, self.key):
+            raise Cancelled
 
     def publish(self) -> None:
         with self._lock:
-            self._published = time.monotonic()
             queue().put(PROGRESS, self.key, {"step": self.step, "done": self.done, "total": self.total,
                                               "at": time.time()})
 
