@@ -141,6 +141,20 @@ def create(kind_name: str, user: User, *, filename: str = "", params: dict | Non
     return job
 
 
+def keep_file(job: Job, content: bytes, name: str, mimetype: str) -> dict:
+    """Keep a job's file (an export, a package) for its owner to download from the job page; the result to return
+    from the job's function (`show_file` shows it)."""
+    job.output, job.output_name, job.output_type = content, name[-200:], mimetype
+    return {"file": name, "size": len(content)}
+
+
+def show_file(job: Job, result: dict):
+    """The page of a finished job that made a file: its name and size, and the download button."""
+    from flask import render_template
+
+    return render_template("jobs/file.html", job=job, result=result, label=KINDS[job.kind].label)
+
+
 def params(job: Job) -> dict:
     return json.loads(job.params or "{}")
 
