@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.digest", "bench.completeness", "bench.dashboard",
-            "bench.packages", "bench.calendar", "bench.load")
+SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.hostile", "bench.digest", "bench.completeness",
+            "bench.dashboard", "bench.packages", "bench.calendar", "bench.load")
 OUT = Path(__file__).resolve().parent / "out"
 
 

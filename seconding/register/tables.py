@@ -40,6 +40,17 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML an XLSX may inflate to
 MAX_XLSX_RATIO = 200  # an XLSX member compressed beyond this is a "zip bomb"
+# The shared-strings table (each distinct text of the workbook once, as Excel writes text cells) is read whole
+# before the first row, into a list. Measured (tests/hostile_files.py, excel_xlsx): a genuine 100,000-row register
+# of the demo's fictional experts with its education and employment sheets, written as Excel writes, needs 17 MB
+# of it in 437,000 texts; with a note of 60-180 characters on every row, 32 MB in 537,000 texts (+56 MB of memory
+# to hold them). Twice that is allowed, no more: the declared inflated size is checked before anything is read
+# (zipfile never inflates a member beyond it), the count while reading.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_SHARED_STRINGS = 1_000_000
+# Every other part read whole (content types, workbook, styles, relationships, properties) is kilobytes in a real
+# workbook; only the worksheets are read as a stream.
+MAX_XLSX_PART = 10 * 1024 * 1024
 
 
 class TableError(Exception):
@@ -198,20 +209,31 @@ def _csv_rows(data: bytes, csv_format: CsvFormat) -> Iterator[tuple[int, list[st
 
 
 def _check_zip(stream: IO[bytes]) -> None:
-    """Refuse an XLSX that would inflate far beyond any real register, before openpyxl reads it."""
-    from zipfile import BadZipFile, ZipFile
+    """Refuse an XLSX that would inflate far beyond any real register, before openpyxl reads it: in all, in any
+    member's ratio, and in each part read whole (the shared strings, and the rest)."""
+    from zipfile import ZipFile
+
+    from seconding.register.xlsxread import UNREADABLE, check_parts
 
     try:
-        members = ZipFile(stream).infolist()
-    except (BadZipFile, OSError, ValueError) as exc:
+        book = ZipFile(stream)
+        members = book.infolist()
+        total = sum(m.file_size for m in members)
+        if total > MAX_XLSX_UNCOMPRESSED or any(
+                m.file_size > 1024 * 1024 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1)
+                for m in members):
+            raise TableError(zip_bomb(total))
+        check_parts(book, members)
+    except UNREADABLE as exc:
         raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
     finally:
         stream.seek(0)
-    total = sum(m.file_size for m in members)
-    if total > MAX_XLSX_UNCOMPRESSED or any(
-            m.file_size > 1024 * 1024 and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1) for m in members):
-        raise TableError(_l("The XLSX file is compressed far beyond any real register (it would inflate to "
-                            "%(mb)d MB); it was not read.", mb=total // (1024 * 1024)))
+
+
+def zip_bomb(size: int) -> object:
+    """The message for an XLSX that would inflate to `size` bytes, far beyond any real register."""
+    return _l("The XLSX file is compressed far beyond any real register (it would inflate to %(mb)d MB); it was "
+              "not read.", mb=size // (1024 * 1024))
 
 
 class XlsxBook:
@@ -219,16 +241,14 @@ class XlsxBook:
     within the same bounds as the first sheet's (MAX_ROWS rows, MAX_COLUMNS columns each)."""
 
     def __init__(self, stream: IO[bytes]) -> None:
-        from zipfile import BadZipFile
-
-        from openpyxl import load_workbook
+        from seconding.register.xlsxread import UNREADABLE, open_workbook
 
         if not stream.seekable():
             stream = io.BytesIO(stream.read())
         _check_zip(stream)
         try:
-            self.workbook = load_workbook(stream, read_only=True, data_only=True)
-        except (BadZipFile, KeyError, OSError, ValueError) as exc:
+            self.workbook = open_workbook(stream)
+        except UNREADABLE as exc:
             raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
 
     def first(self):

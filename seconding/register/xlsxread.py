@@ -1,0 +1,120 @@
+"""openpyxl's read-only reader, held within the bounds of seconding.register.tables: what a hostile XLSX could make
+it read whole is checked before (check_parts) and while (the shared strings) it is read.
+
+openpyxl reads the shared-strings table into a list before the first row (a 2.7 MB file can declare 187 MB of
+it), and parses each sheet once when it opens the workbook to find its used range if the writer left it out (every
+sheet, in full, before the first row is asked for). Here the table is read with its count bounded, keeping
+nothing of its XML but the texts, and a sheet is parsed only as its rows are taken. The rest is openpyxl's own
+reader (openpyxl is pinned in requirements.txt; tests/test_register_hostile_xlsx.py holds the two together).
+"""
+from __future__ import annotations
+
+from typing import IO
+from zipfile import BadZipFile, ZipFile, ZipInfo
+
+from flask_babel import lazy_gettext as _l
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring, iterparse
+
+from seconding.register.tables import (
+    MAX_SHARED_STRINGS,
+    MAX_SHARED_STRINGS_BYTES,
+    MAX_XLSX_PART,
+    TableError,
+    zip_bomb,
+)
+
+# What openpyxl and its XML parsers raise on a file that is not a workbook (lxml's syntax errors are SyntaxErrors).
+UNREADABLE = (BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError)
+SI, T, R = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+
+
+def too_much_text() -> object:
+    return _l("The XLSX file holds far more text than any register (over %(mb)d MB or %(count)s different texts); "
+              "nothing was read. Save it as CSV, or split it into smaller files.",
+              mb=MAX_SHARED_STRINGS_BYTES // (1024 * 1024), count=f"{MAX_SHARED_STRINGS:,}")
+
+
+def check_parts(book: ZipFile, members: list[ZipInfo]) -> None:
+    """Each part read whole within its bound, by the inflated size its entry declares (zipfile never inflates a
+    member beyond it): the shared strings, found as openpyxl finds them (through the content types), within
+    MAX_SHARED_STRINGS_BYTES; the workbook's worksheets (read as a stream) unbounded here; every other part
+    within MAX_XLSX_PART. TableError when one is over; UNREADABLE errors when the parts cannot be found."""
+    sizes = {m.filename: m.file_size for m in members}
+
+    def small(name: str) -> None:
+        if sizes.get(name, 0) > MAX_XLSX_PART:
+            raise TableError(zip_bomb(sizes[name]))
+
+    small(ARC_CONTENT_TYPES)
+    package = Manifest.from_tree(fromstring(book.read(ARC_CONTENT_TYPES)))
+    workbook = _find_workbook_part(package).PartName[1:]
+    relationships = get_rels_path(workbook)
+    small(workbook)
+    small(relationships)
+    sheets = set()
+    if relationships in sizes:
+        sheets = {r.target for r in get_dependents(book, relationships) if r.Type.endswith("/worksheet")}
+    strings = package.find(SHARED_STRINGS)
+    strings = strings.PartName[1:] if strings is not None else None
+    for name, size in sizes.items():
+        if name == strings:
+            if size > MAX_SHARED_STRINGS_BYTES:
+                raise TableError(too_much_text())
+        elif name not in sheets:
+            small(name)
+
+
+def shared_strings(source: IO[bytes]) -> list[str]:
+    """The table's texts, as openpyxl reads them (plain text and the runs of rich text; phonetic hints left out),
+    at most MAX_SHARED_STRINGS of them; the XML of each is let go as soon as it is read."""
+    strings: list[str] = []
+    root = None
+    for event, node in iterparse(source, events=("start", "end")):
+        if root is None:
+            root = node
+        elif event == "end" and node.tag == SI:
+            parts = [child.text or "" for child in node if child.tag == T]
+            parts += [run.findtext(T) or "" for run in node if run.tag == R]
+            text = "".join(parts)
+            strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
+            root.clear()
+            if len(strings) > MAX_SHARED_STRINGS:
+                raise TableError(too_much_text())
+    return strings
+
+
+class _Sheet(ReadOnlyWorksheet):
+    def _get_size(self) -> None:
+        """Left unknown: the used range is not trusted (XlsxBook.rows reads every row), and finding it parses the
+        whole sheet when the writer left it out."""
+
+
+class _Reader(ExcelReader):
+    """openpyxl's reader with the shared strings read by shared_strings() and the sheets opened by _Sheet;
+    chartsheets, which hold no table, are left out."""
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as source:
+                self.shared_strings = shared_strings(source)
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                worksheet = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+
+def open_workbook(stream: IO[bytes]) -> Workbook:
+    """The workbook, read-only with cell values (not formulas), its external links not read; check_parts first."""
+    reader = _Reader(stream, read_only=True, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
