@@ -7,6 +7,15 @@ from flask import Flask
 
 READY = "matching facts read"  # in the log once per worker (bench/server.py waits for every worker's)
 
+# A sync worker that has not finished its request after `timeout` seconds is killed and the user gets an error.
+# Long work (imports, whole-pool exports, batches of packages) runs in the jobs' workers (seconding/jobs), and the
+# app's own pages answer within 5 s on the 50,000-expert benchmark pool (SPEC §13): 30 s is six times that, and
+# a request still running then is stuck (a lost database connection, a bug), so its worker is freed for others.
+timeout = 30
+# On a restart or stop (SIGHUP, SIGTERM) a worker may finish the request in hand for as long as a request may
+# take, so a deployment cuts no request short.
+graceful_timeout = 30
+
 
 def post_worker_init(worker) -> None:
     """gunicorn's hook: runs in each worker after it loaded the app, before it takes requests."""
