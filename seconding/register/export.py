@@ -37,6 +37,7 @@ from seconding.models import (
 )
 from seconding.pause import cycle_collector_paused
 from seconding.profiles.rules import FIELDS
+from seconding.progress import Progress, counted
 from seconding.register.columns import EDUCATION, EMPLOYMENT, NAMES, SHEETS, Sheet
 from seconding.register.parse import escape
 from seconding.register.xlsxstream import stream_xlsx
@@ -278,16 +279,18 @@ def _fill(sheet, header: Iterable[str], rows: Iterable[list]) -> None:
 
 
 def export_register(user: User | None, filters: ExpertFilters, fmt: str, *, today: date,
-                    horizon_days: int) -> tuple[bytes, int]:
-    """The register file of the experts in scope and filters, and how many; the export is audited."""
+                    horizon_days: int, progress: Progress | None = None) -> tuple[bytes, int]:
+    """The register file of the experts in scope and filters, and how many; the export is audited. `progress`
+    hears ("writing", rows written, of how many) as the main sheet is written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    counted = [0]
+    written = [0]
     ordered = ordered_ids(user, filters, today, horizon_days)
 
     def rows() -> Iterator[list]:
-        for values in register_rows(user, filters, today, horizon_days, ordered):
-            counted[0] += 1
+        for values in counted(register_rows(user, filters, today, horizon_days, ordered), progress, "writing",
+                              len(ordered)):
+            written[0] += 1
             yield values
 
     # The whole pool is a million cells: the XLSX is streamed (write_xlsx takes 5x longer; see xlsxstream). Its
@@ -297,7 +300,7 @@ def export_register(user: User | None, filters: ExpertFilters, fmt: str, *, toda
             [("register", rows(), NAMES)] + [(sheet.name, sheet_rows(ordered, sheet), sheet.names)
                                              for sheet in SHEETS])
     described = ", ".join(f"{k}={v}" for k, v in filters.as_args().items())
-    summary = f"{counted[0]} experts exported as {fmt.upper()}" + (f" (filters: {described})" if described else "")
+    summary = f"{written[0]} experts exported as {fmt.upper()}" + (f" (filters: {described})" if described else "")
     record("register_exported", object_type="register", actor=user,
            institution_id=user.institution_id if user is not None else None, summary=summary)
-    return content, counted[0]
+    return content, written[0]
