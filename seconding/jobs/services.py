@@ -49,15 +49,17 @@ class Kind:
     label: object  # a lazy string: what the job is, for people ("Register import: check")
     run: Callable[[Job, Reporter], dict]  # does the work (flushes), returns the result to keep
     show: Callable[[Job, dict], object]  # the finished job's page (a response)
+    summary: Callable[[dict], str] | None = None  # a finished job's outcome in a few words, for the list of jobs
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, label: object, show: Callable[[Job, dict], object]):
+def kind(name: str, label: object, show: Callable[[Job, dict], object],
+         summary: Callable[[dict], str] | None = None):
     """Register the decorated function as the job kind `name`."""
     def register(run: Callable[[Job, Reporter], dict]):
-        KINDS[name] = Kind(name, label, run, show)
+        KINDS[name] = Kind(name, label, run, show, summary)
         return run
 
     return register

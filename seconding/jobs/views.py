@@ -45,9 +45,13 @@ def status(job: Job) -> dict:
 def index():
     jobs = db.session.scalars(select(Job).where(Job.user_id == current_user.id)
                               .order_by(Job.created_at.desc(), Job.id.desc()).limit(LISTED)).all()
+    summaries = {}
     for job in jobs:
         mark_stopped(job)
-    return render_template("jobs/index.html", jobs=jobs, kinds=KINDS, states=STATE_LABELS)
+        spec = KINDS.get(job.kind)
+        if job.state == JobState.DONE and spec is not None and spec.summary is not None:
+            summaries[job.id] = spec.summary(result(job))
+    return render_template("jobs/index.html", jobs=jobs, kinds=KINDS, states=STATE_LABELS, summaries=summaries)
 
 
 @bp.route("/<int:job_id>")

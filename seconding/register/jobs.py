@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from seconding.access import scope_ids
@@ -71,20 +73,37 @@ def _show_import(job: Job, result: dict):
                            experts_list="experts.index" in current_app.view_functions)
 
 
+def summary(result: dict) -> str:
+    """A check's or an import's outcome in a few words (the list of jobs)."""
+    if result.get("file_error"):
+        return _("the file cannot be read")
+    if result.get("error_count"):
+        return ngettext("%(num)s problem found", "%(num)s problems found", result["error_count"])
+    counts = result.get("counts", {})
+    words = _("%(created)s to create, %(updated)s to update", created=counts.get("created", 0),
+              updated=counts.get("updated", 0))
+    if result.get("applied"):
+        words = _("%(created)s created, %(updated)s updated", created=counts.get("created", 0),
+                  updated=counts.get("updated", 0))
+    elif "applied" in result:
+        words = _("the pool changed: check again")
+    return words
+
+
 def _upload_form():
     from seconding.register.views import upload_form
 
     return upload_form()
 
 
-@kind(CHECK, _l("Register import: checking the file"), _show_check)
+@kind(CHECK, _l("Register import: checking the file"), _show_check, summary)
 def run_check(job: Job, report: Reporter) -> dict:
     result = preview(_check(job, job.input or b"", report))
     db.session.rollback()  # checking changes nothing
     return result
 
 
-@kind(IMPORT, _l("Register import"), _show_import)
+@kind(IMPORT, _l("Register import"), _show_import, summary)
 def run_import_job(job: Job, report: Reporter) -> dict:
     checked = source(job)
     if checked is None or checked.state != JobState.DONE or checked.input is None:

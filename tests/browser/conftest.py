@@ -48,6 +48,23 @@ def live_server(app):
 
 
 @pytest.fixture
+def job_worker(app):
+    """Start a job worker (a thread of this process, as JOBS_IN_PROCESS makes) when the test calls the fixture's
+    value; stopped at the test's end. Started by the test, so that it can first look at a job still waiting."""
+    from seconding.jobs.queue import Queue
+
+    stops = []
+
+    def start() -> None:
+        queue: Queue = app.extensions["jobs"]
+        stops.append(queue.start_threads(1))
+
+    yield start
+    for stop in stops:
+        stop.set()
+
+
+@pytest.fixture
 def browser_page(live_server, page):
     """A page of a fresh browser context; skipped (or failed in CI) without Chromium."""
     page.set_default_timeout(10_000)

@@ -1,5 +1,6 @@
 """An HR officer imports a register: a file with errors, the error list, the corrected file, the preview, the
-confirmation, and the new experts in the expert list."""
+confirmation, and the new experts in the expert list. The check and the import run as jobs: the officer watches
+the job page's bar, which moves to the result without a reload."""
 from playwright.sync_api import expect
 
 from seconding.models import Role
@@ -8,7 +9,7 @@ from tests.conftest import PASSWORD
 from tests.fixtures_register import csv_bytes, row
 
 
-def test_hr_officer_fixes_a_register_and_imports_it(browser_page, make_user, tmp_path):
+def test_hr_officer_fixes_a_register_and_imports_it(browser_page, make_user, tmp_path, job_worker):
     page = browser_page
     user = make_user(Role.HR_OFFICER, "POLICE", name="Hanna Kadrowa")
     good = [row(external_id="J-0001", given_name="Jadwiga", family_name="Podróżna"),
@@ -25,7 +26,15 @@ def test_hr_officer_fixes_a_register_and_imports_it(browser_page, make_user, tmp
 
     page.locator("input[type=file]").set_input_files(str(tmp_path / "pool.csv"))
     page.get_by_role("button", name="Check the file").click()
+    # The upload answers at once with the job's page: no worker has taken it yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register import: checking the file")
+    expect(page.get_by_role("status")).to_have_text("Waiting for a worker")
+    expect(page.get_by_role("progressbar", name="Waiting for a worker")).to_be_visible()
+    check_accessibility(page, "register-job-waiting")
+    job_url = page.url
+    job_worker()  # a worker starts: the page follows the job and shows its result, without a reload by the test
     expect(page.get_by_role("heading", level=2, name="2 problems found: nothing was changed")).to_be_visible()
+    assert page.url == job_url
     errors = page.get_by_role("list", name="Problems in the file")
     expect(errors).to_contain_text("1985-02-30 is not a date in the calendar.")
     expect(errors.get_by_role("listitem").nth(0)).to_contain_text("row 2, column date_of_birth: ")
@@ -44,7 +53,16 @@ def test_hr_officer_fixes_a_register_and_imports_it(browser_page, make_user, tmp
 
     page.get_by_role("button", name="Confirm the import").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import complete")
-    expect(page.get_by_role("status")).to_contain_text("2 created, 0 updated, 0 unchanged; training records added: 3")
+    expect(page.get_by_role("alert")).to_contain_text("2 created, 0 updated, 0 unchanged; training records added: 3")
+
+    page.get_by_role("link", name="Your jobs").click()
+    jobs = page.get_by_role("table", name="Your jobs")
+    expect(jobs.get_by_role("row")).to_have_count(4)  # the header, two checks and the import
+    expect(jobs.get_by_role("row").nth(1)).to_contain_text("Register import")
+    expect(jobs.get_by_role("row").nth(1)).to_contain_text("2 created, 0 updated")
+    expect(jobs.get_by_role("row").nth(3)).to_contain_text("2 problems found")
+    check_accessibility(page, "jobs-list")
+    page.go_back()
     check_accessibility(page, "register-done")
 
     page.get_by_role("link", name="See the experts").click()
