@@ -145,6 +145,9 @@ def _jobs_queue_url(database_url: str) -> str:
 def finish(config: dict) -> None:
     """Derive settings that depend on others (after test or environment overrides)."""
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    # A pooled connection is tested before use: after PostgreSQL restarted (or a failover), a worker's kept
+    # connections are dead, and without the test its next request would fail once (make cluster-check, fault 3).
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     if config.get("PROFILE_CONFIRM_MONTHS", 6) < 1:
         raise ConfigError("PROFILE_CONFIRM_MONTHS must be a whole number of months, at least 1")
     if not 0 <= config.get("SHORTLIST_MIN_SHARE", 40) <= 50:

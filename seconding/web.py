@@ -180,8 +180,11 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unreachable(exc):
-        # The page must not touch the database again (no user, no menu): see the database_down checks.
+        # The page must not touch the database again (no user, no menu): see the database_down checks. When the
+        # signed-in user could not be read, Flask-Login's template context would read it again, and fail inside
+        # this handler (a 500): the page is drawn for nobody.
         g.database_down = True
+        g._login_user = login_manager.anonymous_user()
         try:
             db.session.rollback()
         except Exception:  # the connection is gone: nothing to roll back

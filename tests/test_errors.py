@@ -1,5 +1,7 @@
 """Error pages: in the app's layout and the user's language, never with internals; a database that cannot be
 reached gives a clear 503 page (JSON under /api/), not a stack trace."""
+import os
+
 import pytest
 
 from seconding import create_app
@@ -72,3 +74,40 @@ def test_a_busy_database_is_not_called_unreachable(tmp_path):
     response = app.test_client().get("/locked")
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and "busy with another change" in body and "cannot be reached" not in body
+
+
+def test_a_signed_in_users_page_gives_the_503_page_when_the_database_cannot_be_reached(broken_app):
+    # Their user cannot be read; the error page must not try again (it would fail inside the handler: a 500).
+    from flask_login.utils import _create_identifier
+
+    client = broken_app.test_client()
+    browser = {"User-Agent": "a browser"}
+    with broken_app.test_request_context(headers=browser, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = _create_identifier()  # the session's address and browser, as a sign-in stores them
+    with client.session_transaction() as session:
+        session.update({"_user_id": "1.0", "_fresh": True, "_id": identifier})
+    response = client.get("/experts/", headers=browser)
+    assert response.status_code == 503
+    assert "The database cannot be reached right now" in response.get_data(as_text=True)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL is not set (PostgreSQL)")
+def test_a_connection_the_database_ended_is_replaced_before_a_request_uses_it(tmp_path):
+    # As after PostgreSQL restarted: the connection kept in the pool is dead; the next request must still work.
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"preping-{uuid.uuid4().hex[:8]}"
+    url = os.environ["TEST_DATABASE_URL"]
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url,
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"application_name": name}}})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    other = create_engine(url)
+    with other.begin() as connection:
+        ended = connection.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                        "WHERE application_name = :name"), {"name": name}).scalar()
+    other.dispose()
+    assert ended == 1
+    assert client.get("/healthz").status_code == 200
