@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 SECTIONS = ("bench.pool", "bench.matching", "bench.register", "bench.hostile", "bench.digest", "bench.completeness",
-            "bench.dashboard", "bench.packages", "bench.calendar", "bench.load")
+            "bench.dashboard", "bench.pages", "bench.packages", "bench.calendar", "bench.load")
 OUT = Path(__file__).resolve().parent / "out"
 
 

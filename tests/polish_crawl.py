@@ -173,3 +173,22 @@ def url_for_page(app, endpoint: str, args, ctx) -> str:
 
     with app.test_request_context():
         return url_for(endpoint, **(args(ctx) if args else {}))
+
+
+# Pages of the reader's own objects (a job is its owner's only): their objects are made for each reader.
+OWN = ("jobs.",)
+
+
+def page_urls(app, ctx, demo, readers: dict) -> dict:
+    """{(role or None, name): URL} of every page each reader reads; `readers` maps a role to its signed-in user.
+    The route table's arguments of an own page (OWN) are computed for the reader (ctx["user"])."""
+    urls = {}
+    for name, endpoint, args, roles in pages(demo):
+        shared = None
+        for role in roles:
+            if endpoint.startswith(OWN) and role is not None:
+                urls[role, name] = url_for_page(app, endpoint, args, dict(ctx, user=readers[role]))
+            else:
+                shared = shared or url_for_page(app, endpoint, args, ctx)
+                urls[role, name] = shared
+    return urls

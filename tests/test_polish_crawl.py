@@ -35,7 +35,7 @@ from babel.messages.pofile import read_po
 
 from seconding.labels import RULE_LABELS
 from seconding.models import Institution, Role
-from tests.polish_crawl import pages, seed_demo_and_table, stored_phrases, url_for_page, visible_text
+from tests.polish_crawl import page_urls, pages, seed_demo_and_table, stored_phrases, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "seconding" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
@@ -143,12 +143,13 @@ def crawl(app, module_db, polish, tmp_path_factory):
     institutions = {i.code: i for i in db.session.scalars(select(Institution))}
     ctx, demo = seed_demo_and_table(institutions)
     make_user = user_factory(institutions)
-    for role, name in zip(Role, ("Anna Nowak", "Jan Kowalski", "Ewa Wiśniewska", "Piotr Zieliński"), strict=True):
-        make_user(role, "MFA", email=f"crawl.{_who(role)}@example.org", name=name)
+    readers = {role: make_user(role, "MFA", email=f"crawl.{_who(role)}@example.org", name=name)
+               for role, name in zip(Role, ("Anna Nowak", "Jan Kowalski", "Ewa Wiśniewska", "Piotr Zieliński"),
+                                     strict=True)}
     db.session.execute(update(User).values(locale="pl"))  # every user reads Polish (the digest's recipients too)
     db.session.commit()
     # The URLs first: a request ends the session the table's objects live in.
-    urls = {name: url_for_page(app, endpoint, args, ctx) for name, endpoint, args, _who in pages(demo)}
+    urls = page_urls(app, ctx, demo, readers)
     names = {
         "institutions": set(institutions),
         "areas": set(db.session.scalars(select(ExpertiseArea.code))),
@@ -167,9 +168,9 @@ def crawl(app, module_db, polish, tmp_path_factory):
         for name, _endpoint, _args, roles in pages(demo):  # name: the endpoint, or "endpoint[the demo's state]"
             if role not in roles:
                 continue
-            response = client.get(urls[name])
+            response = client.get(urls[role, name])
             html = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
-            results[role, name] = (response.status_code, response.mimetype, html, urls[name])
+            results[role, name] = (response.status_code, response.mimetype, html, urls[role, name])
             if html:
                 path = out_dir / f"{_who(role)}--{name}.html"
                 path.write_text(html, encoding="utf-8")

@@ -9,7 +9,7 @@ from playwright.sync_api import Error as PlaywrightError
 from seconding.models import Role
 from tests.browser.conftest import AXE, sign_in
 from tests.conftest import PASSWORD, user_factory
-from tests.polish_crawl import pages, seed_demo_and_table, url_for_page
+from tests.polish_crawl import page_urls, pages, seed_demo_and_table
 
 RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -24,9 +24,8 @@ def test_every_page_of_every_role_passes_axe(app, db, live_server, browser):
     institutions = {i.code: i for i in db.session.scalars(select(Institution))}
     ctx, demo = seed_demo_and_table(institutions)
     make_user = user_factory(institutions)
-    for role in Role:
-        make_user(role, "MFA", email=f"axe.{role.value}@example.org", locale="pl")
-    urls = {name: url_for_page(app, endpoint, args, ctx) for name, endpoint, args, _who in pages(demo)}
+    readers = {role: make_user(role, "MFA", email=f"axe.{role.value}@example.org", locale="pl") for role in Role}
+    urls = page_urls(app, ctx, demo, readers)
     db.session.commit()
     problems, seen, started = [], 0, time.monotonic()
     for role in (None, *Role):
@@ -43,7 +42,7 @@ def test_every_page_of_every_role_passes_axe(app, db, live_server, browser):
             if role not in who or (name != endpoint and role != Role.COORDINATOR):
                 continue
             try:
-                response = page.goto(live_server + urls[name])
+                response = page.goto(live_server + urls[role, name])
             except PlaywrightError as error:  # a file (CSV, XLSX, calendar): the browser downloads it
                 if "Download is starting" in str(error):
                     continue
