@@ -36,16 +36,18 @@ class Server:
 
 @contextmanager
 def gunicorn(target: str, env: dict[str, str], workers: int, log: Path, *, threads: int = 1,
-             ready_path: str = "/healthz", timeout: float = 60.0) -> Iterator[Server]:
+             ready_path: str = "/healthz", timeout: float = 60.0, served_timeouts: bool = False) -> Iterator[Server]:
     """Start `gunicorn target` with sync workers on a free port of 127.0.0.1, wait until ready_path answers 200,
-    yield the Server, then stop it and its workers.
+    yield the Server, then stop it and its workers. A worker's request may take 60 s and a stop waits 2 s for it,
+    or, with `served_timeouts`, as seconding.serving sets them for production.
 
     --preload imports the app once in the master and forks the workers from it: start-up costs one import instead
     of one per worker (create_app opens no database connection, so no connection is shared across the fork)."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--config", "python:seconding.serving",
                "--workers", str(workers), "--threads", str(threads),
-               "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "2", "--preload",
+               "--bind", f"127.0.0.1:{port}", "--preload",
+               *([] if served_timeouts else ["--timeout", "60", "--graceful-timeout", "2"]),
                # Threaded workers keep idle connections 2 s by default, as long as the load users pause: a user
                # reusing a connection as gunicorn closes it gets "closed without response" (2 in 677 requests).
                # Keep them longer than any client idles, as behind a proxy that reuses its connections.
