@@ -249,3 +249,30 @@ def test_a_worker_killed_while_saving_leaves_the_pool_as_it_was(app, client, pol
     run_jobs()
     assert _db.session.get(Job, again.id).state == JobState.DONE
     assert _db.session.scalar(select(func.count(Expert.id))) == experts_before + 20_000
+
+
+def test_a_job_nobody_takes_says_the_workers_may_be_down(client, police_hr, db):
+    from datetime import timedelta
+
+    from seconding.db import utcnow
+
+    job = make_job(police_hr, JobState.QUEUED)
+    assert "No worker has taken this job yet" not in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    job.created_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert "No worker has taken this job yet" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+
+
+def test_an_unconfirmed_files_personal_data_is_not_kept(app, client, police_hr, make_user, db):
+    from datetime import timedelta
+
+    from seconding.db import utcnow
+
+    old = job_of(post_upload(client, csv_bytes(rows(2))))
+    run_jobs()
+    old.finished_at = utcnow() - timedelta(minutes=61)
+    db.session.commit()
+    job_of(post_upload(client, csv_bytes(rows(1))))  # any new job tidies up
+    assert db.session.scalar(select(Job.input).where(Job.id == old.id)) is None
+    page = client.post_form("/register/confirm", {"token": old.key}, follow_redirects=True).get_data(as_text=True)
+    assert "expired or was already imported" in page

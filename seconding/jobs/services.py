@@ -166,7 +166,7 @@ def result(job: Job) -> dict:
 
 
 def progress(job: Job) -> dict:
-    """The job's live progress: step, done, total, and whether its worker still beats."""
+    """The job's live progress: step, done, total, and when its worker last reported ("at")."""
     if job.state == JobState.QUEUED:
         return {"step": "waiting", "done": 0, "total": None}
     found = queue().peek(PROGRESS, job.key) or {"step": "reading", "done": 0, "total": None, "at": None}
@@ -252,7 +252,13 @@ def cancellable(job: Job) -> bool:
 
 
 def purge_old() -> None:
-    """Delete finished jobs older than JOBS_KEEP_DAYS (their files with them); flushes."""
-    limit = utcnow() - timedelta(days=current_app.config["JOBS_KEEP_DAYS"])
-    db.session.execute(delete(Job).where(Job.created_at < limit,
-                                         Job.state.in_([JobState.DONE, JobState.FAILED, JobState.CANCELLED])))
+    """Erase the uploaded files of jobs finished more than REGISTER_UPLOAD_MINUTES ago (a preview no longer
+    confirmed: the personal data it holds is not kept), and delete finished jobs older than JOBS_KEEP_DAYS (their
+    files with them); flushes."""
+    finished = [JobState.DONE, JobState.FAILED, JobState.CANCELLED]
+    now = utcnow()
+    unconfirmed = now - timedelta(minutes=current_app.config.get("REGISTER_UPLOAD_MINUTES", 60))
+    db.session.execute(update(Job).where(Job.finished_at < unconfirmed, Job.state.in_(finished),
+                                         Job.input.isnot(None)).values(input=None))
+    db.session.execute(delete(Job).where(Job.created_at < now - timedelta(days=current_app.config["JOBS_KEEP_DAYS"]),
+                                         Job.state.in_(finished)))

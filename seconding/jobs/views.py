@@ -1,5 +1,6 @@
 """Job pages: my jobs, one job's progress (live with JavaScript, refreshed without) and result, cancel, download."""
 import io
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
@@ -7,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.jobs.services import KINDS, STATE_LABELS, STEPS, cancel, cancellable, mark_stopped, progress, result
 from seconding.models import Job, JobState
@@ -61,7 +63,9 @@ def detail(job_id: int):
     now = status(job)
     if job.state == JobState.DONE:
         return KINDS[job.kind].show(job, result(job))
-    return render_template("jobs/detail.html", job=job, status=now, kind=KINDS[job.kind], result=result(job))
+    waiting_long = job.state == JobState.QUEUED and job.created_at < utcnow() - timedelta(minutes=1)
+    return render_template("jobs/detail.html", job=job, status=now, kind=KINDS[job.kind], result=result(job),
+                           waiting_long=waiting_long)
 
 
 @bp.route("/<int:job_id>/status")
