@@ -1,8 +1,10 @@
-"""`flask digest send`: a thin shell over send_digests (the scheduler's function)."""
+"""`flask digest send`: a thin shell over send_digests (the scheduler's function); a progress bar on stderr when
+it is a terminal, none in cron."""
 import click
 
 from seconding.digest.sending import send_digests
 from seconding.errors import Refusal
+from seconding.progress import terminal_bar
 
 
 @click.group()
@@ -17,7 +19,8 @@ def digest() -> None:
 def send_command(period: str | None, dry_run: bool, to: str | None) -> None:
     """Send the digests of a period that are not sent yet (each recipient gets one, ever)."""
     try:
-        report = send_digests(period, only_email=to, dry_run=dry_run)
+        with terminal_bar() as progress:
+            report = send_digests(period, only_email=to, dry_run=dry_run, progress=progress)
     except Refusal as exc:
         raise click.ClickException(str(exc)) from exc
     if dry_run:

@@ -1,7 +1,9 @@
 """`flask register import FILE [--institution CODE] [--dry-run]` and `flask register export FILE`.
 
 Thin shells over the same functions as the pages (importer.check_file / run_import, export.export_register);
-they act for the server's operator, with full scope, and messages are in English.
+they act for the server's operator, with full scope, and messages are in English. On a terminal they show a
+progress bar on stderr (seconding.progress.terminal_bar); elsewhere (a pipe, a file, cron) they print only their
+result.
 """
 import os
 
@@ -11,6 +13,7 @@ from flask_babel import force_locale
 
 from seconding.dates import today_in_warsaw
 from seconding.extensions import db
+from seconding.progress import terminal_bar
 from seconding.register.apply import ImportConflict
 from seconding.register.export import FORMATS, export_register, filters_from_args
 from seconding.register.importer import check_file, run_import
@@ -39,7 +42,8 @@ def import_command(path: str, institution: str | None, dry_run: bool) -> None:
     if file_kind(path) is None:
         raise click.ClickException("The file must end in .csv or .xlsx.")
     with force_locale("en"):
-        outcome = check_file(path, scope=None, default_institution=institution)
+        with terminal_bar() as progress:
+            outcome = check_file(path, scope=None, default_institution=institution, progress=progress)
         if not outcome.ok:
             db.session.rollback()
             for line in outcome.error_lines():
@@ -53,7 +57,8 @@ def import_command(path: str, institution: str | None, dry_run: bool) -> None:
             click.echo("Dry run: nothing was changed.")
             return
         try:
-            counts = run_import(outcome, actor=None, source=os.path.basename(path))
+            with terminal_bar() as progress:
+                counts = run_import(outcome, actor=None, source=os.path.basename(path), progress=progress)
         except ImportConflict as exc:
             db.session.rollback()
             raise click.ClickException(f"Nothing was imported: {exc}") from exc
@@ -68,8 +73,9 @@ def export_command(path: str) -> None:
     fmt = file_kind(path)
     if fmt not in FORMATS:
         raise click.ClickException("The file must end in .csv or .xlsx.")
-    content, count = export_register(None, filters_from_args({}), fmt, today=today_in_warsaw(),
-                                     horizon_days=current_app.config["TRAINING_EXPIRING_DAYS"])
+    with terminal_bar() as progress:
+        content, count = export_register(None, filters_from_args({}), fmt, today=today_in_warsaw(),
+                                         horizon_days=current_app.config["TRAINING_EXPIRING_DAYS"], progress=progress)
     with open(path, "wb") as stream:
         stream.write(content)
     db.session.commit()  # the audit event of the export
