@@ -17,7 +17,7 @@ from seconding.register.columns import EDUCATION, NAMES
 from seconding.register.importer import check_file
 from seconding.register.tables import TableError, read_table
 from tests.fixtures_register import snapshot
-from tests.hostile_files import excel_xlsx, register_rows, shared_strings_bomb, too_many_rows
+from tests.hostile_files import MAIN, excel_xlsx, register_rows, shared_strings_bomb, too_many_rows, write_package
 
 TOO_MUCH_TEXT = ("The XLSX file holds far more text than any register (over 64 MB or 1,000,000 different texts); "
                  "nothing was read. Save it as CSV, or split it into smaller files.")
@@ -156,3 +156,43 @@ def test_a_register_written_as_excel_writes_it_reads_back_with_its_types(english
     first = table.rows[0][1]
     assert (first["date_of_birth"], first["experience_years"], first["email"]) == (
         "1961-02-02", "2", "expert1@example.org")
+
+
+def _workbook(sheet: str, strings: str = "<si><t>code</t></si><si><t>name</t></si>", prologue: str = "") -> bytes:
+    """A one-sheet XLSX with this sheetData and shared strings, its header row (code, name) first."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("xl/worksheets/sheet1.xml", f'{prologue}<worksheet xmlns="{MAIN}"><sheetData>'
+                      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+                      f"{sheet}</sheetData></worksheet>")
+        book.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{strings}</sst>')
+        write_package(book, ["register"])
+    return out.getvalue()
+
+
+LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+          + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">' for i in range(9)) + "]>")
+DAMAGED = {
+    "a text beyond the table of texts": (_workbook('<row r="2"><c r="A2" t="s"><v>99</v></c></row>'), 2),
+    "a number that is not one": (_workbook('<row r="2"><c r="A2"><v>abc</v></c></row>'), 2),
+    "a cell reference that is not one": (_workbook('<row r="2"><c r="!!"><v>1</v></c></row>'), 2),
+    "a sheet broken off": (_workbook('<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c'), 3),
+    "an entity a billion characters long": (_workbook(
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>&j;</t></is></c></row>', prologue=LAUGHS), 2),
+}
+
+
+@pytest.mark.parametrize("name", list(DAMAGED))
+def test_a_damaged_sheet_is_refused_with_the_row_where_reading_stopped(english, name):
+    content, row = DAMAGED[name]
+    with pytest.raises(TableError) as refused:
+        read_table(io.BytesIO(content), "register.xlsx")
+    assert str(refused.value) == (f"The XLSX file cannot be read at row {row}: it is damaged, or was not written by "
+                                  "a spreadsheet program. Nothing was read.")
+
+
+def test_rows_keep_their_spreadsheet_numbers_and_an_empty_cell_far_right_widens_nothing(english):
+    content = _workbook('<row r="4"><c r="B4" t="s"><v>0</v></c><c r="XFD4" s="1"/></row>'
+                        '<row><c r="A5" t="inlineStr"><is><t>next</t></is></c></row>')
+    assert read_table(io.BytesIO(content), "register.xlsx").rows == [(4, {"code": "", "name": "code"}),
+                                                                     (5, {"code": "next", "name": ""})]

@@ -275,12 +275,18 @@ class XlsxBook:
         return table
 
     def rows(self, sheet, *, close: bool) -> Iterator[tuple[int, list[str]]]:
-        """The sheet's rows as text; with `close`, the workbook is closed once they are read."""
+        """The sheet's rows as text, numbered as the spreadsheet numbers them (every row, whatever used range the
+        writer recorded); with `close`, the workbook is closed once they are read. TableError when the sheet
+        breaks off or holds what no spreadsheet writes (a text beyond the table of texts, a number that is not)."""
+        from seconding.register.xlsxread import UNREADABLE
+
+        number = 0
         try:
-            # Some writers record a wrong used range; read every row instead of trusting it.
-            sheet.reset_dimensions()
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in sheet.numbered_rows():
                 yield number, [cell_text(value) for value in values]
+        except (*UNREADABLE, IndexError) as exc:
+            raise TableError(_l("The XLSX file cannot be read at row %(row)s: it is damaged, or was not written "
+                                "by a spreadsheet program. Nothing was read.", row=number + 1)) from exc
         finally:
             if close:
                 self.close()

@@ -4,22 +4,26 @@ it read whole is checked before (check_parts) and while (the shared strings) it 
 openpyxl reads the shared-strings table into a list before the first row (a 2.7 MB file can declare 187 MB of
 it), and parses each sheet once when it opens the workbook to find its used range if the writer left it out (every
 sheet, in full, before the first row is asked for). Here the table is read with its count bounded, keeping
-nothing of its XML but the texts, and a sheet is parsed only as its rows are taken. The rest is openpyxl's own
-reader (openpyxl is pinned in requirements.txt; tests/test_register_hostile_xlsx.py holds the two together).
+nothing of its XML but the texts, and a sheet is parsed only as its rows are taken, by lxml (_Sheet.numbered_rows).
+The rest is openpyxl's own reader, and each cell is read by openpyxl's own code (openpyxl is pinned in
+requirements.txt; tests/test_register_hostile_xlsx.py holds the two together).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import IO
 from zipfile import BadZipFile, ZipFile, ZipInfo
 
 from flask_babel import lazy_gettext as _l
+from lxml import etree
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.excel import ExcelReader, _find_workbook_part
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
-from openpyxl.xml.functions import fromstring, iterparse
+from openpyxl.xml.functions import fromstring
 
 from seconding.register.tables import (
     MAX_SHARED_STRINGS,
@@ -72,27 +76,52 @@ def check_parts(book: ZipFile, members: list[ZipInfo]) -> None:
 
 def shared_strings(source: IO[bytes]) -> list[str]:
     """The table's texts, as openpyxl reads them (plain text and the runs of rich text; phonetic hints left out),
-    at most MAX_SHARED_STRINGS of them; the XML of each is let go as soon as it is read."""
+    at most MAX_SHARED_STRINGS of them; parsed by lxml like the sheets (_parse), each text's XML let go once read."""
     strings: list[str] = []
-    root = None
-    for event, node in iterparse(source, events=("start", "end")):
-        if root is None:
-            root = node
-        elif event == "end" and node.tag == SI:
-            parts = [child.text or "" for child in node if child.tag == T]
-            parts += [run.findtext(T) or "" for run in node if run.tag == R]
-            text = "".join(parts)
-            strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
-            root.clear()
-            if len(strings) > MAX_SHARED_STRINGS:
-                raise TableError(too_much_text())
+    for node in _parse(source, SI):
+        parts = [child.text or "" for child in node if child.tag == T]
+        parts += [run.findtext(T) or "" for run in node if run.tag == R]
+        text = "".join(parts)
+        strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
+        if len(strings) > MAX_SHARED_STRINGS:
+            raise TableError(too_much_text())
     return strings
+
+
+def _parse(source: IO[bytes], tag: str) -> Iterator:
+    """Each `tag` element of the XML as it ends, parsed as a stream by lxml (C) with no entity ever expanded nor
+    anything fetched; once the caller is done with an element, it and what came before it are let go."""
+    for _event, element in etree.iterparse(source, tag=tag, resolve_entities=False, no_network=True,
+                                           load_dtd=False, huge_tree=False):
+        yield element
+        element.clear(keep_tail=True)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
 
 
 class _Sheet(ReadOnlyWorksheet):
     def _get_size(self) -> None:
         """Left unknown: the used range is not trusted (XlsxBook.rows reads every row), and finding it parses the
         whole sheet when the writer left it out."""
+
+    def numbered_rows(self) -> Iterator[tuple[int, list[object]]]:
+        """(row number, cell values) of each row the sheet holds, each cell read by openpyxl's own parse_row (types,
+        dates, shared strings), up to the row's last cell with a value. Parsed by _parse (openpyxl's own parser
+        of sheets, defusedxml's in pure Python, took half of an import's reading time)."""
+        cells = WorkSheetParser(None, self._shared_strings, data_only=True, epoch=self.parent.epoch,
+                                date_formats=self.parent._date_formats,
+                                timedelta_formats=self.parent._timedelta_formats)
+        with self._get_source() as source:
+            for row in _parse(source, ROW_TAG):
+                number, parsed = cells.parse_row(row)
+                cells.row_dimensions.clear()  # row heights and styles, kept by openpyxl for every row
+                # A cell far to the right with no value (formatting only) makes no row wider.
+                values: list[object] = [None] * max((c["column"] for c in parsed if c["value"] is not None),
+                                                    default=0)
+                for cell in parsed:
+                    if cell["value"] is not None:
+                        values[cell["column"] - 1] = cell["value"]
+                yield number, values
 
 
 class _Reader(ExcelReader):
