@@ -19,6 +19,7 @@ from seconding.models.care import DeploymentCare, EmergencyContact, Incident, In
 from seconding.models.deployments import Deployment
 from seconding.models.enums import DeploymentStatus as D
 from tests.fixtures_care import complete_checklist
+from tests.job_downloads import expert_data
 
 TODAY = today_in_warsaw()
 
@@ -304,7 +305,7 @@ def test_export_holds_contacts_and_incidents_and_anonymisation_erases_them(cared
     complete_checklist(cared_for, TODAY).medical_note = "asthma, fit with inhaler"
     db.session.commit()
     login(make_user(Role.COORDINATOR))
-    data = json.loads(client.get(f"/register/experts/{cared_for.expert_id}/data.json").data)
+    data = json.loads(expert_data(client, cared_for.expert_id).data)
     assert [c["name"] for c in data["other_records"]["emergency_contacts"]] == ["Jan Nowak"]
     assert [i["description"] for i in data["duty_of_care"]["incidents"]] == ["Food poisoning, two days off."]
     assert data["duty_of_care"]["checklists"][0]["medical"]["note"] == "asthma, fit with inhaler"

@@ -9,6 +9,7 @@ from seconding.dates import today_in_warsaw
 from seconding.models import Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.nominations.services import create_nomination
+from tests.job_downloads import export_register
 
 
 def card(html: str, label: str) -> int:
@@ -217,5 +218,5 @@ def test_every_card_links_to_the_list_behind_its_figure(client, make_user, login
     assert "Wygasa" in listed and "Ważna" not in listed and "Paszportowa" not in listed
     passports = client.get("/experts/?expiring=passport").get_data(as_text=True)
     assert "Paszportowa" in passports and "Wygasa" not in passports
-    exported = client.get("/register/export?format=csv&expiring=clearance").get_data(as_text=True)
+    exported = export_register(client, "csv", expiring="clearance").get_data(as_text=True)
     assert "Wygasa" in exported and "Ważna" not in exported

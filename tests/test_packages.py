@@ -2,21 +2,25 @@
 import io
 import zipfile
 from datetime import UTC, date, datetime
+from urllib.parse import parse_qsl
 
 import docx
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from seconding.dates import today_in_warsaw
 from seconding.deployments.services import record_deployment
 from seconding.experts.services import History, Period
-from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, Mission, Role
+from seconding.extensions import db as _db
+from seconding.models import AuditEvent, ClearanceLevel, DrivingLicence, Institution, Job, Mission, Role
 from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.nominations import NominationEvent
 from seconding.nominations.services import create_nomination
 from seconding.packages.services import ascii_slug
+from tests.fixtures_jobs import finished
 from tests.fixtures_missions import *  # noqa: F403
+from tests.job_downloads import job_file, package_batch, post_form_of
 
 # Never in a package: notes, unavailability reason, personnel number, comments of the nomination and its endorsement.
 INTERNAL = ("NOTATKA-WEWNĘTRZNA", "leczenie szpitalne", "PO-77123", "UWAGA-DO-NOMINACJI", "KOMENTARZ-AKCEPTACJI")
@@ -56,11 +60,18 @@ def nomination(db, make_expert, make_cfc, make_position, make_user, add_training
 
 
 def _download(client, url: str) -> dict[str, bytes]:
-    response = client.get(url)
+    return _unzip(client.get(url))
+
+
+def _unzip(response) -> dict[str, bytes]:
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _downloads() -> int:
+    return _db.session.scalar(select(func.count(AuditEvent.id)).filter_by(action="nomination_package_downloaded"))
 
 
 def _embedded_fonts(pdf: bytes) -> set[str]:
@@ -148,7 +159,7 @@ def test_missing_data_is_listed_on_the_page_and_marked_in_the_documents(client, 
 def test_every_download_is_audited_with_its_nominations(client, login, make_user, nomination, db):
     user = make_user(Role.COORDINATOR)
     login(user)
-    _download(client, f"/packages/batch.zip?ids={nomination.id}")
+    _unzip(package_batch(client, [nomination.id]))
     (event,) = db.session.scalars(select(AuditEvent).filter_by(action="nomination_package_downloaded")).all()
     assert (event.object_type, event.object_id, event.actor_id) == ("nomination", str(nomination.id), user.id)
     assert event.institution_id == nomination.expert.institution_id
@@ -163,7 +174,12 @@ def test_a_batch_zip_holds_a_pdf_and_a_docx_per_nomination(client, login, make_u
     login(make_user(Role.COORDINATOR))
     page = client.get(f"/packages/batch?ids={nomination.id}&ids={other.id}").get_data(as_text=True)
     assert "Łucja Żółtowska-Gęślak" in page and "Zdzisław Łoś" in page
-    files = _download(client, f"/packages/batch.zip?ids={nomination.id}&ids={other.id}")
+    started = post_form_of(client, page, "Download package (ZIP)")
+    assert not _downloads(), "nothing is built (nor audited) until the job runs"
+    response = job_file(client, started)
+    assert response.headers["Content-Disposition"] == \
+        f"attachment; filename=nominations-package-{today_in_warsaw()}.zip"
+    files = _unzip(response)
     assert sorted(name.rsplit(".", 1)[1] for name in files) == ["docx", "docx", "pdf", "pdf"]
     assert any(name.startswith("EUMM-Georgia-3-2030_GEO-ZM-13_Los_Zdzislaw") for name in files)
     assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded",
@@ -173,8 +189,9 @@ def test_a_batch_zip_holds_a_pdf_and_a_docx_per_nomination(client, login, make_u
 def test_out_of_scope_nominations_are_not_found_and_nothing_is_audited(client, login, make_user, nomination, db):
     login(make_user(Role.COORDINATOR, "BORDER_GUARD"))
     assert client.get(f"/packages/nominations/{nomination.id}.zip").status_code == 404
-    assert client.get(f"/packages/batch.zip?ids={nomination.id}").status_code == 404
+    assert client.post_form("/packages/batch", {"ids": [str(nomination.id)]}).status_code == 404
     assert client.get(f"/packages/batch?ids={nomination.id}").status_code == 404
+    assert not db.session.scalar(select(func.count(Job.id))), "no job for a nomination out of scope"
     assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded")) is None
 
 
@@ -184,14 +201,65 @@ def test_out_of_scope_nominations_are_not_found_and_nothing_is_audited(client, l
     ("ids=1%00", None)])  # a NUL is refused for every page (400)
 def test_bad_batch_lists_get_a_message_and_no_download(client, login, make_user, query, message, db):
     login(make_user(Role.COORDINATOR))
-    for path in ("/packages/batch", "/packages/batch.zip"):
-        response = client.get(f"{path}?{query}", follow_redirects=True)
+    for response in (client.get(f"/packages/batch?{query}", follow_redirects=True),
+                     client.post_form("/packages/batch", {"ids": [v for _k, v in parse_qsl(query)]},
+                                      follow_redirects=True)):
         assert response.mimetype == "text/html"
         if message is None:
             assert response.status_code == 400
         else:
             assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent.id).filter_by(action="nomination_package_downloaded")) is None
+    assert not db.session.scalar(select(func.count(Job.id)))
+
+
+def test_the_batchs_file_is_the_packages_the_request_gave_for_its_owner_only(client, login, make_user, nomination,
+                                                                               db):
+    """The job's ZIP holds the documents the nomination's own (direct) download holds; one audit event per
+    nomination, written by the job; nobody else gets the file."""
+    login(make_user(Role.COORDINATOR))
+    direct = _download(client, f"/packages/nominations/{nomination.id}.zip")
+    assert _downloads() == 1
+    started = client.post_form("/packages/batch", {"ids": [str(nomination.id)]})
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert job.kind == "package_batch"
+    files = _unzip(job_file(client, started))
+    assert sorted(files) == sorted(direct) and _texts(files) == _texts(direct)
+    assert _downloads() == 2, "the batch's download is audited once"
+    assert client.get(f"/jobs/{job.id}/download").status_code == 200
+    assert _downloads() == 2, "fetching the kept file again is not another event"
+    client.post_form("/sign-out")
+    login(make_user(Role.COORDINATOR))
+    assert client.get(f"/jobs/{job.id}/download").status_code == 404, "another user's file is not found"
+
+
+def test_the_batch_is_told_package_by_package_and_checked_again_in_the_job(client, login, make_user, make_expert,
+                                                                           make_position, nomination, db,
+                                                                           monkeypatch):
+    other = create_nomination(make_position(nomination.position.cfc, "GEO ZM 13"), make_expert("POLICE"),
+                              make_user(Role.ADMIN))
+    db.session.commit()
+    from seconding.jobs import services
+
+    heard, reporter = [], services.Reporter.__call__
+
+    def listen(self, step, done, total=None):
+        heard.append((step, done, total))
+        return reporter(self, step, done, total)
+
+    monkeypatch.setattr(services.Reporter, "__call__", listen)
+    coordinator = login(make_user(Role.COORDINATOR, "POLICE"))
+    package_batch(client, [nomination.id, other.id])
+    writing = [(done, total) for step, done, total in heard if step == "writing"]
+    assert writing[0] == (0, 2) and (1, 2) in writing and writing[-1] == (2, 2), "each package told as it is done"
+    # Moved to another service before the job ran: no file, the reason shown, nothing audited.
+    started = client.post_form("/packages/batch", {"ids": [str(nomination.id)]})
+    coordinator.institution_id = db.session.scalar(select(Institution.id).where(Institution.code == "NRA"))
+    db.session.commit()
+    before = _downloads()
+    page = finished(client, started).get_data(as_text=True)
+    assert "no longer in your scope" in page and "/download" not in page
+    assert _downloads() == before
 
 
 def test_bulk_forward_leads_to_the_batch_package(client, login, make_user, make_expert, make_position, nomination,

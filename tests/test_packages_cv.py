@@ -16,6 +16,7 @@ from seconding.models import CefrLevel, ClearanceLevel, DrivingLicence, Role
 from seconding.models.enums import EducationLevel
 from seconding.nominations.services import create_nomination
 from tests.fixtures_missions import *  # noqa: F403
+from tests.job_downloads import package_batch
 
 C2, C1, B2, B1, A2, A1 = (CefrLevel(v) for v in ("C2", "C1", "B2", "B1", "A2", "A1"))
 
@@ -100,8 +101,7 @@ def batch(db, make_expert, make_cfc, make_position, make_user, add_training):
 
 
 def _files(client, nominations) -> dict[str, bytes]:
-    response = client.get("/packages/batch.zip?" + "&".join(f"ids={n.id}" for n in nominations))
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    response = package_batch(client, [n.id for n in nominations])
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     return {name: archive.read(name) for name in archive.namelist()}
 

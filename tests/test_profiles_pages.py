@@ -15,6 +15,7 @@ from seconding.demo.experts import fictional_expert
 from seconding.digest.content import build
 from seconding.digest.render import render
 from seconding.models import AuditEvent, ClearanceLevel, PoolStatus, Role
+from tests.job_downloads import export_register
 from tests.test_profiles_rules import CV
 
 HEADER = ["Institution", "Institution name", "Active experts", "Complete profiles", "Complete (%)",
@@ -121,7 +122,7 @@ def test_the_list_filters_incomplete_and_not_confirmed(client, login, make_user,
 
 def test_the_register_export_follows_the_profile_filters(client, login, make_user, pool):
     login(make_user(Role.COORDINATOR, "MFA"))
-    rows = csv_rows(client.get("/register/export?format=csv&missing=passport&status=active"))
+    rows = csv_rows(export_register(client, "csv", missing="passport", status="active"))
     assert sorted(r[3] for r in rows[1:]) == ["Bezpaszportu", "Przeterminowany"]
 
 

@@ -6,9 +6,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from seconding.dates import today_in_warsaw
 from seconding.models import AuditEvent, Expert, Job, Role
+from seconding.register.export import MIMETYPES, filters_from_args
+from seconding.register.export import export_register as export_function
 from tests.fixtures_jobs import finished
 from tests.fixtures_register import csv_bytes, row, rows, snapshot, xlsx_bytes
+from tests.job_downloads import export_register, job_file, post_form_of
 
 
 @pytest.fixture
@@ -176,20 +180,82 @@ def test_the_page_and_the_command_line_give_the_same_counts(client, police_hr, r
             f"{counts['unchanged']} unchanged; {counts['trainings']} training records would be added.") in result.output
 
 
-def test_the_export_link_downloads_the_filtered_pool_and_is_audited(client, make_user, login, make_expert, db):
+def test_the_export_runs_as_a_job_whose_file_only_its_owner_downloads_and_is_audited_once(
+        app, client, make_user, login, make_expert, db):
     make_expert("POLICE", external_id="P-1")
     make_expert("NRA", external_id="N-1")
     user = login(make_user(Role.COORDINATOR, "MFA"))
-    response = client.get("/register/export?format=xlsx&institution=NRA")
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=register-")
+    before = snapshot()
+    started = client.post_form("/register/export", {"format": "xlsx", "institution": "NRA"})
+    assert started.status_code == 302 and started.headers["Location"].startswith("/jobs/")
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert job.kind == "register_export" and job.user_id == user.id
+    assert not db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "register_exported")), \
+        "nothing is exported (nor audited) until the job runs"
+    response = job_file(client, started)
+    assert response.headers["Content-Disposition"] == f"attachment; filename=register-{today_in_warsaw()}.xlsx"
+    assert response.mimetype == MIMETYPES["xlsx"]
+    assert "no-store" in response.headers["Cache-Control"]
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["N-1"]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "register_exported"))
-    assert event.actor_id == user.id and event.summary.startswith("1 experts exported as XLSX")
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "register_exported")).all()
+    assert len(events) == 1, "one export, one event (downloading the file again writes none)"
+    assert events[0].actor_id == user.id and events[0].summary.startswith("1 experts exported as XLSX")
+    assert client.get(f"/jobs/{job.id}/download").status_code == 200  # again, for its owner
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "register_exported")) == 1
+    assert {k: v for k, v in snapshot().items() if k not in ("audit_events", "jobs")} == \
+        {k: v for k, v in before.items() if k not in ("audit_events", "jobs")}, "an export changes nothing"
+    client.post_form("/sign-out")
+    login(make_user(Role.COORDINATOR, "MFA"))
+    assert client.get(f"/jobs/{job.id}/download").status_code == 404, "another user's file is not found"
+    assert client.get(f"/jobs/{job.id}").status_code == 404
+    assert client.post_form("/register/export", {"format": "pdf"}).status_code == 404
+
+
+def test_the_export_file_is_what_the_direct_download_gave(app, client, police_hr, make_expert, add_training, db):
+    """The job's file is the very file the export function writes for the user in a request (the old download)."""
+    expert = make_expert("POLICE", external_id="P-1", notes="=1+1", phone="+48 1", expertise=["monitoring"])
+    add_training(expert, "HEAT", expert.created_at.date())
+    make_expert("POLICE", external_id="P-2", given_name="Łucja", family_name="Żółć")
+    make_expert("NRA", external_id="N-1")
+    from_job = export_register(client, "csv", sort="external_id").data
+    direct, count = export_function(police_hr, filters_from_args({"sort": "external_id"}), "csv",
+                                    today=today_in_warsaw(), horizon_days=app.config["TRAINING_EXPIRING_DAYS"])
+    assert count == 2 and from_job == direct
+
+
+def test_a_get_of_the_export_makes_nothing_and_offers_the_buttons(client, police_hr, make_expert, db):
+    """Old links to /register/export land on its buttons, the filters kept; only the button's POST starts a job."""
+    make_expert("POLICE", external_id="P-1")
+    make_expert("POLICE", external_id="P-2", family_name="Inna")
+    before = snapshot()
+    page = client.get("/register/export?format=xlsx&q=inna")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert snapshot() == before and not db.session.scalar(select(func.count(Job.id))), "a GET makes nothing"
+    file = job_file(client, post_form_of(client, page.get_data(as_text=True), "Export as CSV"))
+    assert [line.split(",")[1] for line in file.data.decode("utf-8-sig").splitlines()[1:]] == ["P-2"]
     assert client.get("/register/export?format=pdf").status_code == 404
+
+
+def test_the_export_shows_its_progress_while_writing(app, client, police_hr, make_expert, db, monkeypatch):
+    """The job reports the rows written of the experts to export; the page shows them (the step and the count)."""
+    for n in range(3):
+        make_expert("POLICE", external_id=f"P-{n}")
+    heard = []
+    from seconding.jobs import services
+
+    reporter = services.Reporter.__call__
+
+    def listen(self, step, done, total=None):
+        heard.append((step, done, total))
+        return reporter(self, step, done, total)
+
+    monkeypatch.setattr(services.Reporter, "__call__", listen)
+    export_register(client, "xlsx")
+    writing = [(done, total) for step, done, total in heard if step == "writing"]
+    assert writing[0] == (0, 3) and writing[-1] == (3, 3)
 
 
 def test_template_and_example_downloads(client, police_hr):
@@ -256,16 +322,14 @@ class TestCommandLine:
         assert "1 unchanged" in result.output
 
 
-def test_the_expert_lists_export_link_carries_its_filters(client, make_user, login, make_expert):
-    """The list page links to register.export with its query string; the file holds the filtered experts."""
+def test_the_expert_lists_export_button_carries_its_filters(client, make_user, login, make_expert):
+    """The list page's button posts its filters; the job's file holds the filtered experts."""
     make_expert("POLICE", external_id="P-1", family_name="Filtrowana")
     make_expert("POLICE", external_id="P-2", family_name="Inna")
     make_expert("NRA", external_id="N-1", family_name="Filtrowana")
     login(make_user(Role.COORDINATOR, "MFA"))
     page = client.get("/experts/?institution=POLICE&q=filtrowana").get_data(as_text=True)
-    match = re.search(r'href="(/register/export\?[^"]+)"', page)
-    assert match, "the expert list links to register.export"
-    content = client.get(html.unescape(match.group(1))).data.decode("utf-8-sig")
+    content = job_file(client, post_form_of(client, page, "Export these experts")).data.decode("utf-8-sig")
     assert [line.split(",")[1] for line in content.splitlines()[1:]] == ["P-1"]
 
 
@@ -274,7 +338,7 @@ def test_the_pages_export_previews_as_all_unchanged(client, police_hr, make_expe
     expert = make_expert("POLICE", external_id="P-1", notes="=1+1", phone="+48 1", expertise=["monitoring"])
     add_training(expert, "HEAT", expert.created_at.date())
     make_expert("POLICE", external_id="P-2", languages="")
-    content = client.get(f"/register/export?format={fmt}").data
+    content = export_register(client, fmt).data
     before = snapshot()
     page = upload(client, content, f"export.{fmt}").get_data(as_text=True)
     assert counts_of(page) == {"created": 0, "updated": 0, "unchanged": 2, "trainings": 0}

@@ -16,13 +16,18 @@ from seconding.models import (
     EducationLevel,
     Employment,
     Expert,
+    Institution,
+    Job,
     MissionHistory,
     PoolStatus,
     Role,
     Sex,
 )
 from seconding.register.subject import PLACEHOLDER_FAMILY, PLACEHOLDER_GIVEN, REDACTED
+from seconding.register.subject import expert_data as subject_data
+from tests.fixtures_jobs import finished
 from tests.fixtures_register import snapshot
+from tests.job_downloads import expert_data, job_file, post_form_of
 
 
 @pytest.fixture
@@ -61,9 +66,9 @@ def leaver(make_expert, add_training):
 
 
 def test_the_json_export_holds_everything_on_the_expert_and_is_audited(client, coordinator, leaver, db):
-    response = client.get(f"/register/experts/{leaver.id}/data.json")
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == f'attachment; filename="expert-{leaver.id}-data.json"'
+    response = expert_data(client, leaver.id)
+    assert response.headers["Content-Disposition"] == f"attachment; filename=expert-{leaver.id}-data.json"
+    assert response.mimetype == "application/json"
     data = json.loads(response.data)
     assert data["profile"]["family_name"] == "Brzęczyszczykiewicz" and data["profile"]["institution"] == "POLICE"
     assert data["profile"]["date_of_birth"] == "1979-04-01" and data["profile"]["clearance_level"] == "SECRET"
@@ -85,6 +90,58 @@ def test_the_json_export_holds_everything_on_the_expert_and_is_audited(client, c
     assert [e["action"] for e in data["audit_events"]] == ["expert_created"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "expert_data_exported"))
     assert event.object_id == str(leaver.id) and event.actor_id == coordinator.id
+
+
+def exports() -> int:
+    return _db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "expert_data_exported"))
+
+
+def test_the_export_is_a_job_whose_file_is_the_direct_export_for_its_owner_only(app, client, coordinator, leaver,
+                                                                                 make_user, login, db):
+    # What the request wrote before the export was a job: the data as it is, then the export audited.
+    direct = json.loads(json.dumps(subject_data(leaver), ensure_ascii=False, indent=2, default=str))
+    started = client.post_form(f"/register/experts/{leaver.id}/export")
+    job = db.session.scalar(select(Job).order_by(Job.id.desc()))
+    assert job.kind == "expert_data_export" and not exports(), "nothing is exported (nor audited) until the job runs"
+    response = job_file(client, started)
+    exported = json.loads(response.data)
+    assert exported.pop("exported_at") >= direct.pop("exported_at")  # the moment it was written
+    assert exported == direct
+    assert exports() == 1
+    assert client.get(f"/jobs/{job.id}/download").data == response.data
+    assert exports() == 1, "downloading the file again is not another export"
+    client.post_form("/sign-out")
+    login(make_user(Role.COORDINATOR, "MIA"))
+    assert client.get(f"/jobs/{job.id}/download").status_code == 404, "another user's file is not found"
+
+
+def test_the_scope_is_checked_at_the_request_and_again_in_the_job(client, leaver, make_user, login, db):
+    def sign_in(role, institution):
+        client.post_form("/sign-out")
+        return login(make_user(role, institution))
+
+    sign_in(Role.COORDINATOR, "BORDER_GUARD")
+    assert client.post_form(f"/register/experts/{leaver.id}/export").status_code == 404
+    sign_in(Role.HR_OFFICER, "POLICE")
+    assert client.post_form(f"/register/experts/{leaver.id}/export").status_code == 403, "coordinators only"
+    assert not db.session.scalar(select(func.count(Job.id))), "no job for an expert out of scope, or not allowed"
+    coordinator = sign_in(Role.COORDINATOR, "POLICE")
+    started = client.post_form(f"/register/experts/{leaver.id}/export")
+    assert started.status_code == 302
+    coordinator.institution_id = db.session.scalar(select(Institution.id).where(Institution.code == "NRA"))
+    db.session.commit()  # moved to another service before the job ran
+    page = finished(client, started).get_data(as_text=True)
+    assert "no longer in your scope" in page and "/download" not in page
+    assert not exports(), "nothing exported, nothing audited"
+
+
+def test_the_expert_page_and_the_anonymise_page_start_the_export(client, coordinator, leaver):
+    for url in (f"/experts/{leaver.id}", f"/register/experts/{leaver.id}/anonymise"):
+        page = client.get(url).get_data(as_text=True)
+        button = "Export personal data (JSON)" if url.startswith("/experts") else "all data held on this expert (JSON)"
+        data = json.loads(job_file(client, post_form_of(client, page, button)).data)
+        assert data["profile"]["external_id"] == "KGP-4711"
+    assert exports() == 2
 
 
 def test_anonymise_asks_for_confirmation_first(client, coordinator, leaver):
@@ -126,7 +183,7 @@ def test_audit_summaries_no_longer_carry_the_name(client, coordinator, leaver, d
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "expert_anonymised"))
     assert event.actor_id == coordinator.id
     assert event.summary == "personal data erased; 2 earlier audit summaries redacted"
-    data = json.loads(client.get(f"/register/experts/{leaver.id}/data.json").data)
+    data = json.loads(expert_data(client, leaver.id).data)
     assert "Brzęczyszczykiewicz" not in json.dumps(data, ensure_ascii=False)
 
 

@@ -16,7 +16,7 @@ def coordinator(make_user, login):
 @pytest.mark.parametrize("url", [
     "/experts/99999999999999999999", "/experts/2147483648/edit", "/nominations/99999999999999999999",
     "/deployments/2147483648", "/missions/99999999999999999999", "/admin/users/99999999999999999999",
-    "/training/experts/99999999999999999999/records/new", "/register/experts/99999999999999999999/data.json",
+    "/training/experts/99999999999999999999/records/new", "/register/experts/99999999999999999999/anonymise",
 ])
 def test_ids_beyond_the_integer_range_are_not_found(client, coordinator, url):
     assert client.get(url).status_code == 404
@@ -75,7 +75,7 @@ def test_plan_to_nominations_refuses_absurd_dates_and_closed_calls(client, coord
     ("/reports/years?year=²", 200), ("/reports/funnel?year=٢٠٢٦", 200), ("/nip/?lead=²&commitment=٣", 200),
     ("/nominations/?cfc=²", 200), ("/missions/cfcs/new?mission_id=²", 200), ("/experts/?page=²", 200),
     # No batch is named: back to the board, as without ids.
-    ("/packages/batch?ids=²", 302), ("/packages/batch.zip?ids=³", 302),
+    ("/packages/batch?ids=²", 302), ("/packages/batch?ids=³", 302),
     # The recipient named is no user: not found, as for any unknown id.
     ("/digest/preview?user=²&period=2026-12", 404),
 ])

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from seconding.models import Course, Role, TrainingRecord, TrainingStatus
 from seconding.training.status import computed_expiry, overall, status_of
+from tests.job_downloads import export_register
 
 TODAY = date(2026, 11, 21)
 
@@ -59,7 +60,7 @@ def test_matrix_status_at_the_boundary_is_the_same_on_every_page(client, make_us
     assert 'app-badge--expiring app-badge--family-waiting">expiring' in detail
     listed = client.get("/experts/?training=expiring").get_data(as_text=True)
     assert "Edge" in listed and "Safe" not in listed
-    exported = client.get("/register/export?format=csv&training=expiring")
+    exported = export_register(client, "csv", training="expiring")
     assert "EDGE" in exported.get_data(as_text=True) and "SAFE" not in exported.get_data(as_text=True)
     assert f"register-{today.isoformat()}.csv" in exported.headers["Content-Disposition"]
 

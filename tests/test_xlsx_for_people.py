@@ -12,6 +12,7 @@ from seconding.models import Role
 from seconding.register.export import write_xlsx
 from seconding.reports.build import REPORTS
 from seconding.spreadsheets import MAX_WIDTH
+from tests.job_downloads import download
 
 ISO_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?")
 
@@ -64,7 +65,7 @@ def test_every_xlsx_download_is_fitted_for_people(client, world):
     assert len(urls) > 10
     books = {}
     for url in urls:
-        response = client.get(url)
+        response = download(client, url)
         assert response.status_code == 200, url
         books[url] = book = load_workbook(io.BytesIO(response.data))
         for sheet in book.worksheets:
@@ -119,7 +120,7 @@ def test_the_favicon_answers_on_every_page(client):
                                  "/experts/completeness.csv", "/training/matrix.csv",
                                  "/reports/training/training.csv"])
 def test_csv_downloads_name_their_charset_once(client, world, url):
-    response = client.get(url)
+    response = download(client, url)
     assert response.status_code == 200, url
     content_type = response.headers["Content-Type"]
     assert content_type.startswith("text/csv") and content_type.lower().count("charset") == 1, content_type

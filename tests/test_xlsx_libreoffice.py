@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from tests.job_downloads import export_register
 from tests.test_xlsx_for_people import world  # noqa: F401 (the fixture)
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -40,7 +41,7 @@ def _as_printed(xlsx: bytes, folder, name: str) -> str:
 
 def test_libreoffice_shows_every_date_and_value_of_the_register_and_the_tracker(client, world, tmp_path):  # noqa: F811
     _require_tools()
-    register = client.get("/register/export?format=xlsx")
+    register = export_register(client, "xlsx")
     tracker = client.get("/tracker/tracker.xlsx")
     assert register.status_code == tracker.status_code == 200
 

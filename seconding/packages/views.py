@@ -1,4 +1,4 @@
-"""Nomination packages for Goalkeeper: one nomination's ZIP, and a batch page with its ZIP."""
+"""Nomination packages for Goalkeeper: one nomination's ZIP, and a batch page whose ZIP a job builds."""
 from __future__ import annotations
 
 import io
@@ -11,17 +11,18 @@ from seconding.access import PERSONAL_DATA_ROLES, require_scope, roles_required
 from seconding.dates import today_in_warsaw
 from seconding.db import MAX_ID
 from seconding.formtools import whole_number
+from seconding.jobs import services as jobs
 from seconding.models.nominations import Nomination
+from seconding.packages import jobs as package_jobs
 from seconding.packages.content import build_packages, load_nominations
 from seconding.packages.labels import missing_label
-from seconding.packages.services import download
+from seconding.packages.services import ZIP, download
 
 bp = Blueprint("packages", __name__, url_prefix="/packages")
 # Admins and coordinators forward; HR officers prepare the nominations of their service and may check the package
 # (without the date of birth and phone, see content.PERSONAL_DETAIL_ROLES). Scope decides which nominations.
 personal = roles_required(*PERSONAL_DATA_ROLES)
 MAX_BATCH = 100
-ZIP = "application/zip"
 bp.add_app_template_global(missing_label, "package_missing_label")
 
 
@@ -35,9 +36,8 @@ def _in_scope(ids: list[int]) -> list[Nomination]:
     return nominations
 
 
-def _batch_ids() -> list[int] | None:
-    """Ids from the query string, or None after flashing why they cannot be used."""
-    raw = request.args.getlist("ids")
+def _batch_ids(raw: list[str]) -> list[int] | None:
+    """The batch's ids (from the query string or the form), or None after flashing why they cannot be used."""
     if not raw:
         flash(_("Choose at least one nomination for the package."), "error")
         return None
@@ -68,7 +68,7 @@ def nomination_zip(nomination_id: int):
 @personal
 def batch():
     """The nominations of a batch with what each package is missing, before the download."""
-    ids = _batch_ids()
+    ids = _batch_ids(request.args.getlist("ids"))
     if ids is None:
         return redirect(url_for("nominations.board"))
     nominations = _in_scope(ids)
@@ -76,13 +76,15 @@ def batch():
     return render_template("packages/batch.html", rows=list(zip(nominations, packages)), ids=ids)
 
 
-@bp.route("/batch.zip")
+@bp.route("/batch", methods=["POST"])
 @personal
-def batch_zip():
-    """Every nomination of the batch: a PDF and a DOCX each, in one ZIP."""
-    ids = _batch_ids()
+def start_batch():
+    """Start the job that builds every nomination of the batch, a PDF and a DOCX each, into one ZIP."""
+    ids = _batch_ids(request.form.getlist("ids"))
     if ids is None:
         return redirect(url_for("nominations.board"))
-    nominations = _in_scope(ids)
-    content = download(nominations, current_user)
-    return _send(content, f"nominations-package-{today_in_warsaw().isoformat()}.zip")
+    _in_scope(ids)
+    today = today_in_warsaw()
+    job = jobs.create(package_jobs.BATCH, current_user, filename=package_jobs.batch_name(today),
+                      params={"ids": ids, "today": today.isoformat()})
+    return redirect(url_for("jobs.detail", job_id=job.id))

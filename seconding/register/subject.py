@@ -28,6 +28,7 @@ from seconding.models import (
     PoolStatus,
     TrainingRecord,
     Unavailability,
+    User,
 )
 
 PLACEHOLDER_GIVEN = "Anonymised"
@@ -106,10 +107,10 @@ def expert_data(expert: Expert) -> dict:
     }
 
 
-def record_data_export(expert: Expert) -> None:
-    """Audit a subject-access export (who exported whose data)."""
+def record_data_export(expert: Expert, actor: User | None = None) -> None:
+    """Audit a subject-access export (who exported whose data: `actor`, or the signed-in user)."""
     record("expert_data_exported", object_type="expert", object_id=expert.id, institution_id=expert.institution_id,
-           summary="all data held on the expert exported as JSON")
+           actor=actor, summary="all data held on the expert exported as JSON")
 
 
 def _anonymous_external_id(expert: Expert) -> str:

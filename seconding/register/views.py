@@ -1,6 +1,5 @@
 """Register pages: import with preview and confirmation, export, template and example, the person's own data."""
 import io
-import json
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -25,13 +24,13 @@ from seconding.extensions import db
 from seconding.jobs import services as jobs
 from seconding.models import Expert, Job, JobState, PoolStatus
 from seconding.reference import institution_choice
+from seconding.register import export_jobs
 from seconding.register import jobs as register_jobs
 from seconding.register.columns import COLUMNS, SHEETS
-from seconding.register.export import FORMATS, MIMETYPES, export_register, filters_from_args
+from seconding.register.export import FORMATS, MIMETYPES, filters_from_args
 from seconding.register.forms import AnonymiseForm, ConfirmForm, UploadForm
 from seconding.register.samples import example_file, template_xlsx
 from seconding.register.subject import anonymise as anonymise_expert
-from seconding.register.subject import expert_data, record_data_export
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 personal = roles_required(*PERSONAL_DATA_ROLES)
@@ -107,15 +106,26 @@ def confirm():
 @bp.route("/export")
 @personal
 def export():
+    """The export's buttons for these filters (where old links to the file land): the file itself is made by a job,
+    started by a POST (a GET makes nothing)."""
     fmt = request.args.get("format", "csv").lower()
     if fmt not in FORMATS:
         abort(404)
-    filters = filters_from_args(request.args)
+    return render_template("register/export.html", fmt=fmt, args=filters_from_args(request.args).as_args())
+
+
+@bp.route("/export", methods=["POST"])
+@personal
+def start_export():
+    """Start the export of the experts in scope and the list's filters (sent as the form's hidden fields)."""
+    fmt = (request.form.get("format") or "csv").lower()
+    if fmt not in FORMATS:
+        abort(404)
+    filters = filters_from_args(request.form)
     today = today_in_warsaw()
-    content, _count = export_register(current_user, filters, fmt, today=today,
-                                      horizon_days=current_app.config["TRAINING_EXPIRING_DAYS"])
-    return send_file(io.BytesIO(content), mimetype=MIMETYPES[fmt], as_attachment=True,
-                     download_name=f"register-{today.isoformat()}.{fmt}")
+    job = jobs.create(export_jobs.EXPORT, current_user, filename=export_jobs.export_name(today, fmt),
+                      params={"format": fmt, "filters": filters.as_args(), "today": today.isoformat()})
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 @bp.route("/template.xlsx")
@@ -134,16 +144,14 @@ def example(fmt: str):
                      as_attachment=True, download_name=f"register-example.{fmt}")
 
 
-@bp.route("/experts/<int:expert_id>/data.json")
+@bp.route("/experts/<int:expert_id>/export", methods=["POST"])
 @coordinating
-def expert_json(expert_id: int):
+def expert_export(expert_id: int):
+    """Start the export of all data held on the expert (JSON, for a subject-access request); audited by the job."""
     expert = get_expert(expert_id)
-    data = expert_data(expert)
-    record_data_export(expert)
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return current_app.response_class(
-        body, mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="expert-{expert.id}-data.json"'})
+    job = jobs.create(export_jobs.SUBJECT, current_user, filename=export_jobs.subject_name(expert.id),
+                      params={"expert": expert.id})
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _anonymise_refusal(expert: Expert) -> str | None:

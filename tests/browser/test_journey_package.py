@@ -1,5 +1,5 @@
-"""A coordinator forwards a batch from the board and downloads its Goalkeeper package: one ZIP, a PDF and a DOCX
-per nomination; one PDF page is rendered as a picture (pdftoppm) and kept in test-artifacts/ for people."""
+"""A coordinator forwards a batch from the board and downloads its Goalkeeper package, built by a job: one ZIP, a PDF
+and a DOCX per nomination; one PDF page is rendered as a picture (pdftoppm) and kept in test-artifacts/ for people."""
 import io
 import shutil
 import subprocess
@@ -18,7 +18,7 @@ from tests.conftest import PASSWORD
 
 
 def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, make_expert, make_cfc, make_position,
-                                                  make_nomination):
+                                                  make_nomination, job_worker):
     page = browser_page
     cfc = make_cfc("EUMM Georgia", reference="EUMM Georgia 9-2030")
     admin = make_user(Role.ADMIN)
@@ -49,8 +49,14 @@ def test_forward_a_batch_and_download_its_package(browser_page, db, make_user, m
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.locator("main")).to_contain_text("date of birth")  # missing data, listed before the download
     check_accessibility(page, "package-batch")
+    job_worker()
+    # The button starts a job; its page follows it to the file, offered for download.
+    page.get_by_role("button", name="Download package (ZIP)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Goalkeeper packages (ZIP)")
+    expect(page.get_by_role("link", name="Download the file")).to_be_visible(timeout=60_000)
+    check_accessibility(page, "package-batch-ready")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download package (ZIP)").click()
+        page.get_by_role("link", name="Download the file").click()
     path = ARTIFACTS / "package-batch.zip"
     info.value.save_as(path)
 

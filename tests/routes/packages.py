@@ -24,7 +24,7 @@ ROUTES = {
     "packages.nomination_zip": (("GET",), PERSONAL, lambda ctx: {"nomination_id": ctx["package_nomination"].id},
                                 None),
     "packages.batch": (("GET",), PERSONAL, _ids, None),
-    "packages.batch_zip": (("GET",), PERSONAL, _ids, None),
+    "packages.start_batch": (("POST",), PERSONAL, None, lambda ctx: {"ids": [str(ctx["package_nomination"].id)]}),
 }
 
 SCOPED = set(ROUTES)

@@ -22,13 +22,14 @@ ROUTES = {
     "register.upload": (("POST",), PERSONAL, None, _upload),
     "register.confirm": (("POST",), PERSONAL, None, {"token": "expired-token-000000000000"}),
     "register.export": (("GET",), PERSONAL, lambda ctx: {"format": "csv", "institution": "POLICE"}, None),
+    "register.start_export": (("POST",), PERSONAL, None, {"format": "csv", "institution": "POLICE"}),
     "register.template": (("GET",), PERSONAL, None, None),
     "register.example": (("GET",), PERSONAL, lambda ctx: {"fmt": "xlsx"}, None),
-    "register.expert_json": (("GET",), COORD, _expert, None),
+    "register.expert_export": (("POST",), COORD, _expert, {}),
     "register.anonymise": (("GET", "POST"), COORD, _expert, {}),
 }
 
-SCOPED = {"register.expert_json", "register.anonymise"}
+SCOPED = {"register.expert_export", "register.anonymise"}
 
 
 def extend_ctx(ctx: dict) -> None:
