@@ -3,10 +3,11 @@ plan written by bench/loadsetup.py (who signs in, which experts, positions and n
 
 Each user signs in through the real form (with its CSRF token), then works in a loop with a pause of 0.5-2 s
 between pages: HR officers and coordinators on the expert list with filters, expert profiles, the match for a
-position, the nominations board, the dashboard, a filtered register export, and a few writes (edit an expert,
-submit a draft, endorse a submitted nomination); viewers on the dashboard and the reports. /healthz, a bare Flask
-response through the same gunicorn, is requested in the same mix: it is every page's floor under the same load.
-The outcome of every write (saved, told the record is stale, refused) is counted into LOAD_OUTCOMES at the end.
+position, the nominations board, the dashboard, a filtered register export started (its job), and a few writes
+(edit an expert, submit a draft, endorse a submitted nomination); viewers on the dashboard and the reports. /healthz,
+a bare Flask response through the same gunicorn, is requested in the same mix: it is every page's floor under the
+same load. The outcome of every write (saved, told the record is stale, refused) is counted into LOAD_OUTCOMES at the
+end.
 """
 import itertools
 import json
@@ -125,9 +126,16 @@ class Officer(HttpUser):
         self._get(f"/reports/{self.rng.choice(REPORTS)}", "report page")
 
     def do_export(self) -> None:
+        """A filtered register export started (a job writes the file; this run starts no worker, so the figure is
+        the answer to the button: the job's page)."""
         code = self.institution if self.role == "hr_officer" else self.rng.choice(list(PLAN["experts"]))
-        self._get(f"/register/export?format=csv&institution={code}&training=expiring",
-                  "register export (CSV, one service, training expiring)")
+        text = self._get(f"/register/export?format=csv&institution={code}&training=expiring",
+                         "register export: its page (CSV, one service, training expiring)")
+        form = find_form(text, "format", "csv")
+        with self.client.post(form["action"], data=form["fields"], name="register export: start the job",
+                              catch_response=True) as response:
+            if response.status_code != 200 or "/jobs/" not in response.url:
+                response.failure(f"status {response.status_code} at {response.url}")
 
     def _post_form(self, page_url: str, field: str, value: str, changes: dict, name: str, what: str) -> None:
         """Open the page, take its form holding `field` (= value), change some fields, send it, count the outcome."""
