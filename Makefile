@@ -8,7 +8,7 @@ PORT ?= 5000
 # Test processes (pytest-xdist): one per core of the machines here; each test file stays in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup lint bench clean translations
+.PHONY: run test setup lint bench clean translations cluster-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -53,6 +53,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Two application hosts behind HAProxy and one PostgreSQL, as network namespaces of this machine, with real faults
+# under load (issue 28; README, "Several hosts"). Needs root, iproute2, HAProxy; skipped with the reason otherwise,
+# or fails when CI or REQUIRE_CLUSTER=1 is set.
+cluster-check: setup
+	$(BIN)/python -m bench.cluster $(CLUSTER_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
