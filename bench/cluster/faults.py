@@ -7,7 +7,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bench.cluster import data
 from bench.cluster.load import Answer, Write
+from bench.cluster.net import APP1, APP2
+from bench.cluster.services import wait_until
 
 FAILING = ("500", "signed out")  # answers that fail any fault
 
@@ -67,4 +70,86 @@ def _last_error(cluster, name: str, since: float) -> float:
     return max(ends) - since if ends else 0.0
 
 
-FAULTS = {}
+# 1. kill -9 an application host while the monthly digest is being sent.
+
+def digest_kill(cluster) -> Result:
+    from seconding.dates import WARSAW
+    from seconding.digest.sending import last_due
+
+    result = Result("1. kill -9 app host during the digest")
+    pg, sink = cluster.pg, cluster.sink
+    period = last_due(cluster.env["DIGEST_CRON"], _utcnow()).astimezone(WARSAW).strftime("%Y-%m")
+    recipients = {data.RECIPIENT_EMAIL.format(n) for n in range(data.RECIPIENTS)}
+    pg.sql("UPDATE users SET digest_opt_in = true WHERE email LIKE 'cluster.recipient.%%'")
+    _phase(cluster, "1")
+    senders = [app.flask("digest", "send", "--period", period) for app in cluster.apps]
+
+    def digests() -> list[dict]:
+        return [m for m in sink.messages() if m["message_id"].startswith(f"<digest-{period}-")]
+
+    wait_until("the digest under way on both hosts", lambda: {m["peer"] for m in digests()} >= {
+        APP1.address, APP2.address} and len(digests()) >= 40, 120)
+    killed_at = time.time()
+    APP1.kill()
+    senders[0].wait(timeout=10)
+    lease = 60 * int(cluster.env["DIGEST_LEASE_MINUTES"])
+    retry = 60 * int(cluster.env["DIGEST_RETRY_MINUTES"])
+    out, _ = senders[1].communicate(timeout=lease + retry + 120)
+    result.notes.append(f"app2's `flask digest send`: {out.strip().splitlines()[-1] if out.strip() else '?'}")
+
+    def all_sent() -> bool:
+        counts = dict(pg.sql("SELECT status, count(*) FROM digest_deliveries WHERE period = %s GROUP BY status",
+                             (period,)))
+        return counts.get("SENT", counts.get("sent", 0)) >= len(recipients)
+
+    wait_until("every delivery sent", all_sent, lease + retry + 60, 0.5)
+    done = time.time()
+    retaken = pg.sql("SELECT count(*) FROM digest_deliveries WHERE period = %s AND attempts > 1", (period,))[0][0]
+    result.recovery = f"digest done {done - killed_at:.0f} s after the kill (lease {lease} s)"
+    result.notes.append(f"{retaken} deliveries claimed by the killed host taken again after the lease; messages "
+                        f"by sending host: {dict(Counter(m['peer'] for m in digests()))}")
+    out_at = _last_error(cluster, "1", killed_at)
+    _close(cluster, result, "1")
+    cluster.restart(cluster.apps[0])
+    got = Counter(m["to"] for m in digests())
+    missing = recipients - set(got)
+    if missing:
+        result.problems.append(f"{len(missing)} recipients got no digest")
+    duplicates, resent = _duplicates(digests(), killed_at, lease)
+    result.duplicates = duplicates
+    if duplicates:
+        result.problems.append(f"{duplicates} duplicate e-mails")
+    if resent:
+        result.notes.append(f"{resent} digests resent after the lease with the same Message-ID (the dead host had "
+                            "sent them and died before recording it)")
+    result.notes.append(f"{len(got)} of {len(recipients)} recipients got the digest; errors end {out_at:.1f} s "
+                        "after the kill")
+    pg.sql("UPDATE users SET digest_opt_in = false WHERE email LIKE 'cluster.recipient.%%'")
+    return result
+
+
+def _duplicates(messages: list[dict], killed_at: float, lease: float) -> tuple[int, int]:
+    """(duplicates, resends): a second copy is a resend only when the first came from the killed host before the
+    kill and the second at least a lease later (the claim expired); any other second copy is a duplicate."""
+    by_recipient: dict[str, list[dict]] = {}
+    for message in sorted(messages, key=lambda m: m["t"]):
+        by_recipient.setdefault(message["to"], []).append(message)
+    duplicates = resent = 0
+    for copies in by_recipient.values():
+        first = copies[0]
+        for later in copies[1:]:
+            if (first["peer"] == APP1.address and first["t"] < killed_at and later["t"] >= first["t"] + lease - 5
+                    and later["message_id"] == first["message_id"]):
+                resent += 1
+            else:
+                duplicates += 1
+    return duplicates, resent
+
+
+def _utcnow():
+    from seconding.db import utcnow
+
+    return utcnow()
+
+
+FAULTS = {"1": digest_kill}
