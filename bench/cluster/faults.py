@@ -152,4 +152,59 @@ def _utcnow():
     return utcnow()
 
 
-FAULTS = {"1": digest_kill}
+# 2. kill -9 a host during a 20,000-row register import.
+
+POOL_STATE = ("SELECT count(*), md5(string_agg(md5(e::text), '' ORDER BY e.id)), "
+              "(SELECT count(*) FROM training_records t JOIN experts x ON x.id = t.expert_id "
+              "WHERE x.external_id NOT LIKE 'CW-%%'), "
+              "(SELECT count(*) FROM expert_languages l JOIN experts x ON x.id = l.expert_id "
+              "WHERE x.external_id NOT LIKE 'CW-%%') "
+              "FROM experts e WHERE e.external_id NOT LIKE 'CW-%%'")
+
+
+def import_kill(cluster) -> Result:
+    result = Result("2. kill -9 app host during a 20,000-row import")
+    pg = cluster.pg
+    before = pg.sql(POOL_STATE)[0]
+    start = _phase(cluster, "2")
+    importer = cluster.apps[0].flask("register", "import", str(cluster.import_path),
+                                     env={"PGAPPNAME": "cluster-import"})
+    writing = ("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cluster-import' "
+               "AND backend_xid IS NOT NULL")
+    wait_until("the import writing", lambda: importer.poll() is None and pg.sql(writing)[0][0] > 0, 240, 0.05)
+    applying_at = time.time()
+    time.sleep(cluster.import_kill_after)
+    if importer.poll() is not None:
+        result.problems.append("the import ended before the kill (kill sooner)")
+    killed_at = time.time()
+    APP1.kill()
+    importer.wait(timeout=10)
+    time.sleep(1)  # the database sees the connection closed and rolls the transaction back
+    after_kill = pg.sql(POOL_STATE)[0]
+    time.sleep(2)
+    out_at = _last_error(cluster, "2", killed_at)
+    _close(cluster, result, "2")
+    # The file again, to its end, from the other host: the pool as after (and so whether the first had committed).
+    t0 = time.time()
+    out = cluster.apps[1].run_flask("register", "import", str(cluster.import_path), timeout=300)
+    rerun = time.time() - t0
+    after = pg.sql(POOL_STATE)[0]
+    if after_kill == before:
+        state = "as before"
+    elif after_kill == after:
+        state = "as after"
+    else:
+        state = "HALF"
+        result.problems.append(f"the pool after the kill is neither as before nor as after: {before[0]} -> "
+                               f"{after_kill[0]} -> {after[0]} experts")
+    if after[0] - before[0] != data.IMPORT_ROWS and state == "as before":
+        result.problems.append(f"the import run again added {after[0] - before[0]} experts, not {data.IMPORT_ROWS}")
+    result.recovery = f"pool {state} ({after_kill[0]} experts); re-run {rerun:.0f} s"
+    result.notes.append(f"killed {killed_at - applying_at:.1f} s into the apply ({killed_at - start:.0f} s after "
+                        f"the start); re-run: {out.strip().splitlines()[-1]}; errors end {out_at:.1f} s after "
+                        "the kill")
+    cluster.restart(cluster.apps[0])
+    return result
+
+
+FAULTS = {"1": digest_kill, "2": import_kill}
