@@ -207,4 +207,46 @@ def import_kill(cluster) -> Result:
     return result
 
 
-FAULTS = {"1": digest_kill, "2": import_kill}
+# 3. PostgreSQL restarted under load, and once more while the load pauses.
+
+def postgres_restart(cluster) -> Result:
+    result = Result("3. PostgreSQL restarted under load")
+    pg, load = cluster.pg, cluster.load
+    _phase(cluster, "3")
+    recovered = []
+    for under_load in (True, False):
+        if not under_load:
+            load.pause()  # a quiet moment: every worker keeps a connection of the old server in its pool
+            time.sleep(1)
+        down_at = time.time()
+        pg.stop()
+        if under_load:
+            time.sleep(2)  # requests meet the database down
+        pg.process.start()
+        pg.wait_ready(60)
+        back_at = time.time()
+        if not under_load:
+            load.resume()
+        time.sleep(6)
+        answers, _ = load.of("3")
+        late = [a for a in answers if a.start >= back_at and a.verdict != "ok"]
+        during = [a for a in answers if down_at <= a.start < back_at]
+        if late:
+            result.problems.append(f"{len(late)} answers failed after PostgreSQL was back "
+                                   f"({Counter(a.verdict for a in late)})")
+        first_ok = min((a.end for a in answers if a.start >= back_at and a.verdict == "ok"), default=None)
+        recovered.append(f"{first_ok - back_at:.1f}" if first_ok else "never")
+        result.notes.append(f"restart {'under load' if under_load else 'while quiet'}: down "
+                            f"{back_at - down_at:.1f} s, {len(during)} requests meanwhile "
+                            f"({Counter(a.verdict for a in during)})")
+    _close(cluster, result, "3")
+    answers, _ = load.of("3")
+    wrong = [a for a in answers if a.verdict not in ("ok", "503 app", "500")]  # a 500 fails on its own
+    if wrong:
+        result.problems.append(f"answers other than the app's 503 while PostgreSQL restarted: "
+                               f"{Counter((a.verdict, a.what) for a in wrong)}")
+    result.recovery = "first ok " + " / ".join(recovered) + " s after PostgreSQL was back"
+    return result
+
+
+FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart}
