@@ -3,14 +3,18 @@
 A fault fails when an acknowledged write is not in the database afterwards, an e-mail goes out twice, a request
 is answered 500, or a signed-in user is sent back to the sign-in page; and for its own reason (the import half
 applied, PostgreSQL's restart not recovered from, the dump not restored)."""
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import requests
+
 from bench.cluster import data
-from bench.cluster.load import Answer, Write
+from bench.cluster.load import Answer, Write, new_session, sign_in, verdict
 from bench.cluster.net import APP1, APP2
 from bench.cluster.services import wait_until
+from bench.forms import find_form
 
 FAILING = ("500", "signed out")  # answers that fail any fault
 
@@ -249,4 +253,80 @@ def postgres_restart(cluster) -> Result:
     return result
 
 
-FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart}
+# 4. A signed-in user's requests moved to the other host keep their session.
+
+def session_moves(cluster) -> Result:
+    result = Result("4. session moved to the other host")
+    proxy, base = cluster.proxy, cluster.proxy.url
+    _phase(cluster, "4", settle=1)
+    session = new_session(str(proxy.cert))
+    user = cluster.plan["users"][0]
+    answers: list[Answer] = []
+    acknowledged: list[Write] = []
+
+    def get(path: str, what: str) -> requests.Response | None:
+        start = time.time()
+        try:
+            response = session.get(base + path, allow_redirects=False, timeout=30)
+        except requests.RequestException:
+            response = None
+        answers.append(Answer("4", -1, what, start, time.time(), response.status_code if response is not None
+                              else 0, verdict(response, False),
+                              response.headers.get("X-Served-By", "") if response is not None else ""))
+        return response
+
+    sign_in(session, base, user["email"], cluster.plan["password"])
+    experts = random.Random(4).sample(cluster.plan["police_experts"], 2)
+    for expert, (only, other) in zip(experts, (("app1", "app2"), ("app2", "app1")), strict=True):
+        proxy.set_server(other, False)
+        for _ in range(3):
+            get("/", "dashboard")
+        form_page = get(f"/experts/{expert}/edit", "edit form")
+        proxy.set_server(other, True)
+        proxy.set_server(only, False)  # the form is sent to the other host
+        rank = f"moved {only} to {other} {time.time():.0f}"
+        form = find_form(form_page.text, "version") if form_page is not None and form_page.status_code == 200 \
+            else None
+        if form is None:
+            result.problems.append(f"no edit form from {only}")
+        else:
+            fields = [f for f in form["fields"] if f[0] != "rank"] + [["rank", rank]]
+            start = time.time()
+            sent = session.post(base + f"/experts/{expert}/edit", data=fields, allow_redirects=False, timeout=30,
+                                headers={"Referer": base + f"/experts/{expert}/edit"})
+            answers.append(Answer("4", -1, "edit sent", start, time.time(), sent.status_code,
+                                  "ok" if sent.status_code == 302 and "/sign-in" not in sent.headers.get(
+                                      "Location", "") else verdict(sent, False), sent.headers.get("X-Served-By", "")))
+            shown = get(f"/experts/{expert}", "expert after the edit")
+            if sent.status_code == 302 and shown is not None and "Saved." in shown.text:
+                acknowledged.append(Write("4", rank, time.time()))
+            else:
+                result.problems.append(f"the edit sent from {only}'s form to {other} was not saved "
+                                       f"({sent.status_code})")
+        for _ in range(3):
+            get("/", "dashboard")
+        proxy.set_server(only, True)
+    proxy.wait_state({"app1": "UP", "app2": "UP"}, 20)
+    ranks = {rank for (rank,) in cluster.pg.sql("SELECT rank FROM experts WHERE id = ANY(%s)", (experts,))}
+    saved = sum(1 for w in acknowledged if w.external_id in ranks)
+    _close(cluster, result, "4")
+    served = Counter(a.served_by for a in answers)
+    result.requests += len(answers)
+    result.errors.update(a.verdict for a in answers if a.verdict != "ok")
+    result.acknowledged += len(acknowledged)
+    result.found += saved
+    bad = [a for a in answers if a.verdict != "ok"]
+    if bad:
+        result.problems.append(f"the moved session: {Counter(a.verdict for a in bad)}")
+    if len(acknowledged) != 2 or saved != 2:
+        result.problems.append(f"of the 2 edits through the moved session, {len(acknowledged)} acknowledged and "
+                               f"{saved} in the database")
+    if not (served["app1"] and served["app2"]):
+        result.problems.append(f"the session was not served by both hosts: {dict(served)}")
+    result.recovery = "0 s (no sign-in again)"
+    result.notes.append(f"one session, {len(answers)} requests, served by {dict(served)}; each edit's form "
+                        "came from one host and was sent to the other")
+    return result
+
+
+FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart, "4": session_moves}
