@@ -4,6 +4,7 @@ A fault fails when an acknowledged write is not in the database afterwards, an e
 is answered 500, or a signed-in user is sent back to the sign-in page; and for its own reason (the import half
 applied, PostgreSQL's restart not recovered from, the dump not restored)."""
 import random
+import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ import requests
 from bench.cluster import data
 from bench.cluster.load import Answer, Write, new_session, sign_in, verdict
 from bench.cluster.net import APP1, APP2
-from bench.cluster.services import wait_until
+from bench.cluster.services import PG_BIN, wait_until
 from bench.forms import find_form
 
 FAILING = ("500", "signed out")  # answers that fail any fault
@@ -329,4 +330,66 @@ def session_moves(cluster) -> Result:
     return result
 
 
-FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart, "4": session_moves}
+# 5. pg_dump under load, restored into a new database on which the app starts.
+
+def dump_restore(cluster) -> Result:
+    result = Result("5. pg_dump under load, restored")
+    pg, app = cluster.pg, cluster.apps[0]
+    _phase(cluster, "5")
+    dump = cluster.folder / "seconding.dump"
+    dumped_at = time.time()
+    acked = [w for w in cluster.load.writes if w.acknowledged_at < dumped_at]  # every phase's, so far
+    subprocess.run([str(PG_BIN / "pg_dump"), "--format=custom", "--file", str(dump), pg.url("seconding",
+                    "postgresql")], check=True, capture_output=True, timeout=180)
+    dump_seconds = time.time() - dumped_at
+    time.sleep(2)
+    cluster.load.phase = "between"
+    t0 = time.time()
+    pg.sql("DROP DATABASE IF EXISTS restored")
+    pg.sql("CREATE DATABASE restored")
+    restore = subprocess.run([str(PG_BIN / "pg_restore"), "--dbname", pg.url("restored", "postgresql"),
+                              str(dump)], capture_output=True, text=True, timeout=300)
+    if restore.returncode != 0:
+        result.problems.append(f"pg_restore failed: {restore.stderr.strip()[-500:]}")
+    env = {"DATABASE_URL": pg.url("restored"), "SCHEDULER_ENABLED": "0", "SESSION_COOKIE_SECURE": "0"}
+    try:
+        upgrade = app.run_flask("db", "upgrade", env=env, timeout=120)
+        if "Running upgrade" in upgrade:
+            result.problems.append("`flask db upgrade` on the restored database was not a no-op")
+        server = app.start(port=8001, env=env, timeout=90)
+    except RuntimeError as exc:
+        result.problems.append(f"the app does not start on the restored database: {str(exc)[-500:]}")
+        server = None
+    if server is not None:
+        try:
+            base = f"http://{app.host.address}:8001"
+            session = new_session()
+            sign_in(session, base, cluster.plan["users"][0]["email"], cluster.plan["password"])
+            page = session.get(base + "/", allow_redirects=False, timeout=30)
+            if page.status_code != 200:
+                result.problems.append(f"the signed-in dashboard on the restored database answers "
+                                       f"{page.status_code}")
+        except (RuntimeError, requests.RequestException) as exc:
+            result.problems.append(f"no signed-in page on the restored database: {exc}")
+        finally:
+            server.stop()
+    restored_in = time.time() - t0
+    answers, _ = cluster.load.of("5")
+    found = writes_found(cluster, acked, "restored")
+    result.requests = len(answers)
+    result.errors.update(a.verdict for a in answers if a.verdict != "ok")
+    result.acknowledged = len(acked)
+    result.found = found
+    if found < len(acked):
+        result.problems.append(f"{len(acked) - found} writes acknowledged before the dump are not in it")
+    for bad in FAILING:
+        if result.errors[bad]:
+            result.problems.append(f"{result.errors[bad]} answers {bad}")
+    result.recovery = f"dump {dump_seconds:.1f} s; restore + app up {restored_in:.0f} s"
+    result.notes.append(f"{len(acked)} writes acknowledged before the dump (since the start), {found} in the "
+                        "restored database; "
+                        f"the dump is {dump.stat().st_size / 1e6:.1f} MB")
+    return result
+
+
+FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart, "4": session_moves, "5": dump_restore}
