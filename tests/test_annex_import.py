@@ -1,14 +1,30 @@
 """The positions import of SPEC §8: all or nothing, every error with row and column, CSV and XLSX, CLI and page."""
+import html
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from seconding.models import AuditEvent, Cfc, CfcKind, ClearanceLevel, DrivingLicence, Position, Regime, Role
+from seconding.extensions import db as _db
+from seconding.models import (
+    AuditEvent,
+    Cfc,
+    CfcKind,
+    ClearanceLevel,
+    DrivingLicence,
+    Job,
+    JobState,
+    Position,
+    Regime,
+    Role,
+)
 from seconding.register.annex import COLUMNS, import_annex
+from tests.fixtures_jobs import finished, run_jobs
+from tests.test_routes import snapshot
 
 HEADER = ",".join(COLUMNS)
 ROW = ("EUMM Georgia,EUMM Georgia 2-2030,regular,2030-03-02 17:00,2030-02-23 12:00,GEO ZM 12,Monitor,Zugdidi,"
@@ -24,6 +40,11 @@ def csv_bytes(*rows: str, header: str = HEADER, bom: bool = False) -> io.BytesIO
 
 def count(db, model) -> int:
     return db.session.scalar(select(func.count(model.id)))
+
+
+def without_jobs(rows: dict) -> dict:
+    """A snapshot but for the jobs (a request that starts one adds its row)."""
+    return {table: values for table, values in rows.items() if table != "jobs"}
 
 
 def test_a_valid_annex_creates_the_cfc_and_its_positions(db):
@@ -200,41 +221,179 @@ def test_cli_imports_and_reports_errors(runner, db, tmp_path):
     assert missing.exit_code != 0 and "No such file" in missing.output
 
 
+def upload(client, content: io.BytesIO, name: str = "annex.csv"):
+    return client.post_form("/missions/import", {"file": (content, name)}, content_type="multipart/form-data")
+
+
+def confirm(client, token: str):
+    return client.post_form("/missions/import/confirm", {"token": token})
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def job_of(response) -> Job:
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return _db.session.get(Job, int(re.fullmatch(r"/jobs/(\d+)", response.headers["Location"]).group(1)))
+
+
+def preview_rows(page: str) -> list[tuple]:
+    """The positions of the preview: row, code, title, posts, action."""
+    found = re.findall(r'<tr><td>(\d+)</td><th scope="row">([^<]+)</th><td>([^<]*)</td><td>(\d+)</td>.*?'
+                       r'class="app-badge [^"]*">\s*([^<]+?)\s*<', page, re.S)
+    return [(int(row), html.unescape(ref), html.unescape(title), int(posts), action)
+            for row, ref, title, posts, action in found]
+
+
+def error_rows(page: str) -> list[tuple]:
+    """The problems listed on the page: row, column, message."""
+    body = page[page.index("<caption>Problems in the file</caption>"):]
+    body = body[:body.index("</table>")]
+    return [(int(row) if row != "—" else 0, html.unescape(column).replace("—", ""), html.unescape(message))
+            for row, column, message in re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>",
+                                                   body)]
+
+
 def test_the_page_previews_then_imports_on_confirmation(client, login, make_user, db):
     login(make_user(Role.COORDINATOR))
-    preview = client.post_form("/missions/import", {"file": (csv_bytes(ROW, ROW2), "annex.csv")},
-                               content_type="multipart/form-data")
-    html = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "Check and confirm" in html and "GEO HQ 07" in html
+    preview = finished(client, upload(client, csv_bytes(ROW, ROW2)))
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Check and confirm" in page and "GEO HQ 07" in page
     assert count(db, Position) == 0
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
-    # Another user cannot confirm someone else's upload.
-    done = client.post_form("/missions/import/confirm", {"token": token})
-    assert done.status_code == 302 and "/missions/cfcs/" in done.headers["Location"]
+    done = finished(client, confirm(client, token_of(page)))
+    page = html.unescape(done.get_data(as_text=True))
+    assert "The annex is imported: 1 CfC(s) created, 0 updated; 2 position(s) created, 0 updated." in page
+    cfc = db.session.scalars(select(Cfc)).one()
+    assert f'href="/missions/cfcs/{cfc.id}">EUMM Georgia 2-2030</a>' in page
     assert count(db, Position) == 2
-    again = client.post_form("/missions/import/confirm", {"token": token})
-    assert again.status_code == 302 and count(db, Position) == 2  # the file is used once
+    again = confirm(client, token_of(preview.get_data(as_text=True)))
+    assert again.status_code == 302 and again.headers["Location"].endswith("/missions/import")  # used once
+    assert count(db, Position) == 2
 
 
 def test_the_page_lists_errors_and_refuses_other_files(client, login, make_user, db):
     login(make_user(Role.COORDINATOR))
-    page = client.post_form("/missions/import", {"file": (csv_bytes(_replace(ROW, "posts", "0")), "annex.csv")},
-                            content_type="multipart/form-data")
-    html = page.get_data(as_text=True)
-    assert "The file cannot be imported" in html and "outside 1 to 999" in html and 'name="token"' not in html
-    other = client.post_form("/missions/import", {"file": (io.BytesIO(b"%PDF"), "annex.pdf")},
-                             content_type="multipart/form-data")
+    page = finished(client, upload(client, csv_bytes(_replace(ROW, "posts", "0")))).get_data(as_text=True)
+    assert "The file cannot be imported" in page and "outside 1 to 999" in page and 'name="token"' not in page
+    assert 'action="/missions/import"' in page  # the upload form again, sent to the import page
+    other = upload(client, io.BytesIO(b"%PDF"), "annex.pdf")
+    assert other.status_code == 200  # at once, no job
     assert "Only CSV (.csv) and Excel (.xlsx) files can be imported." in other.get_data(as_text=True)
     assert count(db, Cfc) == 0
 
 
 def test_someone_else_cannot_confirm_an_upload(app, client, login, make_user, db):
     login(make_user(Role.COORDINATOR))
-    html = client.post_form("/missions/import", {"file": (csv_bytes(ROW), "annex.csv")},
-                            content_type="multipart/form-data").get_data(as_text=True)
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+    page = finished(client, upload(client, csv_bytes(ROW))).get_data(as_text=True)
     other = app.test_client()
     other.post_form("/sign-in", {"email": make_user(Role.ADMIN).email, "password": "correct horse battery staple"})
-    refused = other.post_form("/missions/import/confirm", {"token": token})
+    refused = confirm(other, token_of(page))
     assert refused.status_code == 302 and "/missions/import" in refused.headers["Location"]
     assert count(db, Position) == 0
+
+
+def test_the_upload_answers_at_once_with_a_job_page_and_changes_nothing_until_it_runs(client, login, make_user,
+                                                                                      db):
+    login(make_user(Role.COORDINATOR))
+    before = snapshot()
+    check = job_of(upload(client, csv_bytes(ROW, ROW2)))
+    assert (check.kind, check.state, check.filename) == ("annex_check", JobState.QUEUED, "annex.csv")
+    assert "Waiting for a worker" in client.get(f"/jobs/{check.id}").get_data(as_text=True)
+    assert without_jobs(snapshot()) == without_jobs(before)
+    run_jobs()
+    token = token_of(client.get(f"/jobs/{check.id}").get_data(as_text=True))
+    before = snapshot()
+    imported = job_of(confirm(client, token))
+    assert (imported.kind, imported.state) == ("annex_import", JobState.QUEUED)
+    assert without_jobs(snapshot()) == without_jobs(before)
+    run_jobs()
+    assert count(db, Position) == 2
+
+
+def test_the_job_pages_show_what_the_check_finds(client, login, make_user, db):
+    """The preview lists the positions the file creates and updates, and a wrong file's problems, as the check
+    itself finds them."""
+    assert import_annex(csv_bytes(ROW), "annex.csv").ok
+    db.session.commit()
+    login(make_user(Role.COORDINATOR))
+    content = csv_bytes(_replace(ROW, "posts", "4"), ROW2).getvalue()
+    expected = import_annex(io.BytesIO(content), "annex.csv", dry_run=True)
+    db.session.rollback()
+    page = finished(client, upload(client, io.BytesIO(content))).get_data(as_text=True)
+    assert preview_rows(page) == [(p.row, p.data.reference, p.data.title, p.data.posts,
+                                   "create" if p.existing is None else "update") for p in expected.positions]
+    counts = expected.counts()
+    assert ("Importing it will create 0 and update 1 call(s) for contributions, and create 1 and update 1 "
+            "position(s).") in page and counts == {"cfcs_created": 0, "cfcs_updated": 1, "positions_created": 1,
+                                                   "positions_updated": 1}
+    wrong = csv_bytes(_replace(ROW, "posts", "0"), _replace(ROW2, "languages_essential", "en:Z9"),
+                      _replace(ROW2, "mission", "EUFOR")).getvalue()
+    expected = import_annex(io.BytesIO(wrong), "annex.csv", dry_run=True)
+    page = finished(client, upload(client, io.BytesIO(wrong))).get_data(as_text=True)
+    assert error_rows(page) == [(e.row, e.column, e.message) for e in expected.errors] and len(expected.errors) >= 3
+    assert f"{len(expected.errors)} problems were found." in page
+
+
+def test_the_job_speaks_its_users_language(client, login, make_user, db):
+    user = make_user(Role.COORDINATOR)
+    user.locale = "pl"
+    db.session.commit()
+    login(user)
+    page = finished(client, upload(client, csv_bytes(_replace(ROW, "cfc_kind", "")))).get_data(as_text=True)
+    assert 'lang="pl"' in page and "wartość jest wymagana" in page and "a value is required" not in page
+
+
+def test_a_failure_while_saving_leaves_nothing(client, login, make_user, db, monkeypatch):
+    """Someone saves one of the file's positions while the import is saving: the import stops, and nothing of it
+    is kept (its CfC and first position neither); the file can be confirmed again."""
+    from seconding.missions import services
+
+    user = login(make_user(Role.COORDINATOR))
+    page = finished(client, upload(client, csv_bytes(ROW, ROW2))).get_data(as_text=True)
+    real = services.create_position
+
+    def meanwhile(cfc, data, **kwargs):
+        if data.reference == "GEO HQ 07":  # someone else's position with the same code, just before
+            real(cfc, replace(data, title="Saved by someone else"), codes=kwargs.get("codes"), audit=False)
+        return real(cfc, data, **kwargs)
+
+    monkeypatch.setattr(services, "create_position", meanwhile)
+    before = without_jobs(snapshot())
+    job = job_of(confirm(client, token_of(page)))
+    run_jobs()
+    db.session.refresh(job)
+    assert job.state == JobState.DONE
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "The file cannot be imported" in page and "already has a position with this reference" in page
+    assert without_jobs(snapshot()) == before
+    assert count(db, Cfc) == 0 and count(db, Position) == 0
+    monkeypatch.setattr(services, "create_position", real)
+    done = finished(client, confirm(client, token_of(finished(client, upload(client, csv_bytes(ROW, ROW2)))
+                                                     .get_data(as_text=True))))
+    assert "The annex is imported" in done.get_data(as_text=True)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "annex_imported")).one()
+    assert event.actor_id == user.id  # the job acts for its user
+
+
+def test_a_file_confirmed_twice_is_imported_once(client, login, make_user, db):
+    login(make_user(Role.COORDINATOR))
+    token = token_of(finished(client, upload(client, csv_bytes(ROW, ROW2))).get_data(as_text=True))
+    first, second = job_of(confirm(client, token)), job_of(confirm(client, token))  # before either runs
+    run_jobs()
+    assert "The annex is imported" in client.get(f"/jobs/{first.id}").get_data(as_text=True)
+    page = client.get(f"/jobs/{second.id}").get_data(as_text=True)
+    assert "The uploaded file is no longer available. Upload it again." in page and "The annex is imported" not in page
+    assert count(db, Position) == 2
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "annex_imported")).all()) == 1
+
+
+def test_the_import_tells_its_progress_every_500_rows(db):
+    rows = [_replace(ROW, "position_ref", f"GEO ZM {n}") for n in range(1, 1002)]
+    heard: list[tuple] = []
+    result = import_annex(csv_bytes(*rows), "annex.csv", progress=lambda *told: heard.append(told))
+    assert result.ok and result.applied and count(db, Position) == 1001
+    assert heard == [("reading", 0, None),
+                     ("checking", 0, 1001), ("checking", 500, 1001), ("checking", 1000, 1001), ("checking", 1001, 1001),
+                     ("applying", 0, 1001), ("applying", 500, 1001), ("applying", 1000, 1001),
+                     ("applying", 1001, 1001)]

@@ -17,6 +17,7 @@ from seconding.register.columns import NAMES
 from seconding.register.export import export_register, filters_from_args
 from seconding.register.importer import check_file, run_import
 from seconding.register.tables import CsvFormat, TableError, detect_csv_format, read_table
+from tests.fixtures_jobs import finished
 from tests.fixtures_register import row, snapshot
 from tests.test_register_pages import upload
 
@@ -165,8 +166,8 @@ def test_the_previews_say_what_was_detected(client, login, make_user, db):
     page = html.unescape(response.get_data(as_text=True))
     assert "Read as CSV: values separated by “;”, text in Windows-1250." in page
     assert 'id="count-created">1<' in page
-    response = client.post_form("/missions/import", {"file": (io.BytesIO(annex_csv("utf-8-sig")), "annex.csv")},
-                                content_type="multipart/form-data")
+    response = finished(client, client.post_form("/missions/import", {
+        "file": (io.BytesIO(annex_csv("utf-8-sig")), "annex.csv")}, content_type="multipart/form-data"))
     page = html.unescape(response.get_data(as_text=True))
     assert "Read as CSV: values separated by “;”, text in UTF-8 (BOM)." in page
     assert "The file is valid." in page

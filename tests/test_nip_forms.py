@@ -7,6 +7,7 @@ from io import BytesIO
 from sqlalchemy import func, select
 
 from seconding.models import CompactCommitment, NipAction, NipProgressUpdate, Role
+from tests.fixtures_jobs import finished
 
 
 def _summary(page: str) -> list[str]:
@@ -144,8 +145,14 @@ def test_an_unreadable_commitments_file_is_shown_at_the_field(client, login, mak
     assert response.status_code == 200
     summary = _summary(response.get_data(as_text=True))
     assert len(summary) == 1 and summary[0].startswith("Commitments file (CSV or XLSX): ")
-    wrong = client.post_form("/nip/commitments/import", {"file": (BytesIO(b"code,edition,title\nX,2019,x\n"),
-                                                                  "c.csv")}, content_type="multipart/form-data")
+    # A file that cannot be read as a table, found so by the job: said at the field all the same.
+    unreadable = finished(client, client.post_form("/nip/commitments/import", {
+        "file": (BytesIO(b"not a workbook"), "c.xlsx")}, content_type="multipart/form-data"))
+    summary = _summary(unreadable.get_data(as_text=True))
+    assert summary == ["Commitments file (CSV or XLSX): The XLSX file cannot be opened; is it an Excel workbook "
+                       "(.xlsx)?"]
+    wrong = finished(client, client.post_form("/nip/commitments/import", {
+        "file": (BytesIO(b"code,edition,title\nX,2019,x\n"), "c.csv")}, content_type="multipart/form-data"))
     assert wrong.status_code == 200 and "Row 2, column edition: The edition is 2018 or 2023." in wrong.get_data(
         as_text=True)
     assert _count(db, CompactCommitment.id) == count

@@ -1,5 +1,7 @@
 """National targets beside actual figures, the commitments import, and the annual report (page and XLSX agree)."""
+import html
 import re
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from io import BytesIO
@@ -8,10 +10,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from seconding.deployments.services import record_deployment
-from seconding.models import CompactCommitment, Mission, NationalTarget, NipStatus, Regime, Role
+from seconding.models import AuditEvent, CompactCommitment, JobState, Mission, NationalTarget, NipStatus, Regime, Role
 from seconding.models.enums import DeploymentStatus as D
 from seconding.nip.services import UpdateData, add_progress_update
 from seconding.nip.targets import year_figures
+from tests.fixtures_jobs import finished, run_jobs
+from tests.test_annex_import import job_of, without_jobs
+from tests.test_routes import snapshot
 
 
 def _tour(db, expert, start, end, status=D.COMPLETED, position=None):
@@ -67,8 +72,18 @@ CSV = ("code,edition,strand,title,description,source\n"
 
 
 def _import(client, content: str, name="commitments.csv", **extra):
+    """The commitments import page after the upload (and its job, when the upload started one)."""
+    return finished(client, _upload(client, content, name, **extra))
+
+
+def _upload(client, content: str, name="commitments.csv", **extra):
     return client.post_form("/nip/commitments/import", {"file": (BytesIO(content.encode()), name), **extra},
                             content_type="multipart/form-data")
+
+
+def _problems(page: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in
+            re.findall(r"<li>(Row .*?)</li>", page)]
 
 
 def test_admins_import_commitments_all_or_nothing(client, login, make_user, db):
@@ -89,11 +104,74 @@ def test_admins_import_commitments_all_or_nothing(client, login, make_user, db):
     assert "Unknown column" in _import(client, "code,edition,title,colour\nA,2018,x,red\n").get_data(as_text=True)
     assert 'id="error-summary"' in _import(client, CSV, name="commitments.txt").get_data(as_text=True)
     done = _import(client, CSV)
-    assert done.status_code == 302
+    assert "Commitments imported: 1 new, 1 updated." in done.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count(CompactCommitment.id))) == count + 1
     women = db.session.scalars(select(CompactCommitment).where(CompactCommitment.code == "WOMEN-40")).one()
     assert (women.title, women.strand) == ("At least 40 % women (edited)", "Invest")
+
+
+def test_the_commitments_upload_answers_with_a_job_page_that_shows_what_the_import_finds(client, login,
+                                                                                          make_user, db):
+    """The page answers at once with the job's page; nothing changes until the job runs; its result is what the
+    import itself finds: the same problems, or the same counts."""
+    from seconding.nip.imports import import_commitments
+
+    user = login(make_user(Role.ADMIN))
+    before = without_jobs(snapshot())
+    for extra in ({"check": "1"}, {}):
+        job = job_of(_upload(client, CSV, **extra))
+        assert (job.kind, job.state) == ("nip_commitments_import", JobState.QUEUED)
+        assert "Waiting for a worker" in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+        assert without_jobs(snapshot()) == before
+        run_jobs()
+        page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+        if extra:  # the check: the counts, and nothing changed
+            assert ("The file is correct: importing it would create 1 and update 1 commitments. Nothing was changed "
+                    "yet.") in page
+            assert without_jobs(snapshot()) == before
+    assert "Commitments imported: 1 new, 1 updated." in page
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "commitments_imported")).one()
+    assert (event.actor_id, event.summary) == (user.id, "1 created, 1 updated")
+    wrong = CSV + "ACT-2,2023,Act,,,x\nX-9,2019,,Wrong edition,,x\nACT-1,2023,Act,Twice,,x\n"
+    expected = import_commitments(BytesIO(wrong.encode()), "c.csv", dry_run=True)
+    lines = [f"Row {e.row}, column {e.column}: {e.message}" for e in expected.errors]
+    assert len(lines) == 3 and _problems(_import(client, wrong).get_data(as_text=True)) == lines
+
+
+def test_a_commitment_saved_meanwhile_stops_the_import_and_leaves_nothing(client, login, make_user, db,
+                                                                         monkeypatch):
+    """Someone saves one of the file's commitments while the import saves: the import stops with that row's
+    problem, and the rows saved before it are not kept either."""
+    from seconding.nip import imports
+
+    login(make_user(Role.ADMIN))
+    real = imports.save_commitment
+
+    def meanwhile(data, current, **kwargs):
+        if data.code == "NEW-2":  # someone else's commitment with the same edition and code, just before
+            real(replace(data, title="Saved by someone else"), None, audit=False)
+        return real(data, current, **kwargs)
+
+    monkeypatch.setattr(imports, "save_commitment", meanwhile)
+    before = without_jobs(snapshot())
+    content = "code,edition,title\nNEW-1,2023,First\nNEW-2,2023,Second\n"
+    page = _import(client, content).get_data(as_text=True)
+    assert _problems(page) == ["Row 3, column code: The 2023 edition already has a commitment NEW-2."]
+    assert "Nothing was imported" in page
+    assert without_jobs(snapshot()) == before
+    assert not db.session.scalars(select(CompactCommitment).where(CompactCommitment.code.like("NEW-%"))).all()
+
+
+def test_the_commitments_import_tells_its_progress(db):
+    from seconding.nip.imports import import_commitments
+
+    content = "code,edition,title\n" + "".join(f"P-{n},2023,Commitment {n}\n" for n in range(501))
+    heard: list[tuple] = []
+    result = import_commitments(BytesIO(content.encode()), "c.csv", progress=lambda *told: heard.append(told))
+    assert (result.created, result.errors) == (501, [])
+    assert heard == [("reading", 0, None), ("checking", 0, 501), ("checking", 500, 501), ("checking", 501, 501),
+                     ("applying", 0, 501), ("applying", 500, 501), ("applying", 501, 501)]
 
 
 def test_only_admins_keep_the_commitments(client, login, make_user, db):

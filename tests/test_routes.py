@@ -14,7 +14,6 @@ PUBLIC = None
 PAGE_AFTER_POST = {
     "deployments.complete": "refused: the tour in ctx is planned, not under way",
     "deployments.curtail": "the confirmation page; nothing changes until it is confirmed",
-    "missions.import_positions": "the check of the annex; nothing is saved until it is confirmed",
     "nip.import_commitments": "no file sent: the form with its error",
     "second_factor.setup": "refused: the table's code is not one of the secret made on the page",
 }

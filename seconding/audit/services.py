@@ -1,5 +1,8 @@
 """Writing the audit log; every service that changes state calls `record`."""
-from flask import has_request_context, request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g, has_app_context, has_request_context, request
 from flask_login import current_user
 
 from seconding.extensions import db
@@ -16,9 +19,12 @@ def record(
     actor: User | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event; the actor defaults to the signed-in user (none for the command line)."""
+    """Append one event; the actor defaults to the signed-in user, or the user a job acts for (`acting_as`), or
+    none (the command line)."""
     if actor is None and current_user and getattr(current_user, "is_authenticated", False):
         actor = current_user._get_current_object()
+    if actor is None and has_app_context():
+        actor = g.get("acting_user")
     event = AuditEvent(
         actor=actor,
         actor_label=actor_label if actor_label is not None else (actor.email if actor else "command line"),
@@ -32,3 +38,14 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+@contextmanager
+def acting_as(user: User) -> Iterator[None]:
+    """Work done without a request on a user's behalf (a job) is recorded as theirs."""
+    before = g.get("acting_user")
+    g.acting_user = user
+    try:
+        yield
+    finally:
+        g.acting_user = before

@@ -6,6 +6,10 @@ from flask import Flask
 # The areas' job kinds, each module registering its own with `seconding.jobs.services.kind`.
 KIND_MODULES = (
     "seconding.register.jobs",
+    "seconding.register.export_jobs",
+    "seconding.packages.jobs",
+    "seconding.missions.jobs",
+    "seconding.nip.jobs",
 )
 
 

@@ -30,7 +30,6 @@ from seconding.models import (
     PositionCategory,
     Regime,
 )
-from seconding.uploads import TOKEN_PATTERN
 
 REGIME_LABELS = {
     Regime.SECONDED: _l("Seconded"),
@@ -153,7 +152,7 @@ class AnnexUploadForm(FlaskForm):
 
 
 class AnnexConfirmForm(FlaskForm):
-    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])  # the check job's key
 
 
 # --- between forms and service data ---------------------------------------------------------------

@@ -5,14 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from seconding import transaction, uploads
+from seconding import transaction
 from seconding.access import COORDINATING_ROLES, roles_required
 from seconding.dates import BRUSSELS, WARSAW, format_moment, today_in_warsaw
 from seconding.db import utcnow
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
+from seconding.jobs import services as jobs
 from seconding.missions import forms, queries, services
+from seconding.missions import jobs as annex_jobs
 from seconding.models import Cfc, CfcStatus, Course, ExpertiseArea, Mission, Position, Role
 from seconding.register import annex
 from seconding.register.tables import file_kind
@@ -255,23 +257,16 @@ def edit_position(position_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def import_positions():
-    """Upload an annex and see what it holds (or what is wrong with it); nothing is saved yet."""
+    """Upload an annex: a job checks it, and its page shows what the file holds (or what is wrong with it)."""
     form = forms.AnnexUploadForm()
-    result = token = None
     if form.validate_on_submit():
         upload = form.file.data
         if file_kind(upload.filename or "") is None:
             form.file.errors.append(_("Only CSV (.csv) and Excel (.xlsx) files can be imported."))
         else:
-            stored = uploads.save(uploads.ANNEX, upload.read(), upload.filename, user_id=current_user.id)
-            result = annex.import_annex(stored.path, stored.filename, dry_run=True)
-            db.session.rollback()
-            if result.ok:
-                token = stored.token
-            else:
-                uploads.discard(stored)
-    confirm = forms.AnnexConfirmForm(token=token) if token else None
-    return render_template("missions/import.html", form=form, result=result, confirm=confirm,
+            job = jobs.create(annex_jobs.CHECK, current_user, filename=upload.filename or "annex", data=upload.read())
+            return redirect(url_for("jobs.detail", job_id=job.id))
+    return render_template("missions/import.html", form=form, report=None, confirm=None,
                            columns=annex.COLUMNS, required=annex.REQUIRED)
 
 
@@ -288,25 +283,11 @@ def annex_example():
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required(*EDITORS)
 def confirm_import():
-    """Import the previewed annex, checking it again (the data may have changed since)."""
+    """Import the previewed annex, as a job that checks it again (the data may have changed since)."""
     form = forms.AnnexConfirmForm()
-    stored = uploads.load(uploads.ANNEX, form.token.data or "", current_user.id) if form.validate_on_submit() \
-        else None
-    if stored is None:
+    checked = annex_jobs.confirmable(form.token.data or "", current_user) if form.validate_on_submit() else None
+    if checked is None:
         flash(_("The uploaded file is no longer available. Upload it again."), "error")
         return redirect(url_for("missions.import_positions"))
-    result = annex.import_annex(stored.path, stored.filename)
-    if not result.ok:
-        transaction.refused()
-        uploads.discard(stored)
-        flash(_("The annex could not be imported; nothing was changed. Upload it again to see why."), "error")
-        return redirect(url_for("missions.import_positions"))
-    transaction.after_commit(lambda: uploads.discard(stored))  # kept for another try if the commit fails
-    counts = result.counts()
-    flash(_("The annex is imported: %(cc)s CfC(s) created, %(cu)s updated; %(pc)s position(s) created, "
-            "%(pu)s updated.", cc=counts["cfcs_created"], cu=counts["cfcs_updated"],
-            pc=counts["positions_created"], pu=counts["positions_updated"]), "success")
-    if len(result.cfcs) == 1:
-        cfc_id = db.session.scalar(select(Cfc.id).where(Cfc.reference == result.cfcs[0].data.reference))
-        return redirect(url_for("missions.cfc", cfc_id=cfc_id))
-    return redirect(url_for("missions.cfcs"))
+    job = jobs.create(annex_jobs.IMPORT, current_user, filename=checked.filename, params={"check": checked.key})
+    return redirect(url_for("jobs.detail", job_id=job.id))

@@ -7,10 +7,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seconding.audit.services import record
+from seconding.errors import Refusal
 from seconding.extensions import db
 from seconding.formtools import whole_number
 from seconding.models import CompactCommitment
-from seconding.nip.services import CommitmentData, check_commitment, save_commitment
+from seconding.nip.services import CommitmentData, Problems, check_commitment, save_commitment
+from seconding.progress import Progress, counted
 from seconding.register.parse import RowError, unescape
 from seconding.register.tables import read_table
 
@@ -25,10 +27,14 @@ class CommitmentImport:
     updated: int = 0
 
 
-def import_commitments(source: str | IO[bytes], filename: str | None = None, *, dry_run: bool = False
-                       ) -> CommitmentImport:
+def import_commitments(source: str | IO[bytes], filename: str | None = None, *, dry_run: bool = False,
+                       progress: Progress | None = None) -> CommitmentImport:
     """Check every row, then create or update them all (unless dry_run or any error). Raises TableError when the
-    file cannot be read at all."""
+    file cannot be read at all. A row refused while saving (someone saved the same commitment meanwhile) is an
+    error too: with any error, the caller rolls back. `progress` is told the rows checked and saved
+    (seconding/progress.py)."""
+    if progress is not None:
+        progress("reading", 0, None)
     table = read_table(source, filename)
     result = CommitmentImport()
     for raw, name in zip(table.raw_header, table.header):
@@ -44,8 +50,8 @@ def import_commitments(source: str | IO[bytes], filename: str | None = None, *, 
         return result
     existing = {(c.edition, c.code): c for c in db.session.scalars(select(CompactCommitment))}
     seen: dict[tuple[int, str], int] = {}
-    rows: list[CommitmentData] = []
-    for number, values in table.rows:
+    rows: list[tuple[int, CommitmentData]] = []
+    for number, values in counted(table.rows, progress, "checking", len(table.rows)):
         values = {k: unescape(v) for k, v in values.items()}
         edition_text = values.get("edition", "")
         if whole_number(edition_text) is None:
@@ -61,15 +67,21 @@ def import_commitments(source: str | IO[bytes], filename: str | None = None, *, 
             result.errors.append(RowError(number, "code", _l("The same edition and code are on row %(row)d too.",
                                                              row=seen[key])))
         seen.setdefault(key, number)
-        rows.append(data)
+        rows.append((number, data))
     if result.errors:
         return result
-    for data in rows:
+    for number, data in counted(rows, progress, "applying", len(rows)) if not dry_run else rows:
         current = existing.get((data.edition, data.code))
         result.updated += current is not None
         result.created += current is None
         if not dry_run:
-            save_commitment(data, current, audit=False)
+            try:
+                save_commitment(data, current, audit=False)
+            except Refusal as exc:
+                problems = exc.problems if isinstance(exc, Problems) else [(exc.field, str(exc))]
+                result.errors.extend(RowError(number, column, message) for column, message in problems)
+                result.created = result.updated = 0
+                return result
     if not dry_run:
         record("commitments_imported", object_type="compact_commitment",
                summary=f"{result.created} created, {result.updated} updated")

@@ -1,4 +1,6 @@
 """The NIP: actions with compliance badges, progress updates, overviews, commitments, targets, the annual report."""
+import os
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,14 +12,17 @@ from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal, StaleEdit
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal, whole_number
+from seconding.jobs import services as jobs
 from seconding.missions.forms import CATEGORY_LABELS, REGIME_LABELS
 from seconding.models import CompactCommitment, NipAction, Role
 from seconding.nip import figures as nip_figures
 from seconding.nip import forms, queries, report, services, targets
+from seconding.nip import jobs as nip_jobs
 from seconding.nip.compliance import FLAGS, flags
+from seconding.nip.imports import COLUMNS
 from seconding.nip.reference import EDITION_SIZES, STRANDS
 from seconding.reference import institution_choice, institution_short_name
-from seconding.register.tables import TableError
+from seconding.register.tables import file_kind
 
 bp = Blueprint("nip", __name__, url_prefix="/nip")
 coordinators = roles_required(*COORDINATING_ROLES)
@@ -248,26 +253,19 @@ def edit_commitment(commitment_id: int | None = None):
 @bp.route("/commitments/import", methods=["GET", "POST"])
 @admins
 def import_commitments():
-    from seconding.nip.imports import import_commitments as run_import
-
-    form, result = forms.CommitmentImportForm(), None
+    """Upload a commitments file: a job checks it (and imports it, unless only a check was asked for)."""
+    form = forms.CommitmentImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        dry_run = bool(request.form.get("check"))
-        try:
-            result = run_import(upload.stream, upload.filename, dry_run=dry_run)
-        except TableError as exc:  # the file cannot be read at all: said at the field, in the error summary
-            transaction.refused()
-            form.file.errors = [*form.file.errors, str(exc)]
+        name = upload.filename or ""
+        if file_kind(name) is None:  # said at the field at once, as a file that cannot be read at all
+            form.file.errors = [*form.file.errors, _("Only .csv and .xlsx files can be read (got %(name)s).",
+                                                     name=os.path.basename(name))]
         else:
-            if result.errors or dry_run:  # every row's problem listed at once; a check changes nothing
-                transaction.refused()
-            else:
-                flash(_("Commitments imported: %(created)d new, %(updated)d updated.", created=result.created,
-                        updated=result.updated), "success")
-                return redirect(url_for("nip.commitments"))
-    return render_template("nip/commitment_import.html", form=form, result=result,
-                           columns=("code", "edition", "strand", "title", "description", "source"))
+            job = jobs.create(nip_jobs.IMPORT, current_user, filename=name,
+                              params={"dry_run": bool(request.form.get("check"))}, data=upload.read())
+            return redirect(url_for("jobs.detail", job_id=job.id))
+    return render_template("nip/commitment_import.html", form=form, result=None, columns=COLUMNS)
 
 
 # --- national targets -----------------------------------------------------------------------------

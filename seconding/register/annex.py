@@ -29,6 +29,7 @@ from seconding.missions.requirements import (
     parse_regime,
 )
 from seconding.models import Cfc, CfcKind, CfcStatus, Mission, Position, PositionCategory
+from seconding.progress import Progress, counted
 from seconding.register.tables import CsvFormat, Table, TableError, read_table
 
 COLUMNS = (
@@ -270,7 +271,7 @@ def _position(row: _Row, courses: set[str], areas: set[str]) -> services.Positio
     )
 
 
-def validate(table: Table) -> AnnexResult:
+def validate(table: Table, progress: Progress | None = None) -> AnnexResult:
     """Check every row against the reference data and the database; nothing is written."""
     result = AnnexResult()
     errors = result.errors
@@ -289,7 +290,7 @@ def validate(table: Table) -> AnnexResult:
     stored_positions = {(p.cfc_id, p.reference.upper()): p for p in db.session.scalars(
         select(Position).where(Position.cfc_id.in_([c.id for c in existing.values()])))}
     by_ref: dict[str, CfcRow] = {}
-    for number, values in table.rows:
+    for number, values in counted(table.rows, progress, "checking", len(table.rows)):
         row = _Row(number, values, errors)
         if values.get(""):
             row.error("", _("values beyond the last named column: %(values)s", values=values[""]))
@@ -360,22 +361,24 @@ def validate(table: Table) -> AnnexResult:
 # --- apply ----------------------------------------------------------------------------------------
 
 
-def apply(result: AnnexResult, *, source: str = "") -> AnnexResult:
+def apply(result: AnnexResult, *, source: str = "", progress: Progress | None = None) -> AnnexResult:
     """Write a validated annex (flushes; the caller commits). Refuses a result with errors."""
     if result.errors:
         raise ValueError("an annex with errors cannot be applied")
     codes = services.known_codes()
+    saved: dict[int, Cfc] = {}  # the CfCs (a few) first, then their positions (the rows, told to `progress`)
     for cfc_row in result.cfcs:
         if cfc_row.existing is None:
-            cfc = services.create_cfc(cfc_row.data)
+            saved[id(cfc_row)] = services.create_cfc(cfc_row.data)
         else:
-            cfc = cfc_row.existing
-            services.update_cfc(cfc, cfc_row.data, version=None)
-        for position_row in cfc_row.positions:
-            if position_row.existing is None:
-                services.create_position(cfc, position_row.data, codes=codes)
-            else:
-                services.update_position(position_row.existing, position_row.data, version=None, codes=codes)
+            saved[id(cfc_row)] = cfc_row.existing
+            services.update_cfc(cfc_row.existing, cfc_row.data, version=None)
+    rows = [(cfc_row, position_row) for cfc_row in result.cfcs for position_row in cfc_row.positions]
+    for cfc_row, position_row in counted(rows, progress, "applying", len(rows)):
+        if position_row.existing is None:
+            services.create_position(saved[id(cfc_row)], position_row.data, codes=codes)
+        else:
+            services.update_position(position_row.existing, position_row.data, version=None, codes=codes)
     counts = result.counts()
     record("annex_imported", object_type="cfc", object_id=",".join(c.data.reference for c in result.cfcs),
            summary=(f"{os.path.basename(source)}: " if source else "")
@@ -385,23 +388,29 @@ def apply(result: AnnexResult, *, source: str = "") -> AnnexResult:
 
 
 def import_annex(source: str | os.PathLike | IO[bytes], filename: str | None = None, *,
-                 dry_run: bool = False) -> AnnexResult:
-    """Read, validate and (unless a dry run, or any error) apply an annex file; the caller commits."""
+                 dry_run: bool = False, progress: Progress | None = None) -> AnnexResult:
+    """Read, validate and (unless a dry run, or any error) apply an annex file; the caller commits. Messages in
+    the request's language, in English outside requests (command line, tests). `progress` is told the rows
+    checked and applied (seconding/progress.py)."""
     with services.english_outside_requests():
-        return _import(source, filename, dry_run)
+        return check_and_apply(source, filename, dry_run=dry_run, progress=progress)
 
 
-def _import(source: str | os.PathLike | IO[bytes], filename: str | None, dry_run: bool) -> AnnexResult:
+def check_and_apply(source: str | os.PathLike | IO[bytes], filename: str | None, *, dry_run: bool = False,
+                    progress: Progress | None = None) -> AnnexResult:
+    """`import_annex` in the language already chosen: a job's, which speaks its user's."""
+    if progress is not None:
+        progress("reading", 0, None)
     try:
         table = read_annex(source, filename)
     except TableError as exc:
         return AnnexResult(errors=[AnnexError(0, "", str(exc.message))])
-    result = validate(table)
+    result = validate(table, progress)
     result.csv_format = table.csv_format
     if result.ok and not dry_run:
         name = filename or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "")
         try:
-            apply(result, source=name)
+            apply(result, source=name, progress=progress)
         except Refusal as exc:  # a rule the checks above missed: report it, change nothing
             db.session.rollback()
             result.errors.append(AnnexError(0, exc.field, str(exc)))

@@ -60,7 +60,7 @@ ROUTES = {
     "missions.import_positions": (("GET", "POST"), COORD, None,
                                   lambda ctx: {"file": (io.BytesIO(ANNEX.encode()), "annex.csv")}),
     "missions.annex_example": (("GET",), COORD, None, None),
-    "missions.confirm_import": (("POST",), COORD, None, {"token": "0" * 32 + ".csv"}),
+    "missions.confirm_import": (("POST",), COORD, None, {"token": "0" * 32}),  # no check job's key: refused
     "matches.position": (("GET",), PERSONAL, lambda ctx: {"position_id": ctx["position"].id}, None),
     "matches.expert": (("GET",), PERSONAL, lambda ctx: {"expert_id": ctx["police_expert"].id}, None),
     "matches.plan": (("GET",), PERSONAL, lambda ctx: {"cfc_id": ctx["cfc"].id}, None),
