@@ -1,6 +1,8 @@
 """Progress (issue 25): the register import, export, positions import and digest send tell one callback
 (seconding/progress.py) their steps as they go; their commands draw it as a bar on a terminal and print nothing
 more elsewhere (click's test runner, a pipe, cron)."""
+import csv
+import io
 import os
 import re
 import select
@@ -18,6 +20,7 @@ from seconding.experts.queries import ExpertFilters
 from seconding.extensions import db as _db
 from seconding.models import Role
 from seconding.reference import seed_reference
+from seconding.register.annex import COLUMNS, EXAMPLE_ROWS, import_annex
 from seconding.register.export import export_register
 from seconding.register.importer import check_file, run_import
 from tests.fixtures_register import csv_bytes, rows
@@ -40,6 +43,18 @@ class Heard:
 
     def of(self, step: str) -> list[tuple[int, int | None]]:
         return [(done, total) for s, done, total in self.calls if s == step]
+
+
+def annex_csv(positions: int) -> bytes:
+    """An annex of one CfC with this many positions."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for n in range(positions):
+        values = list(EXAMPLE_ROWS[0])
+        values[COLUMNS.index("position_ref")] = f"GEO ZM {n:04d}"
+        writer.writerow(values)
+    return out.getvalue().encode()
 
 
 def assert_counts_up(heard: Heard, step: str, total: int) -> None:
@@ -69,6 +84,15 @@ def test_a_register_import_tells_each_step_as_it_goes_and_the_export_too(db, tmp
     assert_counts_up(applying, "applying", 1200)
     assert count >= 1200 and writing.steps() == ["writing"]
     assert_counts_up(writing, "writing", count)
+
+
+def test_the_positions_import_tells_each_step_as_it_goes(db):
+    heard = Heard()
+    result = import_annex(io.BytesIO(annex_csv(1100)), "annex.csv", progress=heard)
+    assert result.ok and result.applied, result.errors[:3]
+    assert heard.steps() == ["reading", "checking", "applying"]
+    assert_counts_up(heard, "checking", 1100)
+    assert_counts_up(heard, "applying", 1100)
 
 
 def test_without_a_callback_nothing_is_told_and_the_result_is_the_same(db, tmp_path):
@@ -103,6 +127,14 @@ def test_the_register_commands_print_no_bar_off_a_terminal(db, runner, tmp_path)
     exported = runner.invoke(args=["register", "export", str(tmp_path / "pool.xlsx")])
     assert exported.exit_code == 0, exported.output
     assert re.fullmatch(r"Exported \d+ experts to .*pool\.xlsx\.\n", exported.output), exported.output
+
+
+def test_the_positions_import_prints_no_bar_off_a_terminal(db, runner, tmp_path):
+    path = tmp_path / "annex.csv"
+    path.write_bytes(annex_csv(1100))
+    imported = runner.invoke(args=["positions", "import", str(path)])
+    assert imported.exit_code == 0, imported.output
+    assert imported.output == "Imported: 1 CfC(s) created, 0 updated; 1100 position(s) created, 0 updated.\n"
 
 
 @pytest.mark.real_db  # the digest commits each claim and result on its own connection
@@ -142,7 +174,7 @@ def _terminal_output(command: list[str], env: dict[str, str], timeout: float = 1
     return b"".join(chunks).decode(errors="replace")
 
 
-def test_on_a_terminal_the_register_import_shows_a_bar_per_step(tmp_path):
+def test_on_a_terminal_the_imports_show_a_bar_per_step(tmp_path):
     database = f"sqlite:///{tmp_path / 'cli.db'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "progress", "SCHEDULER_ENABLED": False,
                       "TESTING": False})
@@ -163,4 +195,10 @@ def test_on_a_terminal_the_register_import_shows_a_bar_per_step(tmp_path):
         assert drawn, f"no bar for {label!r} in {shown!r}"
         assert drawn[-1][1:] == ("3000", "100") and set(drawn[-1][0]) == {"#"}, drawn  # full at the end
     assert shown.index("Saving the changes") > shown.index("Checking the rows")
+    annex = tmp_path / "annex.csv"
+    annex.write_bytes(annex_csv(600))
+    shown = _terminal_output([sys.executable, "-m", "flask", "--app", "app", "positions", "import", str(annex),
+                              "--dry-run"], env)
+    assert "Would be: 1 CfC(s) created, 0 updated; 600 position(s) created" in shown, shown
+    assert re.search(r"Checking the rows\s+\[#+\]\s+600/600\s+100%", shown), shown
 

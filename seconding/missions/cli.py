@@ -1,10 +1,12 @@
-"""`flask positions import FILE [--dry-run]`: a thin shell over the annex import (full scope)."""
+"""`flask positions import FILE [--dry-run]`: a thin shell over the annex import (full scope); a progress bar on
+stderr when it is a terminal, nothing more elsewhere."""
 import os
 
 import click
 
 from seconding.extensions import db
 from seconding.missions.services import english_outside_requests
+from seconding.progress import terminal_bar
 from seconding.register.annex import import_annex
 
 
@@ -25,7 +27,8 @@ def import_command(file: str, dry_run: bool) -> None:
 def _import(file: str, dry_run: bool) -> None:
     if not os.path.isfile(file):
         raise click.ClickException(f"No such file: {file}")
-    result = import_annex(file, dry_run=dry_run)
+    with terminal_bar() as progress:
+        result = import_annex(file, dry_run=dry_run, progress=progress)
     if not result.ok:
         db.session.rollback()
         for error in result.errors:
