@@ -19,7 +19,7 @@ ROWS = (
 
 
 def test_coordinator_imports_an_annex_and_matches_experts(browser_page, make_user, make_expert, add_training,
-                                                          tmp_path):
+                                                          tmp_path, job_worker):
     page = browser_page
     user = make_user(Role.COORDINATOR, "MFA")
     ready = make_expert("POLICE", given_name="Anna", family_name="Gotowa", languages="en:C1;ru:B2",
@@ -43,6 +43,9 @@ def test_coordinator_imports_an_annex_and_matches_experts(browser_page, make_use
     page.get_by_role("link", name="Import an annex").click()
     page.get_by_label("Annex file (CSV or XLSX)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
+    # The check and the import are jobs: the job page follows them to their result.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annex import: checking the file")
+    job_worker()
     expect(page.get_by_role("heading", name="The file cannot be imported")).to_be_visible()
     expect(page.get_by_role("cell", name="outside 1 to 999")).to_be_visible()
     check_accessibility(page, "annex-errors")
@@ -54,8 +57,11 @@ def test_coordinator_imports_an_annex_and_matches_experts(browser_page, make_use
     check_accessibility(page, "annex-preview")
     page.get_by_role("button", name="Confirm the import").click()
 
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import complete")
+    expect(page.get_by_role("status")).to_contain_text("The annex is imported: 1 CfC(s) created")
+    check_accessibility(page, "annex-imported")
+    page.get_by_role("link", name="EUMM Georgia 5-2030").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("EUMM Georgia 5-2030")
-    expect(page.get_by_role("status")).to_contain_text("The annex is imported")
     expect(page.get_by_text("2030-01-20 17:00 Brussels time")).to_be_visible()
     check_accessibility(page, "cfc")
 
