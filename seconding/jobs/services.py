@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from seconding import transaction
+from seconding.audit.services import acting_as
 from seconding.db import utcnow
 from seconding.extensions import db
 from seconding.jobs.queue import queue
@@ -198,7 +199,8 @@ def execute(key: str) -> None:
     spec = KINDS[job.kind]
     report = Reporter(key)
     try:
-        with report.beating(), force_locale(job.user.locale or "en"):
+        # In the owner's language, and recorded in the audit log as the owner's doing.
+        with report.beating(), force_locale(job.user.locale or "en"), acting_as(job.user):
             outcome = spec.run(job, report)
             report("finishing", report.done, report.total)
             if not _finish(key, JobState.DONE, outcome):
