@@ -40,17 +40,7 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes of XML an XLSX may inflate to
 MAX_XLSX_RATIO = 200  # an XLSX member compressed beyond this is a "zip bomb"
-# The shared-strings table (each distinct text of the workbook once, as Excel writes text cells) is read whole
-# before the first row, into a list. Measured (tests/hostile_files.py, excel_xlsx): a genuine 100,000-row register
-# of the demo's fictional experts with its education and employment sheets, written as Excel writes, needs 17 MB
-# of it in 437,000 texts; with a note of 60-180 characters on every row, 32 MB in 537,000 texts (+56 MB of memory
-# to hold them). Twice that is allowed, no more: the declared inflated size is checked before anything is read
-# (zipfile never inflates a member beyond it), the count while reading.
-MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
-MAX_SHARED_STRINGS = 1_000_000
-# Every other part read whole (content types, workbook, styles, relationships, properties) is kilobytes in a real
-# workbook; only the worksheets are read as a stream.
-MAX_XLSX_PART = 10 * 1024 * 1024
+# An XLSX's parts read whole (its table of texts among them) have bounds of their own: register/xlsxread.py.
 
 
 class TableError(Exception):
@@ -213,7 +203,7 @@ def _check_zip(stream: IO[bytes]) -> None:
     member's ratio, and in each part read whole (the shared strings, and the rest)."""
     from zipfile import ZipFile
 
-    from seconding.register.xlsxread import UNREADABLE, check_parts
+    from seconding.register.xlsxread import UNREADABLE, Refused, check_parts, zip_bomb
 
     try:
         book = ZipFile(stream)
@@ -224,16 +214,12 @@ def _check_zip(stream: IO[bytes]) -> None:
                 for m in members):
             raise TableError(zip_bomb(total))
         check_parts(book, members)
+    except Refused as exc:
+        raise TableError(exc.message) from exc
     except UNREADABLE as exc:
         raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
     finally:
         stream.seek(0)
-
-
-def zip_bomb(size: int) -> object:
-    """The message for an XLSX that would inflate to `size` bytes, far beyond any real register."""
-    return _l("The XLSX file is compressed far beyond any real register (it would inflate to %(mb)d MB); it was "
-              "not read.", mb=size // (1024 * 1024))
 
 
 class XlsxBook:
@@ -241,13 +227,15 @@ class XlsxBook:
     within the same bounds as the first sheet's (MAX_ROWS rows, MAX_COLUMNS columns each)."""
 
     def __init__(self, stream: IO[bytes]) -> None:
-        from seconding.register.xlsxread import UNREADABLE, open_workbook
+        from seconding.register.xlsxread import UNREADABLE, Refused, open_workbook
 
         if not stream.seekable():
             stream = io.BytesIO(stream.read())
         _check_zip(stream)
         try:
             self.workbook = open_workbook(stream)
+        except Refused as exc:  # more texts than allowed, found while reading them
+            raise TableError(exc.message) from exc
         except UNREADABLE as exc:
             raise TableError(_l("The XLSX file cannot be opened; is it an Excel workbook (.xlsx)?")) from exc
 

@@ -1,5 +1,5 @@
-"""openpyxl's read-only reader, held within the bounds of seconding.register.tables: what a hostile XLSX could make
-it read whole is checked before (check_parts) and while (the shared strings) it is read.
+"""openpyxl's read-only reader, held within bounds: what a hostile XLSX could make it read whole is checked before
+(check_parts) and while (the shared strings) it is read. seconding.register.tables uses it (XlsxBook).
 
 openpyxl reads the shared-strings table into a list before the first row (a 2.7 MB file can declare 187 MB of
 it), and parses each sheet once when it opens the workbook to find its used range if the writer left it out (every
@@ -25,17 +25,34 @@ from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
-from seconding.register.tables import (
-    MAX_SHARED_STRINGS,
-    MAX_SHARED_STRINGS_BYTES,
-    MAX_XLSX_PART,
-    TableError,
-    zip_bomb,
-)
-
+# The shared-strings table (each distinct text of the workbook once, as Excel writes text cells) is read whole
+# before the first row, into a list. Measured (tests/hostile_files.py, excel_xlsx): a genuine 100,000-row register
+# of the demo's fictional experts with its education and employment sheets, written as Excel writes, needs 17 MB
+# of it in 437,000 texts; with a note of 60-180 characters on every row, 32 MB in 537,000 texts (+56 MB of memory
+# to hold them). Twice that is allowed, no more: the declared inflated size is checked before anything is read
+# (zipfile never inflates a member beyond it), the count while reading.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_SHARED_STRINGS = 1_000_000
+# Every other part read whole (content types, workbook, styles, relationships, properties) is kilobytes in a real
+# workbook; only the worksheets are read as a stream.
+MAX_XLSX_PART = 10 * 1024 * 1024
 # What openpyxl and its XML parsers raise on a file that is not a workbook (lxml's syntax errors are SyntaxErrors).
 UNREADABLE = (BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError)
 SI, T, R = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
+
+
+class Refused(Exception):
+    """The workbook is beyond a bound; `message` says so to the user (tables.py makes it a TableError)."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def zip_bomb(size: int) -> object:
+    """The message for an XLSX that would inflate to `size` bytes, far beyond any real register."""
+    return _l("The XLSX file is compressed far beyond any real register (it would inflate to %(mb)d MB); it was "
+              "not read.", mb=size // (1024 * 1024))
 
 
 def too_much_text() -> object:
@@ -48,12 +65,12 @@ def check_parts(book: ZipFile, members: list[ZipInfo]) -> None:
     """Each part read whole within its bound, by the inflated size its entry declares (zipfile never inflates a
     member beyond it): the shared strings, found as openpyxl finds them (through the content types), within
     MAX_SHARED_STRINGS_BYTES; the workbook's worksheets (read as a stream) unbounded here; every other part
-    within MAX_XLSX_PART. TableError when one is over; UNREADABLE errors when the parts cannot be found."""
+    within MAX_XLSX_PART. Refused when one is over; UNREADABLE errors when the parts cannot be found."""
     sizes = {m.filename: m.file_size for m in members}
 
     def small(name: str) -> None:
         if sizes.get(name, 0) > MAX_XLSX_PART:
-            raise TableError(zip_bomb(sizes[name]))
+            raise Refused(zip_bomb(sizes[name]))
 
     small(ARC_CONTENT_TYPES)
     package = Manifest.from_tree(fromstring(book.read(ARC_CONTENT_TYPES)))
@@ -69,7 +86,7 @@ def check_parts(book: ZipFile, members: list[ZipInfo]) -> None:
     for name, size in sizes.items():
         if name == strings:
             if size > MAX_SHARED_STRINGS_BYTES:
-                raise TableError(too_much_text())
+                raise Refused(too_much_text())
         elif name not in sheets:
             small(name)
 
@@ -84,7 +101,7 @@ def shared_strings(source: IO[bytes]) -> list[str]:
         text = "".join(parts)
         strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
         if len(strings) > MAX_SHARED_STRINGS:
-            raise TableError(too_much_text())
+            raise Refused(too_much_text())
     return strings
 
 
