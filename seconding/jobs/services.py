@@ -51,16 +51,17 @@ class Kind:
     run: Callable[[Job, Reporter], dict]  # does the work (flushes), returns the result to keep
     show: Callable[[Job, dict], object]  # the finished job's page (a response)
     summary: Callable[[dict], str] | None = None  # a finished job's outcome in a few words, for the list of jobs
+    unit: str = "rows"  # what its progress counts: "rows" or "packages" (UNITS)
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def kind(name: str, label: object, show: Callable[[Job, dict], object],
-         summary: Callable[[dict], str] | None = None):
+         summary: Callable[[dict], str] | None = None, unit: str = "rows"):
     """Register the decorated function as the job kind `name`."""
     def register(run: Callable[[Job, Reporter], dict]):
-        KINDS[name] = Kind(name, label, run, show, summary)
+        KINDS[name] = Kind(name, label, run, show, summary, unit)
         return run
 
     return register
@@ -72,6 +73,11 @@ STATE_LABELS = {
     "done": _l("done"),
     "failed": _l("failed"),
     "cancelled": _l("cancelled"),
+}
+# What a job's progress counts, in words: (done of total, done while the total is not known yet).
+UNITS = {
+    "rows": (_l("%(done)s of %(total)s rows"), _l("%(done)s rows")),
+    "packages": (_l("%(done)s of %(total)s packages"), _l("%(done)s packages")),
 }
 STEPS = {
     "waiting": _l("Waiting for a worker"),

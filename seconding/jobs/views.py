@@ -3,6 +3,7 @@ import io
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -10,7 +11,17 @@ from sqlalchemy import select
 
 from seconding.db import utcnow
 from seconding.extensions import db
-from seconding.jobs.services import KINDS, STATE_LABELS, STEPS, cancel, cancellable, mark_stopped, progress, result
+from seconding.jobs.services import (
+    KINDS,
+    STATE_LABELS,
+    STEPS,
+    UNITS,
+    cancel,
+    cancellable,
+    mark_stopped,
+    progress,
+    result,
+)
 from seconding.models import Job, JobState
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -31,12 +42,12 @@ def status(job: Job) -> dict:
     live = progress(job) if not job.state.finished else {}
     done, total = live.get("done", 0), live.get("total")
     step = live.get("step", "")
+    of_total, so_far = UNITS[KINDS[job.kind].unit]
     count = ""
     if total:
-        count = _("%(done)s of %(total)s rows", done=f"{done:,}".replace(",", "\u00a0"),
-                  total=f"{total:,}".replace(",", "\u00a0"))
+        count = str(of_total % {"done": format_number(done), "total": format_number(total)})
     elif done:
-        count = _("%(done)s rows", done=f"{done:,}".replace(",", "\u00a0"))
+        count = str(so_far % {"done": format_number(done)})
     return {"state": job.state.value, "finished": job.state.finished, "step": step,
             "step_label": str(STEPS.get(step, "")), "done": done, "total": total, "count": count,
             "cancellable": cancellable(job) if not job.state.finished else False}

@@ -21,7 +21,7 @@ def batch_name(day: date) -> str:
     return f"nominations-package-{day.isoformat()}.zip"
 
 
-@kind(BATCH, _l("Goalkeeper packages (ZIP)"), show_kept, kept_summary)
+@kind(BATCH, _l("Goalkeeper packages (ZIP)"), show_kept, kept_summary, unit="packages")
 def run_batch(job: Job, report: Reporter) -> dict:
     """The ZIP of the batch's nominations, each still in the owner's scope (else no file, and why)."""
     asked = params(job)
