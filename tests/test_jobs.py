@@ -217,7 +217,7 @@ def test_a_worker_killed_while_saving_leaves_the_pool_as_it_was(app, client, pol
     run_jobs()
     job = job_of(client.post_form("/register/confirm", {"token": upload.key}))
     experts_before = _db.session.scalar(select(func.count(Expert.id)))
-    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 (closed below)
+    log = open(tmp_path / "worker.log", "wb")
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--workers", "1"],
                               cwd=ROOT, env=_worker_environment(app), stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)

@@ -25,7 +25,6 @@ from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.experts.services import SCALARS, cv_order, update_expert
 from seconding.extensions import db
-from seconding.progress import Progress
 from seconding.models import (
     AuditEvent,
     Education,
@@ -37,6 +36,7 @@ from seconding.models import (
     TrainingRecord,
     User,
 )
+from seconding.progress import Progress
 from seconding.register.cells import Lookups
 from seconding.register.compare import Action, Counts, RowPlan, count
 from seconding.training import summary

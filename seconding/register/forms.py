@@ -1,10 +1,15 @@
 """Forms of the register pages: upload, confirm, anonymise."""
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Regexp
 
+from seconding.access import institutions_in_scope
+from seconding.reference import institution_choice
 
 
 class UploadForm(FlaskForm):
@@ -29,3 +34,12 @@ class ConfirmForm(FlaskForm):
 
 class AnonymiseForm(FlaskForm):
     """A confirmation: the button is the whole form."""
+
+
+def upload_form() -> UploadForm:
+    """The upload form, its institutions those of the signed-in user's scope."""
+    form = UploadForm()
+    locale = str(get_locale() or "en")
+    form.institution.choices = [("", _("— none: every row names its institution —"))] + [
+        (i.code, institution_choice(i, locale)) for i in institutions_in_scope(current_user)]
+    return form

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from seconding.dates import today_in_warsaw
 from seconding.models import User
 from seconding.pause import cycle_collector_paused
+from seconding.progress import Progress
 from seconding.register.apply import apply_plans
 from seconding.register.cells import Lookups
 from seconding.register.columns import NAMES, SHEETS
 from seconding.register.compare import Counts, RowPlan, count, plan
 from seconding.register.parse import RowError, read_register, read_sheet, structure_broken
-from seconding.progress import Progress
 from seconding.register.tables import CsvFormat, Table, TableError, estimate_rows
 from seconding.register.validate import validate_rows, validate_sheet
 

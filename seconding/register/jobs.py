@@ -18,7 +18,7 @@ from seconding.jobs.services import Reporter, kind, params
 from seconding.models import Job, JobState
 from seconding.register.apply import ImportConflict
 from seconding.register.compare import Action
-from seconding.register.forms import ConfirmForm
+from seconding.register.forms import ConfirmForm, upload_form
 from seconding.register.importer import Outcome, check_file, run_import
 
 CHECK = "register_check"
@@ -61,13 +61,13 @@ def source(job: Job) -> Job | None:
 
 def _show_check(job: Job, result: dict):
     return render_template("register/preview.html", job=job, report=result, confirm=ConfirmForm(token=job.key),
-                           shown_errors=SHOWN_ERRORS, form=_upload_form())
+                           shown_errors=SHOWN_ERRORS, form=upload_form())
 
 
 def _show_import(job: Job, result: dict):
     if not result.get("applied"):  # the pool changed since the preview: the new preview, to confirm again
         return render_template("register/preview.html", job=job, report=result, changed=True,
-                               confirm=ConfirmForm(token=job.key), shown_errors=SHOWN_ERRORS, form=_upload_form())
+                               confirm=ConfirmForm(token=job.key), shown_errors=SHOWN_ERRORS, form=upload_form())
     return render_template("register/done.html", job=job, report=result,
                            detail="experts.detail" if "experts.detail" in current_app.view_functions else None,
                            experts_list="experts.index" in current_app.view_functions)
@@ -88,12 +88,6 @@ def summary(result: dict) -> str:
     elif "applied" in result:
         words = _("the pool changed: check again")
     return words
-
-
-def _upload_form():
-    from seconding.register.views import upload_form
-
-    return upload_form()
 
 
 @kind(CHECK, _l("Register import: checking the file"), _show_check, summary)

@@ -351,7 +351,7 @@ def estimate_rows(source: str | IO[bytes], filename: str | None = None) -> int |
     from zipfile import BadZipFile, ZipFile
 
     kind = file_kind(filename or (source if isinstance(source, str) else ""))
-    stream = open(source, "rb") if isinstance(source, str) else source  # noqa: SIM115 (closed below)
+    stream = open(source, "rb") if isinstance(source, str) else source
     try:
         if kind == "csv":
             count = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))

@@ -3,7 +3,6 @@ import io
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +12,6 @@ from seconding import transaction
 from seconding.access import (
     COORDINATING_ROLES,
     PERSONAL_DATA_ROLES,
-    institutions_in_scope,
     roles_required,
 )
 from seconding.dates import today_in_warsaw
@@ -23,12 +21,11 @@ from seconding.experts.views import get_expert
 from seconding.extensions import db
 from seconding.jobs import services as jobs
 from seconding.models import Expert, Job, JobState, PoolStatus
-from seconding.reference import institution_choice
 from seconding.register import export_jobs
 from seconding.register import jobs as register_jobs
 from seconding.register.columns import COLUMNS, SHEETS
 from seconding.register.export import FORMATS, MIMETYPES, filters_from_args
-from seconding.register.forms import AnonymiseForm, ConfirmForm, UploadForm
+from seconding.register.forms import AnonymiseForm, ConfirmForm, upload_form
 from seconding.register.samples import example_file, template_xlsx
 from seconding.register.subject import anonymise as anonymise_expert
 
@@ -39,14 +36,6 @@ coordinating = roles_required(*COORDINATING_ROLES)
 
 def _detail_endpoint() -> str | None:
     return "experts.detail" if "experts.detail" in current_app.view_functions else None
-
-
-def upload_form() -> UploadForm:
-    form = UploadForm()
-    locale = str(get_locale() or "en")
-    form.institution.choices = [("", _("— none: every row names its institution —"))] + [
-        (i.code, institution_choice(i, locale)) for i in institutions_in_scope(current_user)]
-    return form
 
 
 @bp.route("/")
