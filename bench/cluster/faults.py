@@ -358,7 +358,8 @@ def dump_restore(cluster) -> Result:
             result.problems.append("`flask db upgrade` on the restored database was not a no-op")
         server = app.start(port=8001, env=env, timeout=90)
     except RuntimeError as exc:
-        result.problems.append(f"the app does not start on the restored database: {str(exc)[-500:]}")
+        said = [line for line in str(exc).splitlines() if line.strip() and not line.startswith(("(", "[", " "))]
+        result.problems.append(f"the app does not start on the restored database: {said[-1][:300] if said else exc}")
         server = None
     if server is not None:
         try:
