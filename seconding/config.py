@@ -130,18 +130,6 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
-def _jobs_queue_url(database_url: str) -> str:
-    """The job queue beside the app's database: in it on PostgreSQL (every host shares it), in a SQLite file next
-    to it on SQLite (a separate file: a job's long write transaction does not lock the queue)."""
-    if database_url.startswith("postgresql"):
-        return database_url
-    stem = database_url.removeprefix("sqlite:///").removesuffix(".db")
-    if not database_url.startswith("sqlite:///") or not stem:
-        raise ConfigError("JOBS_QUEUE_URL is needed with this DATABASE_URL (redis://..., postgresql://... or "
-                          "sqlite:///FILE)")
-    return f"sqlite:///{stem}-jobs.db"
-
-
 def finish(config: dict) -> None:
     """Derive settings that depend on others (after test or environment overrides)."""
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
@@ -159,7 +147,6 @@ def finish(config: dict) -> None:
         raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown))} (the roles are "
                           f"{', '.join(role.value for role in Role)})")
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024
-    config["JOBS_QUEUE_URL"] = config.get("JOBS_QUEUE_URL") or _jobs_queue_url(config["SQLALCHEMY_DATABASE_URI"])
     # Flask's own defaults are already in the config (SameSite None): set ours unless a caller chose one.
     config["SESSION_COOKIE_HTTPONLY"] = config.get("SESSION_COOKIE_HTTPONLY") is not False
     config["SESSION_COOKIE_SAMESITE"] = config.get("SESSION_COOKIE_SAMESITE") or "Lax"

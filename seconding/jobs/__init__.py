@@ -14,9 +14,11 @@ KIND_MODULES = (
 
 
 def init_app(app: Flask) -> None:
-    from seconding.jobs.queue import Queue
+    from seconding.jobs.queue import Queue, default_url
     from seconding.jobs.services import execute
 
+    if not app.config.get("JOBS_QUEUE_URL"):
+        app.config["JOBS_QUEUE_URL"] = default_url(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     for name in KIND_MODULES:
         import_module(name)
     app.extensions["jobs"] = Queue(app, execute)

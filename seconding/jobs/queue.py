@@ -12,6 +12,7 @@ does), threads of the web process itself. Tests run the queue's tasks in their o
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -23,6 +24,18 @@ from seconding.db import QUEUE_TABLE_PREFIX
 log = logging.getLogger(__name__)
 NAME = "seconding"
 TASK = "seconding.job"
+
+
+def default_url(database_url: str, instance_path: str) -> str:
+    """The job queue beside the app's database when JOBS_QUEUE_URL is not set: in it on PostgreSQL (every host
+    shares it), else in a SQLite file of its own next to the SQLite database (a separate file: a job's long write
+    transaction does not lock the queue), or in the instance folder (an in-memory database)."""
+    if database_url.startswith("postgresql"):
+        return database_url
+    stem = database_url.removeprefix("sqlite:///").removesuffix(".db")
+    if database_url.startswith("sqlite:///") and stem:
+        return f"sqlite:///{stem}-jobs.db"
+    return "sqlite:///" + os.path.join(instance_path, "jobs.db")
 
 
 def _make(app: Flask) -> Huey:

@@ -158,10 +158,21 @@ def keep_file(job: Job, content: bytes, name: str, mimetype: str) -> dict:
 
 
 def show_file(job: Job, result: dict):
-    """The page of a finished job that made a file: its name and size, and the download button."""
+    """The page of a finished job that made a file: its name and size, and the download button; or why no file was
+    made (a result {"refused": message}: the owner may no longer read what was asked)."""
     from flask import render_template
 
+    if "file" not in result:
+        return render_template("jobs/refused.html", job=job, label=KINDS[job.kind].label,
+                               message=result.get("refused"))
     return render_template("jobs/file.html", job=job, result=result, label=KINDS[job.kind].label)
+
+
+def file_summary(result: dict) -> str:
+    """A file job's outcome in a few words (the list of jobs)."""
+    from flask_babel import gettext as _
+
+    return _("nothing made: out of your scope") if "refused" in result else _("ready to download")
 
 
 def params(job: Job) -> dict:

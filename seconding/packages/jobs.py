@@ -8,11 +8,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from seconding.access import in_scope, sees_personal_data
-from seconding.jobs.services import Reporter, keep_file, kind, params
+from seconding.jobs.services import Reporter, file_summary, keep_file, kind, params, show_file
 from seconding.models import Job
 from seconding.packages.content import load_nominations
 from seconding.packages.services import ZIP, download
-from seconding.register.export_jobs import kept_summary, show_kept
 
 BATCH = "package_batch"
 
@@ -21,7 +20,7 @@ def batch_name(day: date) -> str:
     return f"nominations-package-{day.isoformat()}.zip"
 
 
-@kind(BATCH, _l("Goalkeeper packages (ZIP)"), show_kept, kept_summary, unit="packages")
+@kind(BATCH, _l("Goalkeeper packages (ZIP)"), show_file, file_summary, unit="packages")
 def run_batch(job: Job, report: Reporter) -> dict:
     """The ZIP of the batch's nominations, each still in the owner's scope (else no file, and why)."""
     asked = params(job)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import current_app, render_template
-from flask_babel import gettext as _
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from seconding.access import COORDINATING_ROLES, in_scope
 from seconding.extensions import db
-from seconding.jobs.services import KINDS, Reporter, keep_file, kind, params, show_file
+from seconding.jobs.services import Reporter, file_summary, keep_file, kind, params, show_file
 from seconding.models import Expert, Job
 from seconding.register.export import MIMETYPES, export_register, filters_from_args
 from seconding.register.subject import expert_data, record_data_export
@@ -31,18 +30,6 @@ def subject_name(expert_id: int) -> str:
     return f"expert-{expert_id}-data.json"
 
 
-def show_kept(job: Job, result: dict):
-    """The file's page, or why no file was made (the job's owner may no longer read what was asked)."""
-    if "file" in result:
-        return show_file(job, result)
-    return render_template("jobs/refused.html", job=job, label=KINDS[job.kind].label, message=result.get("refused"))
-
-
-def kept_summary(result: dict) -> str:
-    """A file job's outcome in a few words (the list of jobs)."""
-    return _("nothing made: out of your scope") if "refused" in result else _("ready to download")
-
-
 def export_summary(result: dict) -> str:
     return ngettext("%(num)s expert", "%(num)s experts", result.get("rows", 0))
 
@@ -57,7 +44,7 @@ def run_export(job: Job, report: Reporter) -> dict:
     return keep_file(job, content, export_name(day, fmt), MIMETYPES[fmt]) | {"rows": count}
 
 
-@kind(SUBJECT, _l("Export of an expert's personal data"), show_kept, kept_summary)
+@kind(SUBJECT, _l("Export of an expert's personal data"), show_file, file_summary)
 def run_subject_export(job: Job, report: Reporter) -> dict:
     """All data held on one expert, as JSON (a subject-access request), audited."""
     expert_id = params(job)["expert"]
