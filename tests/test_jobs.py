@@ -276,3 +276,14 @@ def test_an_unconfirmed_files_personal_data_is_not_kept(app, client, police_hr, 
     assert db.session.scalar(select(Job.input).where(Job.id == old.id)) is None
     page = client.post_form("/register/confirm", {"token": old.key}, follow_redirects=True).get_data(as_text=True)
     assert "expired or was already imported" in page
+
+
+def test_the_preview_names_institutions_in_the_readers_language(client, make_user, login, db):
+    user = make_user(Role.HR_OFFICER, "POLICE")
+    user.locale = "pl"
+    db.session.commit()
+    login(user)
+    job = job_of(post_upload(client, csv_bytes(rows(1))))
+    run_jobs()
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "<td>Policja</td>" in page and "<td>POLICE</td>" not in page
