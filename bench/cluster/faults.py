@@ -226,7 +226,7 @@ def postgres_restart(cluster) -> Result:
         down_at = time.time()
         pg.stop()
         if under_load:
-            time.sleep(2)  # requests meet the database down
+            time.sleep(1)  # requests meet the database down (HAProxy takes the hosts out after 4-6 s)
         pg.process.start()
         pg.wait_ready(60)
         back_at = time.time()
