@@ -28,13 +28,21 @@ def export_register(client, fmt: str = "csv", **filters):
     return job_file(client, client.post_form("/register/export", {"format": fmt, **filters}))
 
 
+def training_matrix(client, **filters):
+    """The training matrix CSV of the signed-in user's scope and the list's `filters`, through its job."""
+    return job_file(client, client.post_form("/training/matrix.csv", filters))
+
+
 def download(client, url: str):
-    """A download by its address: the register export's (`/register/export?format=…&filters`, a page with the
-    export's buttons since a job makes the file) through its job, any other by a GET."""
+    """A download by its address: the register export's (`/register/export?format=…&filters`) and the training
+    matrix's (`/training/matrix.csv?filters`), pages with the buttons since a job makes the file, through their
+    jobs; any other by a GET."""
     path, _, query = url.partition("?")
+    args = dict(parse_qsl(query))
     if path == "/register/export":
-        args = dict(parse_qsl(query))
         return export_register(client, args.pop("format", "csv"), **args)
+    if path == "/training/matrix.csv":
+        return training_matrix(client, **args)
     return client.get(url)
 
 

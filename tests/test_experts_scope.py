@@ -2,6 +2,7 @@
 import pytest
 
 from seconding.models import Role
+from tests.job_downloads import training_matrix
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def test_border_guard_hr_never_sees_police_experts(client, make_user, login, two
     assert client.get(f"/experts/{border.id}").status_code == 200
     matrix = client.get("/training/").get_data(as_text=True)
     assert "Strażniczka" in matrix and "Policjantka" not in matrix
-    csv_text = client.get("/training/matrix.csv").get_data(as_text=True)
+    csv_text = training_matrix(client).get_data(as_text=True)
     assert "SG-1" in csv_text and "POL-1" not in csv_text
 
 

@@ -7,6 +7,7 @@ from seconding.models import Role
 from seconding.nominations.services import create_nomination
 from seconding.register.parse import FORMULA_START, unescape
 from tests.fixtures_missions import *  # noqa: F403
+from tests.job_downloads import training_matrix
 
 HOSTILE_NAMES = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+48 600", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
@@ -19,7 +20,7 @@ def test_the_training_matrix_csv_defuses_formulas(client, login, make_user, make
     for i, name in enumerate(HOSTILE_NAMES):
         make_expert("POLICE", family_name=name, given_name=name, external_id=f"=X{i}")
     login(make_user(Role.COORDINATOR))
-    rows = _rows(client.get("/training/matrix.csv"))[1:]
+    rows = _rows(training_matrix(client))[1:]
     cells = [cell for row in rows for cell in row[1:4]]
     assert cells and not [c for c in cells if c.startswith(FORMULA_START)]
     assert sorted(unescape(row[2]) for row in rows) == sorted(HOSTILE_NAMES)  # read back unchanged

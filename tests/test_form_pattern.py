@@ -157,6 +157,7 @@ EXEMPT: dict[str, str] = {
     "register.start_export": "a button starting the register export's job (the format and the list's filters are "
                              "hidden)",
     "register.expert_export": "a button starting the export of all data held on the expert (a job)",
+    "training.start_matrix_csv": "a button starting the training matrix CSV's job (the list's filters are hidden)",
     "packages.start_batch": "a button starting the job that builds the batch's ZIP (the nominations are hidden)",
     "jobs.cancel_job": "a button cancelling a job still checking (the job page says when it is too late)",
     "nominations.from_plan": "a button under the staffing plan (its as-of date is hidden)",

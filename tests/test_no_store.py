@@ -17,9 +17,10 @@ FORMATS = [
     ("tracker.call_file", lambda ctx: {"cfc_id": ctx["cfc"].id, "fmt": "xlsx"}),
 ]
 # The downloads there are; the walk must meet every one (so a new one is not left out unseen).
-# The files jobs make (the register export, a batch of packages, a person's data) are all sent by jobs.download.
+# The files jobs make (the register export, the training matrix, a batch of packages, a person's data) are all sent
+# by jobs.download.
 DOWNLOADS = {"jobs.download", "register.template", "register.example",
-             "packages.nomination_zip", "training.matrix_csv", "profiles.download",
+             "packages.nomination_zip", "profiles.download",
              "reports.download", "tracker.board_file", "tracker.call_file", "nip.annual_report_xlsx", "calendar.ics",
              "missions.annex_example", "debrief.returned_xlsx"}
 # JSON for the load balancer (no data), and a job's progress for its page's script: not downloads.

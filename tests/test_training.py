@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from seconding.models import Course, Role, TrainingRecord, TrainingStatus
 from seconding.training.status import computed_expiry, overall, status_of
-from tests.job_downloads import export_register
+from tests.job_downloads import export_register, training_matrix
 
 TODAY = date(2026, 11, 21)
 
@@ -52,7 +52,7 @@ def test_matrix_status_at_the_boundary_is_the_same_on_every_page(client, make_us
     safe = make_expert(family_name="Safe", external_id="SAFE")
     add_training(safe, "PDT", today - timedelta(days=10))
     add_training(safe, "HEAT", today - timedelta(days=10), expires_on=today + timedelta(days=horizon + 1))
-    csv_rows = {line.split(",")[1]: line for line in client.get("/training/matrix.csv").get_data(as_text=True)
+    csv_rows = {line.split(",")[1]: line for line in training_matrix(client).get_data(as_text=True)
                 .splitlines()[1:]}
     assert ",expiring," in csv_rows["EDGE"] and csv_rows["EDGE"].split(",")[4] == "expiring"
     assert csv_rows["SAFE"].split(",")[4] == "valid"

@@ -10,6 +10,7 @@ KIND_MODULES = (
     "seconding.packages.jobs",
     "seconding.missions.jobs",
     "seconding.nip.jobs",
+    "seconding.training.jobs",
 )
 
 

@@ -1,53 +1,37 @@
 """Training: the matrix (experts × mandatory courses) with its CSV, records, course sessions, and courses."""
-import csv
-import io
 import re
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from seconding.access import PERSONAL_DATA_ROLES, institutions_in_scope, require_scope, roles_required
-from seconding.audit.services import record
 from seconding.dates import today_in_warsaw
 from seconding.errors import Refusal
 from seconding.experts.queries import expert_rows, list_rows
 from seconding.experts.views import filter_form, get_expert
 from seconding.extensions import db
 from seconding.formtools import form_version, show_refusal
+from seconding.jobs import services as jobs
 from seconding.models import Course, Expert, Institution, Role, TrainingRecord
 from seconding.pagination import Page, page_number
 from seconding.reference import institution_choice
-from seconding.register.parse import escape
+from seconding.register.export import filters_from_args
+from seconding.training import jobs as training_jobs
+from seconding.training.export import mandatory_courses, matrix_rows
 from seconding.training.forms import CourseForm, SessionForm, TrainingRecordForm
-from seconding.training.queries import training_matrix_cells
 from seconding.training.services import (
     add_training_record,
     delete_training_record,
     record_session,
     save_course,
 )
-from seconding.training.status import status_of
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 personal = roles_required(*PERSONAL_DATA_ROLES)
 MATRIX_PAGE = 100
-
-
-def _matrix(rows, courses, today, horizon):
-    """Cells (status, latest expiry) per row and mandatory course, from one query for the whole page."""
-    cells = training_matrix_cells([r.expert.id for r in rows], [c.id for c in courses])
-    matrix = []
-    for row in rows:
-        statuses = []
-        for course in courses:
-            expiries = cells.get((row.expert.id, course.id), [])
-            latest = None if not expiries or None in expiries else max(expiries)
-            statuses.append((status_of(expiries, today, horizon), latest))
-        matrix.append((row, statuses))
-    return matrix
 
 
 def _matrix_source():
@@ -55,8 +39,7 @@ def _matrix_source():
     form, filters = filter_form()
     today = today_in_warsaw()
     horizon = current_app.config["TRAINING_EXPIRING_DAYS"]
-    courses = db.session.scalars(select(Course).where(Course.mandatory).order_by(Course.code)).all()
-    return form, filters, today, horizon, courses, expert_rows(current_user, filters, today, horizon)
+    return form, filters, today, horizon, mandatory_courses(), expert_rows(current_user, filters, today, horizon)
 
 
 @bp.route("/")
@@ -68,29 +51,27 @@ def matrix():
                      today, horizon)
     page = Page(items=rows, page=number, per_page=MATRIX_PAGE, total=db.session.scalar(count_query))
     return render_template("training/matrix.html", form=form, filters=filters, page=page, courses=courses,
-                           matrix=_matrix(rows, courses, today, horizon), args=filters.as_args(), horizon=horizon)
+                           matrix=matrix_rows(rows, courses, today, horizon), args=filters.as_args(),
+                           horizon=horizon)
 
 
 @bp.route("/matrix.csv")
 @personal
 def matrix_csv():
-    _form, filters, today, horizon, courses, (rows_query, _count) = _matrix_source()
-    rows = list_rows(db.session.execute(rows_query).all(), today, horizon)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["institution", "external_id", "family_name", "given_name", "overall"]
-                    + [f"{c.code}_{suffix}" for c in courses for suffix in ("status", "valid_until")])
-    for row, statuses in _matrix(rows, courses, today, horizon):
-        e = row.expert
-        cells = []
-        for status, latest in statuses:
-            cells += [status.value, latest.isoformat() if latest else ""]
-        writer.writerow([escape(v) for v in (row.institution_code, e.external_id, e.family_name, e.given_name)]
-                        + [row.training_status] + cells)
-    record("training_matrix_exported", object_type="expert", summary=f"{len(rows)} experts",
-           institution_id=current_user.institution_id)
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=training-matrix-{today.isoformat()}.csv"})
+    """The CSV's button for these filters (where old links to the file land): the file itself is made by a job,
+    started by a POST (a GET makes nothing)."""
+    return render_template("training/matrix_csv.html", args=filters_from_args(request.args).as_args())
+
+
+@bp.route("/matrix.csv", methods=["POST"])
+@personal
+def start_matrix_csv():
+    """Start the CSV of the matrix of the experts in scope and the list's filters (the form's hidden fields)."""
+    filters = filters_from_args(request.form)
+    today = today_in_warsaw()
+    job = jobs.create(training_jobs.MATRIX, current_user, filename=training_jobs.matrix_name(today),
+                      params={"filters": filters.as_args(), "today": today.isoformat()})
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _course_choices() -> list[tuple[int, str]]:

@@ -33,6 +33,7 @@ ROUTES = {
                        lambda ctx: {"version": str(ctx["expert"].version), "pool_status": "suspended"}),
     "training.matrix": (("GET",), PERSONAL, None, None),
     "training.matrix_csv": (("GET",), PERSONAL, None, None),
+    "training.start_matrix_csv": (("POST",), PERSONAL, None, {"institution": "POLICE"}),
     "training.add_record": (("GET", "POST"), PERSONAL, lambda ctx: {"expert_id": ctx["expert"].id},
                             lambda ctx: {"course_id": ctx["pdt"].id, "completed_on": "2020-01-01"}),
     "training.delete_record": (("POST",), PERSONAL, lambda ctx: {"record_id": ctx["record"].id}, {}),
