@@ -10,6 +10,7 @@ from seconding.dates import today_in_warsaw
 from seconding.models import AuditEvent, Expert, Job, Role
 from seconding.register.export import MIMETYPES, filters_from_args
 from seconding.register.export import export_register as export_function
+from tests.conftest import config
 from tests.fixtures_jobs import finished
 from tests.fixtures_register import csv_bytes, row, rows, snapshot, xlsx_bytes
 from tests.job_downloads import export_register, job_file, post_form_of
@@ -93,12 +94,9 @@ def test_another_user_cannot_confirm_an_upload(client, police_hr, make_user, log
 
 def test_an_expired_upload_is_refused(client, police_hr, app):
     token = token_of(upload(client, csv_bytes(rows(1))).get_data(as_text=True))
-    app.config["REGISTER_UPLOAD_MINUTES"] = -1
-    try:
+    with config(app, REGISTER_UPLOAD_MINUTES=-1):
         before = snapshot()
         page = confirm(client, token).get_data(as_text=True)
-    finally:
-        app.config.pop("REGISTER_UPLOAD_MINUTES")
     assert "expired" in page and snapshot() == before
 
 
