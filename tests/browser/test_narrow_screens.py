@@ -5,17 +5,32 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from seconding.demo import seed_demo
-from seconding.models import Cfc, Deployment, Expert, Institution, Mission, NipAction, Nomination, Position, Role, User
+from seconding.models import (
+    Cfc,
+    Deployment,
+    Expert,
+    Institution,
+    JobState,
+    Mission,
+    NipAction,
+    Nomination,
+    Position,
+    Role,
+    User,
+)
 from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.conftest import PASSWORD
+from tests.fixtures_jobs import make_job
 
 PHONE = {"width": 390, "height": 844}
 EVERYONE = ("/", "/missions/", "/missions/cfcs", "/missions/cfcs/{cfc}", "/missions/positions/{position}",
             "/missions/{mission}", "/tracker/", "/tracker/calls/{cfc}", "/nip/", "/nip/actions/{action}",
             "/nip/report", "/nip/compliance", "/nip/targets", "/nip/commitments", "/reports/", "/reports/deployed",
-            "/reports/years", "/reports/funnel", "/reports/readiness", "/reports/training", "/account")
+            "/reports/years", "/reports/funnel", "/reports/readiness", "/reports/training", "/account", "/jobs/",
+            "/jobs/{waiting_job}", "/jobs/{ended_job}")
 PERSONAL = ("/experts/", "/experts/{expert}", "/experts/completeness", "/training/", "/training/courses",
-            "/register/", "/nominations/", "/nominations/?show=closed", "/nominations/{nomination}",
+            "/register/", "/register/export", "/training/matrix.csv", "/nominations/", "/nominations/?show=closed",
+            "/nominations/{nomination}",
             "/matches/positions/{position}", "/matches/experts/{expert}", "/matches/cfcs/{cfc}/plan",
             "/deployments/", "/deployments/{deployment}", "/deployments/returned")
 COORDINATION = ("/audit/", "/digest/preview")
@@ -55,6 +70,9 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_page, db, role):
     user.set_password(PASSWORD)
     ids = _demo_ids(db, user)
     db.session.commit()
+    # The user's own jobs: one waiting (its progress bar), one that ended (its message).
+    ids["waiting_job"] = make_job(user, JobState.QUEUED).id
+    ids["ended_job"] = make_job(user, JobState.FAILED).id
 
     page = browser_page
     page.set_viewport_size(PHONE)
