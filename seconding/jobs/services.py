@@ -175,6 +175,23 @@ def file_summary(result: dict) -> str:
     return _("nothing made: out of your scope") if "refused" in result else _("ready to download")
 
 
+def previewed(token: str, user: User, kinds: tuple[str, ...]) -> Job | None:
+    """The user's finished job `token`, of one of `kinds`, whose preview can still be confirmed: it found no error,
+    applied nothing, and finished no longer ago than REGISTER_UPLOAD_MINUTES."""
+    job = db.session.scalars(select(Job).where(Job.key == token, Job.user_id == user.id, Job.kind.in_(kinds),
+                                               Job.state == JobState.DONE)).one_or_none()
+    limit = utcnow() - timedelta(minutes=current_app.config["REGISTER_UPLOAD_MINUTES"])
+    if job is None or job.finished_at is None or job.finished_at < limit:
+        return None
+    outcome = result(job)
+    return job if outcome.get("ok") and not outcome.get("applied") else None
+
+
+def keeps_input(job: Job) -> bool:
+    """The job still keeps its uploaded file (not yet imported, nor erased), read without loading it."""
+    return bool(db.session.scalar(select(Job.input.isnot(None)).where(Job.id == job.id)))
+
+
 def params(job: Job) -> dict:
     return json.loads(job.params or "{}")
 

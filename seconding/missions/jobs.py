@@ -4,19 +4,17 @@ applies it in one transaction with the job's end, all or nothing, then no longer
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from seconding.audit.services import acting_as
 from seconding.dates import BRUSSELS, WARSAW, format_moment
-from seconding.db import utcnow
 from seconding.extensions import db
-from seconding.jobs.services import Reporter, kind, params, result
+from seconding.jobs.services import Reporter, keeps_input, kind, params, previewed
 from seconding.missions import forms
-from seconding.models import Cfc, Job, JobState, User
+from seconding.models import Cfc, Job, User
 from seconding.register import annex
 
 CHECK = "annex_check"
@@ -60,13 +58,8 @@ def summary(outcome: annex.AnnexResult) -> dict:
 def confirmable(token: str, user: User) -> Job | None:
     """The user's checked annex that can still be imported: its check job, found without errors no longer ago
     than REGISTER_UPLOAD_MINUTES, its file still kept (not yet imported)."""
-    job = db.session.scalars(select(Job).where(Job.key == token, Job.user_id == user.id, Job.kind == CHECK,
-                                               Job.state == JobState.DONE)).one_or_none()
-    limit = utcnow() - timedelta(minutes=current_app.config["REGISTER_UPLOAD_MINUTES"])
-    if job is None or job.finished_at is None or job.finished_at < limit or not result(job).get("ok"):
-        return None
-    kept = db.session.scalar(select(Job.input.isnot(None)).where(Job.id == job.id))
-    return job if kept else None
+    job = previewed(token, user, (CHECK,))
+    return job if job is not None and keeps_input(job) else None
 
 
 def _show(job: Job, report: dict, **extra):

@@ -1,11 +1,9 @@
 """Register pages: import with preview and confirmation, export, template and example, the person's own data."""
 import io
-from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from seconding import transaction
@@ -15,12 +13,10 @@ from seconding.access import (
     roles_required,
 )
 from seconding.dates import today_in_warsaw
-from seconding.db import utcnow
 from seconding.errors import Refusal
 from seconding.experts.views import get_expert
-from seconding.extensions import db
 from seconding.jobs import services as jobs
-from seconding.models import Expert, Job, JobState, PoolStatus
+from seconding.models import Expert, Job, PoolStatus
 from seconding.register import export_jobs
 from seconding.register import jobs as register_jobs
 from seconding.register.columns import COLUMNS, SHEETS
@@ -60,18 +56,9 @@ def upload():
 def _confirmable(token: str) -> tuple[Job, Job] | None:
     """The user's checked file that can still be imported: the job that showed its preview (a check, or an import
     that found the pool changed) and the check job keeping the file."""
-    job = db.session.scalars(select(Job).where(Job.key == token, Job.user_id == current_user.id,
-                                               Job.kind.in_([register_jobs.CHECK, register_jobs.IMPORT]),
-                                               Job.state == JobState.DONE)).one_or_none()
-    minutes = current_app.config.get("REGISTER_UPLOAD_MINUTES", 60)
-    if job is None or job.finished_at < utcnow() - timedelta(minutes=minutes):
-        return None
-    result = jobs.result(job)
-    source = job if job.kind == register_jobs.CHECK else register_jobs.source(job)
-    if not result.get("ok") or result.get("applied") or source is None or not db.session.scalar(
-            select(Job.input.isnot(None)).where(Job.id == source.id)):
-        return None
-    return job, source
+    job = jobs.previewed(token, current_user, (register_jobs.CHECK, register_jobs.IMPORT))
+    source = None if job is None else job if job.kind == register_jobs.CHECK else register_jobs.source(job)
+    return (job, source) if source is not None and jobs.keeps_input(source) else None
 
 
 @bp.route("/confirm", methods=["POST"])
