@@ -7,7 +7,6 @@ import io
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from seconding.audit.services import acting_as
 from seconding.extensions import db
 from seconding.jobs.services import Reporter, kind, params
 from seconding.models import Job
@@ -31,8 +30,7 @@ def run_import(job: Job, report: Reporter) -> dict:
     dry_run = bool(params(job).get("dry_run"))
     data, job.input = job.input or b"", None  # the file is not kept once read
     try:
-        with acting_as(job.user):
-            outcome = import_commitments(io.BytesIO(data), job.filename, dry_run=dry_run, progress=report)
+        outcome = import_commitments(io.BytesIO(data), job.filename, dry_run=dry_run, progress=report)
     except TableError as exc:
         db.session.rollback()
         return {"file_error": str(exc.message)}
