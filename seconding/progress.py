@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TextIO, TypeVar
 
 import click
+from flask_babel import lazy_gettext as _l
 
 Progress = Callable[[str, int, "int | None"], None]
 EVERY = 500
@@ -34,9 +35,16 @@ def counted(items: Iterable[T], progress: Progress | None, step: str, total: int
     progress(step, done, done)  # the whole of it (an estimated total may have been off)
 
 
-# The command line's words for the steps (it speaks English; the job page has its own, translated).
-TERMINAL_LABELS = {"reading": "Reading the file", "checking": "Checking the rows", "applying": "Saving the changes",
-                   "writing": "Writing the file", "sending": "Sending"}
+# The steps in words: the job page's, in its reader's language, and the command line's (which speaks English).
+STEPS = {
+    "waiting": _l("Waiting for a worker"),
+    "reading": _l("Reading the file"),
+    "checking": _l("Checking the rows"),
+    "applying": _l("Saving the changes"),
+    "writing": _l("Writing the file"),
+    "sending": _l("Sending"),
+    "finishing": _l("Finishing"),
+}
 
 
 class TerminalBar:
@@ -52,7 +60,7 @@ class TerminalBar:
             self.close()
             self.step = step
             # Without a total yet, click draws a bar moving to and fro beside the count.
-            self.bar = click.progressbar((_ for _ in ()), length=total, label=TERMINAL_LABELS.get(step, step),
+            self.bar = click.progressbar((_ for _ in ()), length=total, label=str(STEPS.get(step, step)),
                                          file=self.stream, show_pos=True, show_percent=True,
                                          show_eta=False).__enter__()
         if total is not None and self.bar.length != total:

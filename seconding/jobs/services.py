@@ -79,14 +79,6 @@ UNITS = {
     "rows": (_l("%(done)s of %(total)s rows"), _l("%(done)s rows")),
     "packages": (_l("%(done)s of %(total)s packages"), _l("%(done)s packages")),
 }
-STEPS = {
-    "waiting": _l("Waiting for a worker"),
-    "reading": _l("Reading the file"),
-    "checking": _l("Checking the rows"),
-    "applying": _l("Saving the changes"),
-    "writing": _l("Writing the file"),
-    "finishing": _l("Finishing"),
-}
 
 
 class Reporter:

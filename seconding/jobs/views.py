@@ -14,7 +14,6 @@ from seconding.extensions import db
 from seconding.jobs.services import (
     KINDS,
     STATE_LABELS,
-    STEPS,
     UNITS,
     cancel,
     cancellable,
@@ -23,6 +22,7 @@ from seconding.jobs.services import (
     result,
 )
 from seconding.models import Job, JobState
+from seconding.progress import STEPS
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 LISTED = 50
