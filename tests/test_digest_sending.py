@@ -1,5 +1,6 @@
 """The digest through a real SMTP server on 127.0.0.1: content, scope, and exactly once whatever happens."""
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from seconding.digest.render import period_start
 from seconding.digest.sending import current_period, send_digests
 from seconding.mail import transport
 from seconding.models import DeliveryStatus, DigestDelivery, Role
+from tests.conftest import config
 
 # Claims and results are committed on their own connections (seconding/digest/sending.py): real commits.
 pytestmark = pytest.mark.real_db
@@ -131,6 +133,45 @@ def test_a_run_after_a_crash_sends_the_rest_once(app, db, make_user, smtp_server
     received = _by_recipient(smtp_server)
     assert sorted(received) == emails and all(len(m) == 1 for m in received.values())
     assert send_digests().sent == []
+
+
+def test_a_run_longer_than_its_lease_keeps_the_digest_it_is_sending(app, db, make_user, smtp_server):
+    """The lease counts from each claim, not from the start of the run: a second sender that starts while the
+    first, already a lease into its run, is sending a digest leaves that digest to it and takes only the rest."""
+    emails = sorted(make_user(Role.COORDINATOR, "MFA", email=f"c{n}@example.org").email for n in range(3))
+    db.session.commit()
+    second = []
+
+    def second_sender():
+        with app.app_context():
+            try:
+                second.append(send_digests())
+            finally:
+                db.session.remove()
+
+    class SlowMailer:
+        def __init__(self):
+            self.inner, self.count = transport(), 0
+
+        def send(self, message, name):
+            self.count += 1
+            if self.count == 1:
+                time.sleep(1.5)  # the run is now older than its lease
+            elif self.count == 2:  # while the second digest is claimed and on its way
+                thread = threading.Thread(target=second_sender)
+                thread.start()
+                thread.join(30)
+            self.inner.send(message, name)
+
+        def close(self):
+            self.inner.close()
+
+    with config(app, DIGEST_LEASE_MINUTES=0.02):  # 1.2 s
+        first = send_digests(mailer=SlowMailer())
+    assert len(second[0].sent) == 1 and second[0].skipped == 1
+    assert len(first.sent) == 2 and first.skipped == 1
+    received = _by_recipient(smtp_server)
+    assert sorted(received) == emails and all(len(m) == 1 for m in received.values())
 
 
 def test_smtp_down_then_up_retries_the_failed_ones_once(app, db, make_user, smtp_server):

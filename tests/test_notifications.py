@@ -3,6 +3,7 @@ a failed request sends nothing; two concurrent senders and an SMTP outage still 
 boundaries, and a second run of the job sends nothing new."""
 import re
 import threading
+import time as time_module
 from datetime import UTC, date, datetime, time, timedelta
 from email.header import decode_header, make_header
 
@@ -140,6 +141,49 @@ def test_an_outage_is_retried_and_two_concurrent_senders_send_each_once(app, peo
     assert all(len(messages) == 1 for messages in received.values())
     db.session.expire_all()
     assert {(n.status, n.attempts) for n in db.session.scalars(select(Notification))} == {(DeliveryStatus.SENT, 2)}
+
+
+@pytest.mark.real_db  # the second sender runs in a thread, with its own connection
+def test_a_batch_longer_than_the_lease_is_not_sent_twice(app, people, draft, smtp_server, db):
+    """A sender renews its claim before each e-mail: a second sender that starts while the first, a lease after
+    claiming its batch, is sending the batch's last e-mail finds nothing to take."""
+    from seconding.mail import transport
+    from tests.conftest import config
+
+    act(draft, "submit", people["police_hr"], Decision(), version=None)
+    db.session.commit()  # two notifications: one per coordinator
+    second = []
+
+    def second_sender():
+        with app.app_context():
+            try:
+                second.append(send_due())
+            finally:
+                _db.session.remove()
+
+    class SlowMailer:
+        def __init__(self):
+            self.inner, self.count = transport(), 0
+
+        def send(self, message, name):
+            self.count += 1
+            if self.count == 1:
+                time_module.sleep(1.5)  # the batch's claim is now older than the lease
+            else:
+                thread = threading.Thread(target=second_sender)
+                thread.start()
+                thread.join(30)
+            self.inner.send(message, name)
+
+        def close(self):
+            self.inner.close()
+
+    with config(app, DIGEST_LEASE_MINUTES=0.02):  # 1.2 s
+        first = send_now(mailer=SlowMailer())
+    assert len(first.sent) == 2 and second[0].sent == []
+    received = _received(smtp_server)
+    assert sorted(received) == ["coord.pl@example.org", "coord@example.org"]
+    assert all(len(messages) == 1 for messages in received.values())
 
 
 def test_the_daily_summary_gathers_the_day_in_one_e_mail_at_seven(app, people, draft, smtp_server, db):

@@ -4,9 +4,12 @@ the command line) and whatever happens (a restart midway, an SMTP server down).
 How: one delivery row per (period, recipient), unique in the database. A sender claims a row with a conditional
 UPDATE (pending or failed -> sending) that only one transaction can win, commits the claim, sends, then commits
 `sent`. A row left `sending` by a process that died is taken again once its lease has expired (the message keeps
-its Message-ID, so a receiving system can tell a resend from a new message). This is a job, not a request: it
-commits after each step, so other workers see the claims at once.
+its Message-ID, so a receiving system can tell a resend from a new message). The lease counts from the moment of the
+claim, not from the start of the run: a run longer than the lease must not look dead to the others. This is a job,
+not a request: it commits after each step, so other workers see the claims at once.
 """
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -98,6 +101,13 @@ def claimable(model, now: datetime):
                and_(model.status == S.SENDING, model.claimed_at < lease))
 
 
+def run_clock(now: datetime) -> Callable[[], datetime]:
+    """A sending run's clock: `now` at its start (the real time, or a test's), then moving on with the real one.
+    Claims are stamped by it, so a claim made a minute into a run is a minute younger than the run."""
+    started = time.monotonic()
+    return lambda: now + timedelta(seconds=time.monotonic() - started)
+
+
 # Claims and results are written on their own short transactions (not the session's), committed at once: other
 # senders see them immediately, and the session's objects are not expired a thousand times over.
 
@@ -150,10 +160,10 @@ def send_digests(period: str | None = None, *, only_email: str | None = None, dr
     rows = db.session.execute(query.order_by(DigestDelivery.id)).all()
     report.already_sent = sum(1 for r in rows if r.status == S.SENT)
     unsent = [r for r in rows if r.status != S.SENT]
-    mailer = mailer or transport()
+    mailer, clock = mailer or transport(), run_clock(now)
     try:
         for delivery_id, user_id, _status in counted(unsent, progress, "sending", len(unsent), PROGRESS_EVERY):
-            if not claim(delivery_id, now):
+            if not claim(delivery_id, clock()):
                 report.skipped += 1
                 continue
             user = db.session.get(User, user_id)

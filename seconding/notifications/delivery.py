@@ -2,6 +2,8 @@
 
 A sender claims rows with one conditional UPDATE that marks them with its own token (pending, or failed with
 attempts left, or claimed by a sender that died more than the lease ago); another worker's UPDATE finds them taken.
+Just before each e-mail the sender renews its claim on that e-mail's rows, so a batch that takes longer than the
+lease is not taken for a dead sender's; when another sender has taken them meanwhile, the e-mail is left to it.
 Claims and results are committed at once, so other workers see them. The rows due at once go out right after the
 commit of the request that wrote them (`send_now`); the scheduler's job sends what is left (a failure, an outage)
 and, from DAILY_HOUR Warsaw time, each user's daily summary: one e-mail with everything gathered until then."""
@@ -18,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from seconding.dates import WARSAW
 from seconding.db import utcnow
-from seconding.digest.sending import claimable
+from seconding.digest.sending import claimable, run_clock
 from seconding.extensions import db
 from seconding.mail import MailError, build_message, message_id, transport
 from seconding.models import DeliveryStatus as S
@@ -55,6 +57,15 @@ def _finish(rows: list[Notification], status: S, error: str = "") -> None:
     db.session.commit()
 
 
+def _renew(rows: list[Notification], at: datetime) -> bool:
+    """Stamp this sender's claim on `rows` anew; False when another sender took them after the lease."""
+    result = db.session.execute(update(Notification).where(
+        Notification.id.in_([r.id for r in rows]), Notification.claim == rows[0].claim,
+        Notification.status == S.SENDING).values(claimed_at=at).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == len(rows)
+
+
 def last_summary_moment(now: datetime) -> datetime:
     """The latest DAILY_HOUR in Warsaw at or before `now`: daily rows written before it are due."""
     local = now.astimezone(WARSAW)
@@ -80,8 +91,10 @@ def message(user: User, rows: list[Notification]):
     return local, mail
 
 
-def _send(groups: list[list[Notification]], mailer, report: Report) -> None:
+def _send(groups: list[list[Notification]], mailer, report: Report, clock) -> None:
     for rows in groups:
+        if not _renew(rows, clock()):
+            continue
         user = rows[0].user
         try:
             name, mail = message(user, rows)
@@ -106,7 +119,7 @@ def send_now(now: datetime | None = None, mailer=None) -> Report:
     if rows:
         mailer = mailer or transport()
         try:
-            _send([[row] for row in rows], mailer, report)
+            _send([[row] for row in rows], mailer, report, run_clock(now))
         finally:
             mailer.close()
     return report
@@ -119,7 +132,8 @@ def send_daily(now: datetime | None = None, mailer=None) -> Report:
     if rows:
         mailer = mailer or transport()
         try:
-            _send([list(group) for _user, group in groupby(rows, key=lambda r: r.user_id)], mailer, report)
+            _send([list(group) for _user, group in groupby(rows, key=lambda r: r.user_id)], mailer, report,
+                  run_clock(now))
         finally:
             mailer.close()
     return report
