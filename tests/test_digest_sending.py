@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from seconding.db import utcnow
 from seconding.digest.render import period_start
 from seconding.digest.sending import current_period, send_digests
 from seconding.mail import transport
@@ -126,10 +125,12 @@ def test_a_run_after_a_crash_sends_the_rest_once(app, db, make_user, smtp_server
     assert len(smtp_server.messages) == 2
     statuses = sorted(d.status.value for d in db.session.scalars(select(DigestDelivery)))
     assert statuses == ["pending"] * 3 + ["sending"] + ["sent"] * 2
-    again = send_digests()  # at once: the interrupted one is still leased to the dead process
-    assert len(again.sent) == 3 and again.skipped == 1
-    later = send_digests(now=utcnow() + timedelta(minutes=app.config["DIGEST_LEASE_MINUTES"] + 1))
-    assert len(later.sent) == 1
+    with config(app, DIGEST_LEASE_MINUTES=0.05):  # 3 s
+        started = time.monotonic()
+        again = send_digests()  # the three left at once; the interrupted one when the dead process's lease ends
+        waited = time.monotonic() - started
+    assert len(again.sent) == 4 and again.skipped == 0
+    assert 2 < waited < 10
     received = _by_recipient(smtp_server)
     assert sorted(received) == emails and all(len(m) == 1 for m in received.values())
     assert send_digests().sent == []
@@ -137,15 +138,15 @@ def test_a_run_after_a_crash_sends_the_rest_once(app, db, make_user, smtp_server
 
 def test_a_run_longer_than_its_lease_keeps_the_digest_it_is_sending(app, db, make_user, smtp_server):
     """The lease counts from each claim, not from the start of the run: a second sender that starts while the
-    first, already a lease into its run, is sending a digest leaves that digest to it and takes only the rest."""
+    first, already a lease into its run, is sending a digest leaves that digest to it."""
     emails = sorted(make_user(Role.COORDINATOR, "MFA", email=f"c{n}@example.org").email for n in range(3))
     db.session.commit()
-    second = []
+    reports, threads = [], []
 
     def second_sender():
         with app.app_context():
             try:
-                second.append(send_digests())
+                reports.append(send_digests())
             finally:
                 db.session.remove()
 
@@ -156,20 +157,20 @@ def test_a_run_longer_than_its_lease_keeps_the_digest_it_is_sending(app, db, mak
         def send(self, message, name):
             self.count += 1
             if self.count == 1:
-                time.sleep(1.5)  # the run is now older than its lease
-            elif self.count == 2:  # while the second digest is claimed and on its way
-                thread = threading.Thread(target=second_sender)
-                thread.start()
-                thread.join(30)
+                time.sleep(3.5)  # the run is now older than its lease
+            elif self.count == 2:  # the second digest is claimed and on its way when the other sender starts
+                threads.append(threading.Thread(target=second_sender))
+                threads[0].start()
+                time.sleep(1)
             self.inner.send(message, name)
 
         def close(self):
             self.inner.close()
 
-    with config(app, DIGEST_LEASE_MINUTES=0.02):  # 1.2 s
-        first = send_digests(mailer=SlowMailer())
-    assert len(second[0].sent) == 1 and second[0].skipped == 1
-    assert len(first.sent) == 2 and first.skipped == 1
+    with config(app, DIGEST_LEASE_MINUTES=0.05):  # 3 s
+        reports.append(send_digests(mailer=SlowMailer()))
+        threads[0].join(30)
+    assert sum(len(r.sent) for r in reports) == 3
     received = _by_recipient(smtp_server)
     assert sorted(received) == emails and all(len(m) == 1 for m in received.values())
 

@@ -19,12 +19,13 @@ class Cluster:
         self.pg = Postgres(folder)
         self.sink = SmtpSink(folder, SMTP_DELAY)
         # Every host: the same database, SECRET_KEY and mail server; the scheduler in every worker; one proxy in
-        # front. The digest's lease and retry are at their least (a minute) so that fault 1 ends in minutes.
+        # front. The digest's lease is 2 minutes (longer than a host takes to send the whole digest alone, so the
+        # survivor can finish within it) and its retry a minute, so that fault 1 ends in minutes.
         self.env = {
             "SECONDING_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": self.pg.url(),
             "MAIL_SERVER": DB.address, "MAIL_PORT": str(SMTP_PORT), "SCHEDULER_ENABLED": "1",
             "TRUSTED_PROXIES": "1", "BASE_URL": "https://10.77.0.40", "DIGEST_CRON": "0 7 1 * *",
-            "DIGEST_LEASE_MINUTES": "1", "DIGEST_RETRY_MINUTES": "1",
+            "DIGEST_LEASE_MINUTES": "2", "DIGEST_RETRY_MINUTES": "1",
         }
         self.apps = [AppHost(APP1, folder, self.env), AppHost(APP2, folder, self.env)]
         self.proxy = Proxy(folder, self.apps)

@@ -3,8 +3,9 @@ the command line) and whatever happens (a restart midway, an SMTP server down).
 
 How: one delivery row per (period, recipient), unique in the database. A sender claims a row with a conditional
 UPDATE (pending or failed -> sending) that only one transaction can win, commits the claim, sends, then commits
-`sent`. A row left `sending` by a process that died is taken again once its lease has expired (the message keeps
-its Message-ID, so a receiving system can tell a resend from a new message). The lease counts from the moment of the
+`sent`. A row left `sending` by a process that died is taken again once its lease has expired, by a run that is
+still going (a run waits for the rows other senders hold before it ends) or by the next one; the message keeps its
+Message-ID, so a receiving system can tell a resend from a new message. The lease counts from the moment of the
 claim, not from the start of the run: a run longer than the lease must not look dead to the others. This is a job,
 not a request: it commits after each step, so other workers see the claims at once.
 """
@@ -31,6 +32,7 @@ from seconding.progress import Progress, counted
 S = DeliveryStatus
 # Digests told to `progress` at a time: each is an e-mail sent, far slower than the telling.
 PROGRESS_EVERY = 10
+WAIT_SECONDS = 1  # how often a run looks again at the digests another sender is sending
 
 
 
@@ -40,7 +42,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     already_sent: int = 0
-    skipped: int = 0  # claimed by another sender at the same moment, or failed too often to try again
+    skipped: int = 0  # sent by another sender at the same time, or failed too often to try again
     planned: list[tuple[str, str, str]] = field(default_factory=list)  # dry run: (email, status, subject)
 
 
@@ -161,30 +163,60 @@ def send_digests(period: str | None = None, *, only_email: str | None = None, dr
     report.already_sent = sum(1 for r in rows if r.status == S.SENT)
     unsent = [r for r in rows if r.status != S.SENT]
     mailer, clock = mailer or transport(), run_clock(now)
+    lease = timedelta(minutes=current_app.config["DIGEST_LEASE_MINUTES"])
+
+    def send(delivery_id: int, user_id: int) -> None:
+        user = db.session.get(User, user_id)
+        try:
+            message = _message(user, period, cache.get(user, as_of))
+            mailer.send(message, f"digest-{period}-{user.id}")
+        except MailError as exc:
+            _finish(delivery_id, S.FAILED, str(exc))
+            report.failed.append((user.email, str(exc)))
+        except Exception as exc:  # a bug must not stop the others; admins see it on the log
+            db.session.rollback()
+            current_app.logger.exception("digest for %s failed", user.email)
+            _finish(delivery_id, S.FAILED, f"{type(exc).__name__}: {exc}")
+            report.failed.append((user.email, str(exc)))
+        else:
+            _finish(delivery_id, S.SENT)
+            report.sent.append(user.email)
+
     try:
+        taken = {}  # the digests another sender had claimed when this run came to them
         for delivery_id, user_id, _status in counted(unsent, progress, "sending", len(unsent), PROGRESS_EVERY):
-            if not claim(delivery_id, clock()):
-                report.skipped += 1
-                continue
-            user = db.session.get(User, user_id)
-            try:
-                message = _message(user, period, cache.get(user, as_of))
-                mailer.send(message, f"digest-{period}-{user.id}")
-            except MailError as exc:
-                _finish(delivery_id, S.FAILED, str(exc))
-                report.failed.append((user.email, str(exc)))
-            except Exception as exc:  # a bug must not stop the others; admins see it on the log
-                db.session.rollback()
-                current_app.logger.exception("digest for %s failed", user.email)
-                _finish(delivery_id, S.FAILED, f"{type(exc).__name__}: {exc}")
-                report.failed.append((user.email, str(exc)))
+            if claim(delivery_id, clock()):
+                send(delivery_id, user_id)
             else:
-                _finish(delivery_id, S.SENT)
-                report.sent.append(user.email)
+                taken[delivery_id] = user_id
+        # The run ends when every digest is sent: it waits for the other senders' digests, and takes those whose
+        # lease runs out (their sender died) at once, so that a host's death delays a digest by the lease at most.
+        held = _held_elsewhere(taken)
+        waiting = len(held)
+        while held:
+            if progress is not None:
+                progress("finishing", waiting - len(held), waiting)
+            expired = [delivery_id for delivery_id, claimed_at in held.items() if claimed_at + lease <= clock()]
+            for delivery_id in expired:
+                if claim(delivery_id, clock()):
+                    send(delivery_id, taken.pop(delivery_id))
+            if not expired:
+                time.sleep(WAIT_SECONDS)
+            held = _held_elsewhere(taken)
+        report.skipped = len(taken)
     finally:
         mailer.close()
         db.session.rollback()  # the reads of this run; results are already committed
     return report
+
+
+def _held_elsewhere(ids) -> dict[int, datetime]:
+    """Of these deliveries, those still being sent (by another sender), with the moment each was claimed."""
+    if not ids:
+        return {}
+    with db.engine.connect() as connection:
+        return dict(connection.execute(select(DigestDelivery.id, DigestDelivery.claimed_at).where(
+            DigestDelivery.id.in_(list(ids)), DigestDelivery.status == S.SENDING)).all())
 
 
 def _message(user: User, period: str, content):
