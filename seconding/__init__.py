@@ -21,7 +21,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     trust_proxies(app)
     init_extensions(app)
-    transaction.init_app(app)  # one commit per request (after the blueprints' own after-request hooks)
     register_blueprints(app)
 
     from seconding import jobs
@@ -33,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_errors(app)
     register_hooks(app)
+    transaction.init_app(app)  # one commit per request: after the blueprints' hooks, before the app's
 
     if app.config["SCHEDULER_ENABLED"]:
         from seconding.scheduler import start_scheduler

@@ -7,6 +7,7 @@ rollback, so a refused or failed request sends nothing. Commands and scheduler j
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, has_app_context
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from seconding.extensions import db
 
@@ -58,14 +59,25 @@ def keep() -> None:
 
 
 def finish(response):
-    """After each request: commit a success (or a request the view asked to `keep`), roll back anything else."""
+    """After each request: commit a success (or a request the view asked to `keep`), roll back anything else.
+    A commit that fails (the database went away between the view and its commit) must not be answered as a success:
+    the answer is the one that failure gets anywhere else (the 503 page, or JSON under /api/)."""
     kept = g.pop("keep", False)
     if (response.status_code < 400 or kept) and not g.pop("refused", False):
-        commit()
+        try:
+            commit()
+        except Exception as exc:
+            _take()
+            return current_app.make_response(current_app.handle_user_exception(exc))
     else:
-        rollback()
+        try:
+            rollback()
+        except (OperationalError, InterfaceError):  # the connection is gone, and its transaction with it
+            pass
     return response
 
 
 def init_app(app: Flask) -> None:
+    """Called last of the app's set-up: the app's own after-request hooks (the security headers) then run after
+    `finish`, on whatever answer it gives; the blueprints' hooks run before it."""
     app.after_request(finish)

@@ -111,3 +111,35 @@ def test_a_connection_the_database_ended_is_replaced_before_a_request_uses_it(tm
     other.dispose()
     assert ended == 1
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL is not set (PostgreSQL)")
+def test_a_request_whose_commit_fails_gets_the_503_page_not_a_success_nor_a_500(tmp_path):
+    # As when PostgreSQL shuts down between a page's work and its commit: the answer must not say the work was
+    # saved, and must not be a 500.
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from seconding.extensions import db
+
+    url = os.environ["TEST_DATABASE_URL"]
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": url,
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {
+                          "application_name": f"commit-{uuid.uuid4().hex[:8]}"}}})
+    other = create_engine(url)
+
+    @app.route("/saved", methods=["POST"])
+    def saved():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()  # the request's transaction is open
+        with other.begin() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return "saved"
+
+    client = app.test_client()
+    response = client.post("/saved", headers={"Accept-Language": "pl"})
+    other.dispose()
+    body = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Baza danych jest teraz niedostępna" in body and "saved" not in body
+    assert response.headers["Content-Security-Policy"]  # the app's own headers are on the answer that replaced it
+    assert client.get("/healthz").status_code == 200
