@@ -130,6 +130,7 @@ def test_a_request_whose_commit_fails_gets_the_503_page_not_a_success_nor_a_500(
     other = create_engine(url)
 
     @app.route("/saved", methods=["POST"])
+    @app.route("/api/v1/saved", methods=["POST"])
     def saved():
         pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()  # the request's transaction is open
         with other.begin() as connection:
@@ -142,4 +143,6 @@ def test_a_request_whose_commit_fails_gets_the_503_page_not_a_success_nor_a_500(
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and "Baza danych jest teraz niedostępna" in body and "saved" not in body
     assert response.headers["Content-Security-Policy"]  # the app's own headers are on the answer that replaced it
+    api = client.post("/api/v1/saved")
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "unavailable"
     assert client.get("/healthz").status_code == 200
