@@ -4,6 +4,8 @@ import email
 import socket
 import ssl
 import subprocess
+import threading
+from collections.abc import Callable
 from email.message import Message
 
 import pytest
@@ -11,6 +13,41 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 __all__ = ["smtp_server", "tls_files"]
+
+
+class StepMailer:
+    """The app's own mailer, with something done before some of the messages: `steps[n]` runs before the n-th
+    message (from 1) goes to the SMTP server (a slow server, another sender starting meanwhile)."""
+
+    def __init__(self, steps: dict[int, Callable[[], None]]):
+        from seconding.mail import transport
+
+        self.inner, self.steps, self.count = transport(), steps, 0
+
+    def send(self, message, name):
+        self.count += 1
+        if self.count in self.steps:
+            self.steps[self.count]()
+        self.inner.send(message, name)
+
+    def close(self):
+        self.inner.close()
+
+
+def another_worker(app, work: Callable[[], None]) -> threading.Thread:
+    """Start `work` as another worker would run it: in a thread, with its own app context and database session."""
+    from seconding.extensions import db
+
+    def run():
+        with app.app_context():
+            try:
+                work()
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
 
 
 class Keeper:

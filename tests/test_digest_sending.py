@@ -11,6 +11,7 @@ from seconding.digest.sending import current_period, send_digests
 from seconding.mail import transport
 from seconding.models import DeliveryStatus, DigestDelivery, Role
 from tests.conftest import config
+from tests.fixtures_mail import StepMailer, another_worker
 
 # Claims and results are committed on their own connections (seconding/digest/sending.py): real commits.
 pytestmark = pytest.mark.real_db
@@ -143,32 +144,14 @@ def test_a_run_longer_than_its_lease_keeps_the_digest_it_is_sending(app, db, mak
     db.session.commit()
     reports, threads = [], []
 
-    def second_sender():
-        with app.app_context():
-            try:
-                reports.append(send_digests())
-            finally:
-                db.session.remove()
+    def second_sender():  # while the second digest is claimed and on its way
+        threads.append(another_worker(app, lambda: reports.append(send_digests())))
+        time.sleep(1)
 
-    class SlowMailer:
-        def __init__(self):
-            self.inner, self.count = transport(), 0
-
-        def send(self, message, name):
-            self.count += 1
-            if self.count == 1:
-                time.sleep(3.5)  # the run is now older than its lease
-            elif self.count == 2:  # the second digest is claimed and on its way when the other sender starts
-                threads.append(threading.Thread(target=second_sender))
-                threads[0].start()
-                time.sleep(1)
-            self.inner.send(message, name)
-
-        def close(self):
-            self.inner.close()
-
+    # Before the first digest leaves, the run grows older than its lease.
+    mailer = StepMailer({1: lambda: time.sleep(3.5), 2: second_sender})
     with config(app, DIGEST_LEASE_MINUTES=0.05):  # 3 s
-        reports.append(send_digests(mailer=SlowMailer()))
+        reports.append(send_digests(mailer=mailer))
         threads[0].join(30)
     assert sum(len(r.sent) for r in reports) == 3
     received = _by_recipient(smtp_server)

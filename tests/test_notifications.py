@@ -18,6 +18,8 @@ from seconding.models.enums import DeploymentStatus
 from seconding.nominations.services import Decision, act, create_nomination
 from seconding.notifications.delivery import send_daily, send_due, send_now
 from seconding.notifications.events import remind
+from tests.conftest import config
+from tests.fixtures_mail import StepMailer, another_worker
 from tests.fixtures_missions import MOTIVATION
 
 TODAY = today_in_warsaw()
@@ -147,39 +149,15 @@ def test_an_outage_is_retried_and_two_concurrent_senders_send_each_once(app, peo
 def test_a_batch_longer_than_the_lease_is_not_sent_twice(app, people, draft, smtp_server, db):
     """A sender renews its claim before each e-mail: a second sender that starts while the first, a lease after
     claiming its batch, is sending the batch's last e-mail finds nothing to take."""
-    from seconding.mail import transport
-    from tests.conftest import config
-
     act(draft, "submit", people["police_hr"], Decision(), version=None)
     db.session.commit()  # two notifications: one per coordinator
     second = []
-
-    def second_sender():
-        with app.app_context():
-            try:
-                second.append(send_due())
-            finally:
-                _db.session.remove()
-
-    class SlowMailer:
-        def __init__(self):
-            self.inner, self.count = transport(), 0
-
-        def send(self, message, name):
-            self.count += 1
-            if self.count == 1:
-                time_module.sleep(1.5)  # the batch's claim is now older than the lease
-            else:
-                thread = threading.Thread(target=second_sender)
-                thread.start()
-                thread.join(30)
-            self.inner.send(message, name)
-
-        def close(self):
-            self.inner.close()
-
+    # Before the first e-mail leaves, the batch's claim grows older than the lease; before the second, another
+    # sender runs to its end.
+    mailer = StepMailer({1: lambda: time_module.sleep(1.5),
+                         2: lambda: another_worker(app, lambda: second.append(send_due())).join(30)})
     with config(app, DIGEST_LEASE_MINUTES=0.02):  # 1.2 s
-        first = send_now(mailer=SlowMailer())
+        first = send_now(mailer=mailer)
     assert len(first.sent) == 2 and second[0].sent == []
     received = _received(smtp_server)
     assert sorted(received) == ["coord.pl@example.org", "coord@example.org"]
