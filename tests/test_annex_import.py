@@ -397,3 +397,16 @@ def test_the_import_tells_its_progress_every_500_rows(db):
                      ("checking", 0, 1001), ("checking", 500, 1001), ("checking", 1000, 1001), ("checking", 1001, 1001),
                      ("applying", 0, 1001), ("applying", 500, 1001), ("applying", 1000, 1001),
                      ("applying", 1001, 1001)]
+
+
+def test_an_annex_beyond_5000_rows_is_refused_in_the_readers_language_and_nothing_is_imported(db):
+    from flask_babel import force_locale
+
+    from seconding.register.annex import check_and_apply
+
+    rows = [_replace(ROW, "position_ref", f"GEO ZM {n}") for n in range(1, 5002)]
+    with force_locale("pl"):  # as in a Polish user's job
+        result = check_and_apply(csv_bytes(*rows), "annex.csv")
+        assert [str(e) for e in result.errors] == [
+            "Plik ma więcej niż 5\xa0000 wierszy; podziel go na mniejsze pliki. Nic nie zostało odczytane."]
+    assert not result.applied and count(db, Position) == 0

@@ -6,6 +6,7 @@ from datetime import date
 from html.parser import HTMLParser
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -264,3 +265,17 @@ def test_the_report_is_as_of_the_end_of_the_year(db, make_action, today):
     assert [(line.progress, line.narrative) for line in this_year] == [(80, "This year")]
     closed = make_action("NRA", status=NipStatus.COMPLETED, progress=100, updated=400 + today.timetuple().tm_yday)
     assert closed.id not in {line.action.id for line in annual_report(today.year, today) if line.action}
+
+
+def test_a_commitments_file_beyond_5000_rows_is_refused(db):
+    from flask_babel import force_locale
+
+    from seconding.nip.imports import import_commitments
+    from seconding.register.tables import TableError
+
+    content = "code,edition,title\n" + "".join(f"C{n},2023,Commitment {n}\n" for n in range(5001))
+    before = db.session.scalar(select(func.count(CompactCommitment.id)))
+    with force_locale("en"), pytest.raises(TableError) as refused:
+        import_commitments(BytesIO(content.encode()), "commitments.csv")
+    assert str(refused.value) == "The file has more than 5,000 rows; split it into smaller files. Nothing was read."
+    assert db.session.scalar(select(func.count(CompactCommitment.id))) == before

@@ -18,6 +18,7 @@ from seconding.register.tables import read_table
 
 COLUMNS = ("code", "edition", "strand", "title", "description", "source")
 REQUIRED = ("code", "edition", "title")
+MAX_ROWS = 5_000  # the Compact has a few dozen commitments: a file far beyond it is refused while it is read
 
 
 @dataclass
@@ -35,7 +36,7 @@ def import_commitments(source: str | IO[bytes], filename: str | None = None, *, 
     (seconding/progress.py)."""
     if progress is not None:
         progress("reading", 0, None)
-    table = read_table(source, filename)
+    table = read_table(source, filename, max_rows=MAX_ROWS)
     result = CommitmentImport()
     for raw, name in zip(table.raw_header, table.header):
         if name and name not in COLUMNS:

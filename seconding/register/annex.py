@@ -46,6 +46,9 @@ CFC_COLUMNS = ("mission", "cfc_kind", "eeas_deadline", "national_deadline", "pub
 FIELD_COLUMNS = {"reference": "position_ref"}
 # The widths of the columns these values are stored in (seconding/models/missions.py).
 MAX_LENGTHS = {"cfc_ref": 60, "position_ref": 40, "title": 200, "location": 100}
+# Rows an annex may have: the largest call has a few hundred positions. A file far beyond it is refused while it is
+# read (seconds), not after 100,000 rows (the register's limit, half a minute).
+MAX_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ class AnnexResult:
 
 def read_annex(source: str | os.PathLike | IO[bytes], filename: str | None = None) -> Table:
     """The file as a table (CSV separated by "," or ";", in UTF-8 or Windows-1250; or the first sheet of an XLSX)."""
-    return read_table(source, filename)
+    return read_table(source, filename, max_rows=MAX_ROWS)
 
 
 EXAMPLE_ROWS = (

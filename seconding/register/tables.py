@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 EXTENSIONS = ("csv", "xlsx")
 # Bounds on what an upload may hold: the national pool is tens of thousands of rows with some twenty columns, so
@@ -105,10 +107,11 @@ def file_kind(filename: str) -> str | None:
 
 
 def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = None, *,
-               stream: bool = False, keep_open: bool = False) -> Table:
+               stream: bool = False, keep_open: bool = False, max_rows: int | None = None) -> Table:
     """Read a CSV ("," or ";" separated; UTF-8 with or without BOM, or Windows-1250) or XLSX (first sheet) file into
     a Table (its rows an iterator when `stream`). With `keep_open`, an XLSX's workbook stays open as `table.book`,
-    for its other sheets to be read from the same opening; the caller closes it."""
+    for its other sheets to be read from the same opening; the caller closes it. A file of more than `max_rows`
+    rows (MAX_ROWS unless told) is refused while it is read."""
     name = filename if filename is not None else os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
     kind = file_kind(name)
     if kind is None:
@@ -133,7 +136,7 @@ def read_table(source: str | os.PathLike | IO[bytes], filename: str | None = Non
         raise
     table.csv_format = csv_format
     table.book = book if keep_open else None
-    table.rows = _rows(raw, table.header)
+    table.rows = _rows(raw, table.header, max_rows)
     if not stream:
         table.rows = list(table.rows)
     return table
@@ -322,9 +325,10 @@ def _header(raw: Iterator[tuple[int, list[str]]], *, empty_ok: bool = False) -> 
     raise TableError(_l("The file is empty: the first row must name the columns."))
 
 
-def _rows(raw: Iterator[tuple[int, list[str]]], header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(raw: Iterator[tuple[int, list[str]]], header: list[str],
+          max_rows: int | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows below the header as {column: value}; fully empty rows are skipped."""
-    count = 0
+    count, max_rows = 0, max_rows or MAX_ROWS
     for number, values in raw:
         _check_width(number, values)
         if not any(v.strip() for v in values):
@@ -339,9 +343,9 @@ def _rows(raw: Iterator[tuple[int, list[str]]], header: list[str]) -> Iterator[t
         if extra:
             row[""] = ";".join(extra)  # values beyond the header: the caller reports them
         count += 1
-        if count > MAX_ROWS:
+        if count > max_rows:
             raise TableError(_l("The file has more than %(max)s rows; split it into smaller files. Nothing was "
-                                "read.", max=f"{MAX_ROWS:,}"))
+                                "read.", max=LazyString(format_number, max_rows)))
         yield number, row
 
 
