@@ -30,11 +30,11 @@ def police_hr(make_user, login):
     return login(make_user(Role.HR_OFFICER, "POLICE"))
 
 
-def post_upload(client, content: bytes, name: str = "register.csv"):
+def post_upload(client, content: bytes, name: str = "register.csv", **request):
     import io
 
     return client.post_form("/register/upload", {"file": (io.BytesIO(content), name), "institution": ""},
-                            content_type="multipart/form-data")
+                            content_type="multipart/form-data", **request)
 
 
 def job_of(response) -> Job:
@@ -287,3 +287,16 @@ def test_the_preview_names_institutions_in_the_readers_language(client, make_use
     run_jobs()
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "<td>Policja</td>" in page and "<td>POLICE</td>" not in page
+
+
+def test_the_audit_events_of_a_job_carry_the_address_that_asked_for_it(client, police_hr, db):
+    from seconding.models import AuditEvent
+
+    at = {"environ_base": {"REMOTE_ADDR": "10.20.30.40"}}
+    check = job_of(post_upload(client, csv_bytes(rows(2)), **at))
+    run_jobs()
+    page = client.get(f"/jobs/{check.id}").get_data(as_text=True)
+    imported = job_of(client.post_form("/register/confirm", {"token": token_of(page)}, **at))
+    assert run_jobs() == 1 and imported.address == "10.20.30.40"
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "register_imported")).all()
+    assert [(e.actor_id, e.address) for e in events] == [(police_hr.id, "10.20.30.40")]

@@ -33,7 +33,8 @@ def record(
         object_id="" if object_id is None else str(object_id),
         summary=summary,
         institution_id=institution_id,
-        address=request.remote_addr if has_request_context() else None,
+        address=request.remote_addr if has_request_context() else g.get("acting_address") if has_app_context()
+        else None,
     )
     db.session.add(event)
     db.session.flush()
@@ -41,11 +42,12 @@ def record(
 
 
 @contextmanager
-def acting_as(user: User) -> Iterator[None]:
-    """Work done without a request on a user's behalf (a job) is recorded as theirs."""
-    before = g.get("acting_user")
-    g.acting_user = user
+def acting_as(user: User, address: str | None = None) -> Iterator[None]:
+    """Work done without a request on a user's behalf (a job) is recorded as theirs, from the address of the
+    request that asked for it."""
+    before = g.get("acting_user"), g.get("acting_address")
+    g.acting_user, g.acting_address = user, address
     try:
         yield
     finally:
-        g.acting_user = before
+        g.acting_user, g.acting_address = before

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
@@ -134,7 +134,8 @@ def create(kind_name: str, user: User, *, filename: str = "", params: dict | Non
         raise ValueError(f"unknown job kind {kind_name}")
     purge_old()
     job = Job(key=secrets.token_hex(16), kind=kind_name, user_id=user.id, filename=filename[-200:],
-              params=json.dumps(params or {}), input=data)
+              params=json.dumps(params or {}), input=data,
+              address=request.remote_addr if has_request_context() else None)
     db.session.add(job)
     db.session.flush()
     key = job.key
@@ -226,7 +227,7 @@ def execute(key: str) -> None:
     report = Reporter(key)
     try:
         # In the owner's language, and recorded in the audit log as the owner's doing.
-        with report.beating(), force_locale(job.user.locale or "en"), acting_as(job.user):
+        with report.beating(), force_locale(job.user.locale or "en"), acting_as(job.user, job.address):
             outcome = spec.run(job, report)
             report("finishing", report.done, report.total)
             if not _finish(key, JobState.DONE, outcome):

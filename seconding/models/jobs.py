@@ -43,6 +43,8 @@ class Job(db.Model):
     output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     output_name: Mapped[str] = mapped_column(String(200), default="")
     output_type: Mapped[str] = mapped_column(String(100), default="")
+    # The network address of the request that started it: the audit events the job writes carry it.
+    address: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
