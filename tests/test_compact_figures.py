@@ -21,6 +21,7 @@ from seconding.nip.figures import current_value
 from seconding.nip.services import ActionData, UpdateData, action_problems, create_action
 from seconding.nip.targets import deployed_on, key_tours_not_seconded, year_figures
 from seconding.register.annex import COLUMNS, example_csv, import_annex
+from tests.fixtures_api import *  # noqa: F403
 
 YEAR = today_in_warsaw().year
 M, OP, K, X = PositionCategory.MANAGEMENT, PositionCategory.OPERATIONAL, PositionCategory.KEY, PositionCategory.OTHER
@@ -196,6 +197,18 @@ def test_an_indicator_follows_a_computed_figure(tours, db, make_user):
                      indicator_figure="nonsense")
     assert ("indicator_figure", "Choose one of the figures listed, or none.") in action_problems(bad)
     assert db.session.scalar(select(NipAction.indicator_figure).where(NipAction.code == "NIP-K2")) == "seconded_key"
+
+
+def test_the_api_gives_a_linked_indicators_value_as_the_pages_do(tours, db, make_user, api_as):
+    action = create_action(ActionData(code="NIP-K2", title="Key posts", lead_institution_id=make_user().institution_id,
+                                      due_on=date(YEAR, 12, 31), indicator_figure="seconded_key"),
+                           UpdateData(date(YEAR, 1, 2), NipStatus.PLANNED, 0, 10.0),
+                           author=None, today=today_in_warsaw())
+    db.session.commit()
+    viewer = api_as(Role.VIEWER)
+    listed = next(a for a in viewer.get("/nip/actions").get_json()["items"] if a["code"] == "NIP-K2")
+    assert listed["indicator"]["current"] == 60.0 and listed["indicator"]["figure"] == "seconded_key"  # not 10
+    assert viewer.get(f"/nip/actions/{action.id}").get_json()["indicator"] == listed["indicator"]
 
 
 def test_the_action_page_and_form_link_the_indicator(db, client, login, make_user, tours):

@@ -9,6 +9,7 @@ from seconding.extensions import db
 from seconding.models import Institution, NipAction, NipStatus
 from seconding.nip import queries
 from seconding.nip.compliance import FLAGS, flags
+from seconding.nip.figures import current_value, current_values
 
 
 @bp.get("/nip/actions")
@@ -22,13 +23,16 @@ def list_nip_actions():
         lead_id = db.session.scalar(select(Institution.id).where(Institution.code == args["lead"].strip().upper()))
         if lead_id is None:
             raise ApiError(422, code="refused", fields={"lead": _("Unknown institution code.")})
-    rows = queries.action_rows(today_in_warsaw(), status=status, lead_id=lead_id, flag=flag)
-    return {"items": [nip_action_json(row.action, row.flags) for row in rows]}
+    today = today_in_warsaw()
+    rows = queries.action_rows(today, status=status, lead_id=lead_id, flag=flag)
+    current = current_values([row.action for row in rows], today)
+    return {"items": [nip_action_json(row.action, row.flags, current[row.action.id]) for row in rows]}
 
 
 @bp.get("/nip/actions/<int:action_id>")
 def get_nip_action(action_id: int):
     """One NIP action with its progress updates."""
     query_args()
-    action = get_or_404(NipAction, action_id)
-    return nip_action_json(action, flags(action, today_in_warsaw(), queries.thresholds()), updates=True)
+    action, today = get_or_404(NipAction, action_id), today_in_warsaw()
+    return nip_action_json(action, flags(action, today, queries.thresholds()), current_value(action, today),
+                           updates=True)

@@ -9,6 +9,7 @@ from seconding.models.enums import DeploymentStatus, NominationStatus
 from seconding.models.missions import CfcKind, CfcStatus, PositionCategory, Regime
 from seconding.models.nip import NipStatus
 from seconding.nip.compliance import FLAGS
+from seconding.nip.figures import LINKABLE_FIGURES
 from seconding.nominations.workflow import TRANSITIONS
 
 DATE = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
@@ -210,7 +211,8 @@ SCHEMAS = {
         "status": _enum(NipStatus), "progress": {"type": "integer", "minimum": 0, "maximum": 100},
         "indicator": _object({"text": {"type": "string"}, "unit": {"type": "string"},
                               "baseline": _null({"type": "number"}), "target": _null({"type": "number"}),
-                              "current": _null({"type": "number"})}),
+                              "current": _null({"type": "number"}),
+                              "figure": _null(_enum(LINKABLE_FIGURES))}),
         "last_update_on": _null(DATE), "flags": {"type": "array", "items": _enum(FLAGS)},
         "version": {"type": "integer"},
         "updates": {"type": "array", "items": _object({

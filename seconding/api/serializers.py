@@ -123,14 +123,15 @@ def deployment_json(d: Deployment) -> dict:
     }
 
 
-def nip_action_json(a: NipAction, flags: tuple[str, ...], *, updates: bool = False) -> dict:
-    """An NIP action with its flags, and optionally its progress updates."""
+def nip_action_json(a: NipAction, flags: tuple[str, ...], current: float | None, *, updates: bool = False) -> dict:
+    """An NIP action with its flags and its indicator's current value (seconding.nip.figures.current_value: a linked
+    indicator follows its figure), and optionally its progress updates."""
     body = {
         "id": a.id, "code": a.code, "title": a.title, "description": a.description, "lead": a.lead.code,
         "partners": [p.code for p in a.partners], "commitments": [c.label for c in a.commitments],
         "start_on": day(a.start_on), "due_on": day(a.due_on), "status": a.status.value, "progress": a.progress,
         "indicator": {"text": a.indicator, "unit": a.indicator_unit, "baseline": a.indicator_baseline,
-                      "target": a.indicator_target, "current": a.indicator_current},
+                      "target": a.indicator_target, "current": current, "figure": a.indicator_figure or None},
         "last_update_on": day(a.last_update_on), "flags": list(flags), "version": a.version,
     }
     if updates:

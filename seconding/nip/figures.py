@@ -24,6 +24,19 @@ def figure_value(code: str, year: int) -> float | None:
 
 def current_value(action, today: date) -> float | None:
     """The indicator's current value: the linked figure of this year, else the last value typed in."""
-    if action.indicator_figure in LINKABLE_FIGURES:
-        return figure_value(action.indicator_figure, today.year)
-    return action.indicator_current
+    return current_values([action], today)[action.id]
+
+
+def current_values(actions, today: date) -> dict[int, float | None]:
+    """`current_value` of each action, by id; each linked figure is computed once."""
+    linked: dict[str, float | None] = {}
+    values = {}
+    for action in actions:
+        code = action.indicator_figure
+        if code in LINKABLE_FIGURES:
+            if code not in linked:
+                linked[code] = figure_value(code, today.year)
+            values[action.id] = linked[code]
+        else:
+            values[action.id] = action.indicator_current
+    return values
