@@ -84,17 +84,6 @@ def _call_params(cfc: Cfc, counts: dict[frozenset, list]):
     return params
 
 
-def _call_params(cfc: Cfc, counts: dict[frozenset, list]):
-    national = format_moment(cfc.national_deadline, WARSAW)
-
-    def params(officer: User) -> dict:
-        return {"cfc": cfc.id, "reference": cfc.reference, "mission": cfc.mission.acronym, "national": national,
-                "positions": counts[frozenset(i.id for i in institutions_in_scope(officer))]}
-
-    return params
-
-
-
 def _window(days_left: int, marks: tuple[int, ...]) -> int | None:
     """The reminder a day falls in: the largest mark at or above `days_left`, down to the next mark (8 days -> none,
     7..3 -> 7, 2..0 -> 2). A reminder missed on its day (the app was down) goes out on the next."""
