@@ -26,12 +26,15 @@ class Cluster:
             "MAIL_SERVER": DB.address, "MAIL_PORT": str(SMTP_PORT), "SCHEDULER_ENABLED": "1",
             "TRUSTED_PROXIES": "1", "BASE_URL": "https://10.77.0.40", "DIGEST_CRON": "0 7 1 * *",
             "DIGEST_LEASE_MINUTES": "2", "DIGEST_RETRY_MINUTES": "1",
+            # A job whose worker died is shown failed after 15 s without a heartbeat (60 by default).
+            "JOBS_STALE_SECONDS": "15",
         }
         self.apps = [AppHost(APP1, folder, self.env), AppHost(APP2, folder, self.env)]
         self.proxy = Proxy(folder, self.apps)
         self.load: Load | None = None
         self.plan: dict = {}
         self.import_path: Path | None = None
+        self.web_import_path: Path | None = None
         self.import_kill_after = 5.0  # seconds into the import's writing transaction
 
     def up(self) -> None:
@@ -44,24 +47,29 @@ class Cluster:
         self.say(f"  hosts, PostgreSQL and the SMTP sink up in {time.monotonic() - t0:.0f} s")
         with ThreadPoolExecutor(1) as pool:
             making = pool.submit(data.import_file, self.folder)
+            making_web = pool.submit(data.import_file, self.folder, data.WEB_IMPORT_FROM, True)
             self.apps[0].run_flask("db", "upgrade", timeout=180)
             self.plan = data.seed(self.pg.url())
             self.import_path = making.result(timeout=300)
-        self.say(f"  schema, {data.POOL} experts, users and the 20,000-row file in {time.monotonic() - t0:.0f} s")
+            self.web_import_path = making_web.result(timeout=300)
+        self.say(f"  schema, {data.POOL} experts, users and two 20,000-row files in {time.monotonic() - t0:.0f} s")
         with ThreadPoolExecutor(2) as pool:
             for started in [pool.submit(app.start) for app in self.apps]:
                 started.result()
+        for app in self.apps:
+            app.start_worker()
         self.proxy.start()
         self.load = Load(self.proxy.url, str(self.proxy.cert), self.plan["users"], self.plan["password"],
                          self.plan["police_experts"])
         self.load.start()
-        self.say(f"  gunicorn on 2 hosts, HAProxy and {len(self.plan['users'])} signed-in users in "
+        self.say(f"  gunicorn and a job worker on 2 hosts, HAProxy and {len(self.plan['users'])} signed-in users in "
                  f"{time.monotonic() - t0:.0f} s")
 
     def restart(self, app: AppHost) -> None:
         """Start a killed host again and wait until the proxy sends it requests."""
         app.host.kill()
         app.start()
+        app.start_worker()
         self.proxy.wait_state({app.host.name.removeprefix("sc-"): "UP"}, 30)
 
     def heal(self) -> None:
@@ -70,7 +78,7 @@ class Cluster:
             self.pg.process.start()
             self.pg.wait_ready()
         for app in self.apps:
-            if app.process is None or not app.process.running():
+            if app.process is None or not app.process.running() or not app.worker.running():
                 self.restart(app)
         if self.load is not None:
             self.load.phase = "between"

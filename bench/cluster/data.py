@@ -11,6 +11,7 @@ LOAD_USERS = 6
 RECIPIENTS = 300
 IMPORT_ROWS = 20_000
 IMPORT_FROM = 500_001  # the import's experts are numbered from here (the pool's from 1): no key is shared
+WEB_IMPORT_FROM = 700_001  # and the web import's (fault 6), all of the Police: its HR officer uploads them
 PASSWORD = "cluster check password 123"
 LOAD_EMAIL = "cluster.load.{}@example.org"
 RECIPIENT_EMAIL = "cluster.recipient.{}@example.org"
@@ -66,25 +67,30 @@ def seed(url: str) -> dict:
     return {"users": users, "password": PASSWORD, "police_experts": police}
 
 
-def import_file(folder: Path) -> Path:
-    """A register CSV of IMPORT_ROWS new experts (with their languages, expertise, CV and training records),
-    exported from a scratch SQLite database filled by the generator."""
+def import_file(folder: Path, first: int = IMPORT_FROM, police_only: bool = False) -> Path:
+    """A register CSV of IMPORT_ROWS new experts numbered from `first` (with their languages, expertise, CV and
+    training records), exported from a scratch SQLite database filled by the generator; with `police_only`, all of
+    them the Police's."""
     from seconding.dates import today_in_warsaw
     from seconding.demo.experts import fictional_expert
     from seconding.experts.bulk import insert_experts
     from seconding.extensions import db
+    from seconding.models import Expert, Institution
     from seconding.reference import seed_reference
     from seconding.register.export import export_register, filters_from_args
 
-    path = folder / "register-20000.csv"
-    app = _app(f"sqlite:///{folder / 'scratch.db'}")
+    path = folder / f"register-{first}.csv"
+    app = _app(f"sqlite:///{folder / f'scratch-{first}.db'}")
     with app.app_context():
         db.create_all()
         seed_reference()
         db.session.commit()
         rng = random.Random(29)
         today = today_in_warsaw()
-        insert_experts(fictional_expert(rng, i, today) for i in range(IMPORT_FROM, IMPORT_FROM + IMPORT_ROWS))
+        insert_experts(fictional_expert(rng, i, today) for i in range(first, first + IMPORT_ROWS))
+        if police_only:
+            police = db.session.scalar(select(Institution.id).where(Institution.code == "POLICE"))
+            db.session.execute(Expert.__table__.update().values(institution_id=police))
         db.session.commit()
         content, count = export_register(None, filters_from_args({}), "csv", today=today,
                                          horizon_days=app.config["TRAINING_EXPIRING_DAYS"])

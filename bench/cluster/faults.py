@@ -1,9 +1,11 @@
-"""The five faults of issue 28, each run under the load, each returning a Result (a line of the table).
+"""The five faults of issue 28, and the register import killed as a job (6), each run under the load, each returning
+a Result (a line of the table).
 
 A fault fails when an acknowledged write is not in the database afterwards, an e-mail goes out twice, a request
 is answered 500, or a signed-in user is sent back to the sign-in page; and for its own reason (the import half
 applied, PostgreSQL's restart not recovered from, the dump not restored)."""
 import random
+import re
 import subprocess
 import time
 from collections import Counter
@@ -400,4 +402,98 @@ def dump_restore(cluster) -> Result:
     return result
 
 
-FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart, "4": session_moves, "5": dump_restore}
+# 6. kill -9 the host whose job worker is saving a 20,000-row register import uploaded through the web.
+
+JOB_ID = re.compile(r"/jobs/(\d+)$")
+
+
+def _job_of(answer: requests.Response) -> int:
+    if answer.status_code != 302 or not JOB_ID.search(answer.headers.get("Location", "")):
+        raise RuntimeError(f"no job page: {answer.status_code} {answer.text[:300]}")
+    return int(JOB_ID.search(answer.headers["Location"]).group(1))
+
+
+def _job_state(session: requests.Session, base: str, job: int) -> str:
+    """The job's state as its page's script reads it (through the proxy: any host answers)."""
+    return session.get(f"{base}/jobs/{job}/status", timeout=10).json()["state"]
+
+
+def _upload_and_confirm(cluster, session: requests.Session) -> int:
+    """The HR officer's register import, as in the browser: the upload (a check job), its preview, the
+    confirmation; the import job's id."""
+    base = cluster.proxy.url
+    page = session.get(base + "/register/", timeout=30)
+    form = find_form(page.text, "institution")
+    if form is None:
+        raise RuntimeError(f"no upload form on the register page: {page.status_code}")
+    with cluster.web_import_path.open("rb") as content:
+        answer = session.post(base + "/register/upload", data=[f for f in form["fields"] if f[0] != "file"],
+                              files={"file": (cluster.web_import_path.name, content, "text/csv")},
+                              headers={"Referer": base + "/register/"}, allow_redirects=False, timeout=60)
+    check = _job_of(answer)
+    wait_until("the check job done", lambda: _job_state(session, base, check) == "done", 180, 0.5)
+    preview = session.get(f"{base}/jobs/{check}", timeout=30).text
+    form = find_form(preview, "token")
+    if form is None:
+        raise RuntimeError(f"no confirmation on the preview: {preview[:500]}")
+    answer = session.post(base + "/register/confirm", data=form["fields"], allow_redirects=False, timeout=60,
+                          headers={"Referer": f"{base}/jobs/{check}"})
+    return _job_of(answer)
+
+
+def import_job_kill(cluster) -> Result:
+    result = Result("6. kill -9 app host during a 20,000-row import job")
+    pg, base = cluster.pg, cluster.proxy.url
+    before = pg.sql(POOL_STATE)[0]
+    start = _phase(cluster, "6")
+    session = new_session(str(cluster.proxy.cert))
+    sign_in(session, base, cluster.plan["users"][0]["email"], cluster.plan["password"])
+    job = _upload_and_confirm(cluster, session)
+    saving = ("SELECT application_name FROM pg_stat_activity WHERE application_name LIKE '%%-jobs' "
+              "AND backend_xid IS NOT NULL AND xact_start < now() - interval '1 second'")
+    wait_until("the import job saving", lambda: bool(pg.sql(saving)), 240, 0.05)
+    saving_at = time.time()
+    worker_host = pg.sql(saving)[0][0].removesuffix("-jobs")
+    app = next(a for a in cluster.apps if a.host.name == worker_host)
+    time.sleep(cluster.import_kill_after)
+    killed_at = time.time()
+    app.host.kill()
+    time.sleep(1)  # the database sees the connection closed and rolls the transaction back
+    after_kill = pg.sql(POOL_STATE)[0]
+    stale = int(cluster.env["JOBS_STALE_SECONDS"])
+    try:
+        wait_until("the job shown failed", lambda: _job_state(session, base, job) == "failed", stale + 60, 1)
+        shown = time.time() - killed_at
+    except RuntimeError:
+        shown = None
+        result.problems.append(f"the killed job is not shown failed {stale + 60} s after the kill")
+    out_at = _last_error(cluster, "6", killed_at)
+    _close(cluster, result, "6")
+    # The same file again, through the proxy, to its end (the other host's worker): the pool as after.
+    t0 = time.time()
+    again = _upload_and_confirm(cluster, session)
+    wait_until("the import job again", lambda: _job_state(session, base, again) in ("done", "failed"), 300, 0.5)
+    rerun = time.time() - t0
+    after = pg.sql(POOL_STATE)[0]
+    if _job_state(session, base, again) != "done":
+        result.problems.append("the import run again did not end done")
+    if after_kill == before:
+        state = "as before"
+    elif after_kill == after:
+        state = "as after"
+    else:
+        state = "HALF"
+        result.problems.append(f"the pool after the kill is neither as before nor as after: {before[0]} -> "
+                               f"{after_kill[0]} -> {after[0]} experts")
+    if after[0] - before[0] != data.IMPORT_ROWS and state == "as before":
+        result.problems.append(f"the import run again added {after[0] - before[0]} experts, not {data.IMPORT_ROWS}")
+    result.recovery = (f"pool {state} ({after_kill[0]} experts); job shown failed "
+                       f"{'-' if shown is None else f'{shown:.0f} s'} after the kill; re-run {rerun:.0f} s")
+    result.notes.append(f"the worker of {worker_host} killed {killed_at - saving_at:.1f} s into saving "
+                        f"({killed_at - start:.0f} s after the upload); errors end {out_at:.1f} s after the kill")
+    cluster.restart(app)
+    return result
+
+
+FAULTS = {"1": digest_kill, "2": import_kill, "3": postgres_restart, "4": session_moves, "5": dump_restore,
+          "6": import_job_kill}

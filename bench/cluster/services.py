@@ -167,6 +167,9 @@ class AppHost:
         (folder / host.name).mkdir(exist_ok=True)
         self.log = folder / host.name / "gunicorn.log"
         self.process: Process | None = None
+        # The host's job worker (README: `flask jobs worker` on every host), its connections named apart.
+        self.worker = Process(host, [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
+                              folder / host.name / "jobs.log", {**self.env, "PGAPPNAME": f"{host.name}-jobs"})
 
     @property
     def url(self) -> str:
@@ -201,6 +204,23 @@ class AppHost:
             self.process = process
         return process
 
+    def start_worker(self, timeout: float = 60) -> None:
+        """Start the host's job worker and wait until it says it runs."""
+        log = self.worker.log
+        before = log.stat().st_size if log.exists() else 0
+        self.worker.start()
+
+        def ready() -> bool:
+            if not self.worker.running():
+                raise SystemExit
+            return "Job worker:" in log.read_text(errors="replace")[before:]
+
+        try:
+            wait_until(f"the job worker on {self.host.name}", ready, timeout, 0.2)
+        except (RuntimeError, SystemExit):
+            self.worker.stop(signal.SIGKILL)
+            raise RuntimeError(f"the job worker on {self.host.name} did not start:\n" + self.worker.tail()) from None
+
     def flask(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.Popen:
         """`flask --app app ARGS` started on this host (not waited for)."""
         return subprocess.Popen(self.host.command(sys.executable, "-m", "flask", "--app", "app", *args), cwd=ROOT,
@@ -222,6 +242,8 @@ class AppHost:
     def stop(self) -> None:
         if self.process is not None:
             self.process.stop()
+        if self.worker.running():
+            self.worker.stop()
 
 
 HAPROXY_CONFIG = """global
