@@ -176,6 +176,22 @@ POOL_STATE = ("SELECT count(*), md5(string_agg(md5(e::text), '' ORDER BY e.id)),
               "FROM experts e WHERE e.external_id NOT LIKE 'CW-%%'")
 
 
+def _pool_verdict(result: Result, before: tuple, after_kill: tuple, after: tuple) -> str:
+    """The pool after the kill against before the import and after it was run again to its end: "as before" or
+    "as after"; anything else (half applied), or a run again that did not add the whole file, is a problem."""
+    if after_kill == before:
+        state = "as before"
+    elif after_kill == after:
+        state = "as after"
+    else:
+        state = "HALF"
+        result.problems.append(f"the pool after the kill is neither as before nor as after: {before[0]} -> "
+                               f"{after_kill[0]} -> {after[0]} experts")
+    if after[0] - before[0] != data.IMPORT_ROWS and state == "as before":
+        result.problems.append(f"the import run again added {after[0] - before[0]} experts, not {data.IMPORT_ROWS}")
+    return state
+
+
 def import_kill(cluster) -> Result:
     result = Result("2. kill -9 app host during a 20,000-row import")
     pg = cluster.pg
@@ -203,16 +219,7 @@ def import_kill(cluster) -> Result:
     out = cluster.apps[1].run_flask("register", "import", str(cluster.import_path), timeout=300)
     rerun = time.time() - t0
     after = pg.sql(POOL_STATE)[0]
-    if after_kill == before:
-        state = "as before"
-    elif after_kill == after:
-        state = "as after"
-    else:
-        state = "HALF"
-        result.problems.append(f"the pool after the kill is neither as before nor as after: {before[0]} -> "
-                               f"{after_kill[0]} -> {after[0]} experts")
-    if after[0] - before[0] != data.IMPORT_ROWS and state == "as before":
-        result.problems.append(f"the import run again added {after[0] - before[0]} experts, not {data.IMPORT_ROWS}")
+    state = _pool_verdict(result, before, after_kill, after)
     result.recovery = f"pool {state} ({after_kill[0]} experts); re-run {rerun:.0f} s"
     result.notes.append(f"killed {killed_at - applying_at:.1f} s into the apply ({killed_at - start:.0f} s after "
                         f"the start); re-run: {out.strip().splitlines()[-1]}; errors end {out_at:.1f} s after "
@@ -477,16 +484,7 @@ def import_job_kill(cluster) -> Result:
     after = pg.sql(POOL_STATE)[0]
     if _job_state(session, base, again) != "done":
         result.problems.append("the import run again did not end done")
-    if after_kill == before:
-        state = "as before"
-    elif after_kill == after:
-        state = "as after"
-    else:
-        state = "HALF"
-        result.problems.append(f"the pool after the kill is neither as before nor as after: {before[0]} -> "
-                               f"{after_kill[0]} -> {after[0]} experts")
-    if after[0] - before[0] != data.IMPORT_ROWS and state == "as before":
-        result.problems.append(f"the import run again added {after[0] - before[0]} experts, not {data.IMPORT_ROWS}")
+    state = _pool_verdict(result, before, after_kill, after)
     result.recovery = (f"pool {state} ({after_kill[0]} experts); job shown failed "
                        f"{'-' if shown is None else f'{shown:.0f} s'} after the kill; re-run {rerun:.0f} s")
     result.notes.append(f"the worker of {worker_host} killed {killed_at - saving_at:.1f} s into saving "
