@@ -32,6 +32,21 @@ def _empty_queue(app):
     yield
 
 
+@pytest.fixture
+def heard(monkeypatch) -> list[tuple]:
+    """What the jobs run in the test tell their progress, as (step, done, total), besides publishing it."""
+    from seconding.jobs import services
+
+    told, reporter = [], services.Reporter.__call__
+
+    def listen(self, step, done, total=None):
+        told.append((step, done, total))
+        return reporter(self, step, done, total)
+
+    monkeypatch.setattr(services.Reporter, "__call__", listen)
+    return told
+
+
 def make_job(user, state=None, *, kind: str = "register_check", result: dict | None = None,
              output: bytes | None = None):
     """A job of `user` as a worker leaves it (failed, unless told otherwise), committed."""

@@ -234,20 +234,10 @@ def test_the_batchs_file_is_the_packages_the_request_gave_for_its_owner_only(cli
 
 
 def test_the_batch_is_told_package_by_package_and_checked_again_in_the_job(client, login, make_user, make_expert,
-                                                                           make_position, nomination, db,
-                                                                           monkeypatch):
+                                                                           make_position, nomination, db, heard):
     other = create_nomination(make_position(nomination.position.cfc, "GEO ZM 13"), make_expert("POLICE"),
                               make_user(Role.ADMIN))
     db.session.commit()
-    from seconding.jobs import services
-
-    heard, reporter = [], services.Reporter.__call__
-
-    def listen(self, step, done, total=None):
-        heard.append((step, done, total))
-        return reporter(self, step, done, total)
-
-    monkeypatch.setattr(services.Reporter, "__call__", listen)
     coordinator = login(make_user(Role.COORDINATOR, "POLICE"))
     package_batch(client, [nomination.id, other.id])
     writing = [(done, total) for step, done, total in heard if step == "writing"]

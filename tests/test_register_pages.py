@@ -237,20 +237,10 @@ def test_a_get_of_the_export_makes_nothing_and_offers_the_buttons(client, police
     assert client.get("/register/export?format=pdf").status_code == 404
 
 
-def test_the_export_shows_its_progress_while_writing(app, client, police_hr, make_expert, db, monkeypatch):
+def test_the_export_shows_its_progress_while_writing(app, client, police_hr, make_expert, db, heard):
     """The job reports the rows written of the experts to export; the page shows them (the step and the count)."""
     for n in range(3):
         make_expert("POLICE", external_id=f"P-{n}")
-    heard = []
-    from seconding.jobs import services
-
-    reporter = services.Reporter.__call__
-
-    def listen(self, step, done, total=None):
-        heard.append((step, done, total))
-        return reporter(self, step, done, total)
-
-    monkeypatch.setattr(services.Reporter, "__call__", listen)
     export_register(client, "xlsx")
     writing = [(done, total) for step, done, total in heard if step == "writing"]
     assert writing[0] == (0, 3) and writing[-1] == (3, 3)

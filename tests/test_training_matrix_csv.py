@@ -89,18 +89,8 @@ def test_a_get_of_the_old_address_makes_nothing_and_offers_the_button(client, ma
     assert [line.split(",")[1] for line in file.data.decode("utf-8-sig").splitlines()[1:]] == ["P-2"]
 
 
-def test_the_job_shows_its_progress_while_writing(client, make_user, login, pool, monkeypatch):
+def test_the_job_shows_its_progress_while_writing(client, make_user, login, pool, heard):
     """The job reports the rows written of the experts in the matrix (the job page's bar)."""
-    heard = []
-    from seconding.jobs import services
-
-    reporter = services.Reporter.__call__
-
-    def listen(self, step, done, total=None):
-        heard.append((step, done, total))
-        return reporter(self, step, done, total)
-
-    monkeypatch.setattr(services.Reporter, "__call__", listen)
     login(make_user(Role.COORDINATOR, "MFA"))
     training_matrix(client)
     writing = [(done, total) for step, done, total in heard if step == "writing"]
