@@ -81,6 +81,8 @@ def pytest_collection_modifyitems(items):
 
 def check_accessibility(page, name: str) -> None:
     """axe-core on the current page: no serious or critical violations; a screenshot is kept for people."""
+    # A page whose navigation has begun is read once it has loaded, not half parsed (an element without its text yet).
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol, so the app's CSP (no inline script) stays on during the test.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")

@@ -34,6 +34,7 @@ def test_nomination_from_match_to_deployment(browser_page, make_user, make_exper
 
     sign_in(page, coordinator.email, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Nominations").click()
+    page.wait_for_url("**/nominations/")
     check_accessibility(page, "nominations-board")
     page.get_by_role("link", name="Zielińska, Ewa").click()
     # The coordinator reads why the service put her forward.
