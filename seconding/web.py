@@ -2,6 +2,7 @@
 from itertools import chain
 
 from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -45,12 +46,21 @@ def _postgresql_connection(dbapi_connection, _record) -> None:
     dbapi_connection.commit()  # SET is transactional: keep it beyond the first rollback
 
 
+class PageSessionInterface(SecureCookieSessionInterface):
+    """The session cookie, set by pages only. A style sheet or font asked for by an older page would otherwise
+    send back that page's session over a newer one's (a form's one-time mark lost) and count as activity."""
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        return request.endpoint not in SHARED_ASSETS and super().should_set_cookie(app, session)
+
+
 def init_extensions(app: Flask) -> None:
     import seconding.models  # noqa: F401  (every table known to Alembic and the ORM)
     from seconding.matches import cache
     from seconding.models import User
 
     cache.listen()
+    app.session_interface = PageSessionInterface()
 
     db.init_app(app)
     with app.app_context():

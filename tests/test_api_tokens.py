@@ -165,3 +165,20 @@ def test_last_used_is_kept_to_the_minute(api_as, db):
     api.get("/cfcs")
     db.session.refresh(token)
     assert token.last_used_at > first - tokens.TOUCH_EVERY
+
+
+
+def test_a_style_sheet_asked_for_by_the_page_before_does_not_lose_the_forms_mark(app, client, login, make_user, db):
+    """The browser asks for the dashboard's fonts and styles with the dashboard's cookie. If one of those answers
+    arrives after the account page and sent the older session back, the token form would say "sent already"."""
+    login(make_user(Role.HR_OFFICER, "POLICE"))
+    older = client.get_cookie("session").value  # what the dashboard's asset requests carry
+    form = _token_form(client, "Police HR system")
+    browser = app.test_client(use_cookies=False)
+    for asset in ("/static/css/app.css", "/favicon.ico"):
+        answer = browser.get(asset, headers={"Cookie": f"session={older}"})
+        assert answer.status_code == 200
+        for cookie in answer.headers.getlist("Set-Cookie"):  # the browser keeps what an answer sets
+            client.set_cookie("session", cookie.split(";")[0].removeprefix("session="))
+    page = client.post("/account/tokens", data=form)
+    assert page.status_code == 200 and SECRET.search(page.get_data(as_text=True))
