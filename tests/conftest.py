@@ -40,6 +40,10 @@ def database_config(tmp_path_factory) -> tuple[dict, callable]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(url)
     with engine.begin() as conn:
+        # The search's trigram extension is the database's, shared by every worker's schema: the first worker to
+        # come adds it, the others wait for it (two at once made one fail on a new database, and all its tests).
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('seconding tests: pg_trgm'))"))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
 
     def drop():
