@@ -76,6 +76,8 @@ def test_preview_then_confirm_creates_the_experts(client, police_hr, app, db):
     done = confirm(client, token).get_data(as_text=True)
     assert "Import complete" in done and "Anna1 Nowak" in done
     assert db.session.scalar(select(func.count(Expert.id))) == 3
+    created = db.session.scalar(select(Expert.id).where(Expert.given_name == "Anna1"))
+    assert f'<a href="/experts/{created}">Anna1 Nowak</a>' in done  # each new expert's row links to the expert
     assert db.session.scalar(select(Job.input).where(Job.key == token)) is None  # erased once imported
     again = confirm(client, token).get_data(as_text=True)
     assert "expired or was already imported" in again

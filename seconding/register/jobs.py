@@ -104,16 +104,16 @@ def run_import_job(job: Job, report: Reporter) -> dict:
         return {"ok": False, "file_error": str(_l("The checked file is no longer kept. Nothing was changed; upload "
                                                   "it again.")), "errors": [], "error_count": 0}
     outcome = _check(job, checked.input or b"", report)
-    result = preview(outcome)
     expected = params(job)
     if not outcome.ok or outcome.fingerprint != expected.get("fingerprint") \
             or outcome.counts.as_dict() != expected.get("counts"):
         db.session.rollback()
-        return result | {"applied": False}
+        return preview(outcome) | {"applied": False}
     try:
         counts = run_import(outcome, actor=job.user, source=checked.filename, progress=report)
     except ImportConflict as exc:
         db.session.rollback()
-        return result | {"applied": False, "ok": False, "file_error": str(exc)}
+        return preview(outcome) | {"applied": False, "ok": False, "file_error": str(exc)}
     checked.input = None  # imported: the file is not kept (nor confirmed twice)
+    # The preview once the pool has it: the new experts' rows now link to them.
     return preview(outcome) | {"applied": True, "counts": counts.as_dict()}
