@@ -47,11 +47,12 @@ def _postgresql_connection(dbapi_connection, _record) -> None:
 
 
 class PageSessionInterface(SecureCookieSessionInterface):
-    """The session cookie, set by pages only. A style sheet or font asked for by an older page would otherwise
-    send back that page's session over a newer one's (a form's one-time mark lost) and count as activity."""
+    """The session cookie, set by pages only. A style sheet, a font or a job page's status asked for by an older
+    page would otherwise send back that page's session over a newer one's (a form's one-time mark or a message
+    lost) and count as activity."""
 
     def should_set_cookie(self, app: Flask, session) -> bool:
-        return request.endpoint not in SHARED_ASSETS and super().should_set_cookie(app, session)
+        return request.endpoint not in NO_SESSION_COOKIE and super().should_set_cookie(app, session)
 
 
 def init_extensions(app: Flask) -> None:
@@ -220,6 +221,8 @@ def register_errors(app: Flask) -> None:
 
 # Files that are the same for everyone (style, scripts, icons): their caching stays as they are sent.
 SHARED_ASSETS = frozenset({"static", "main.favicon"})
+# Asked for by a page's files or script, not by the person: they neither change nor renew the session.
+NO_SESSION_COOKIE = SHARED_ASSETS | {"jobs.status_json"}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

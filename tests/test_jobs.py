@@ -300,3 +300,16 @@ def test_the_audit_events_of_a_job_carry_the_address_that_asked_for_it(client, p
     assert run_jobs() == 1 and imported.address == "10.20.30.40"
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "register_imported")).all()
     assert [(e.actor_id, e.address) for e in events] == [(police_hr.id, "10.20.30.40")]
+
+
+def test_the_bars_status_answered_after_the_cancel_keeps_its_message(app, client, police_hr, db):
+    """The job page asks for its status every second with the page's cookie. If an answer arrives after the cancel's,
+    it must not put back the session from before the cancel (its message would be lost)."""
+    job = job_of(post_upload(client, csv_bytes(rows(2))))
+    older = client.get_cookie("session").value  # what the page's script sends
+    assert client.post_form(f"/jobs/{job.id}/cancel").status_code == 302
+    answer = app.test_client(use_cookies=False).get(f"/jobs/{job.id}/status", headers={"Cookie": f"session={older}"})
+    assert answer.status_code == 200 and answer.get_json()["state"]
+    for cookie in answer.headers.getlist("Set-Cookie"):  # the browser keeps what an answer sets
+        client.set_cookie("session", cookie.split(";")[0].removeprefix("session="))
+    assert "The job is being cancelled. Nothing is changed." in client.get(f"/jobs/{job.id}").get_data(as_text=True)
