@@ -1,11 +1,14 @@
 """An HR officer imports a register: a file with errors, the error list, the corrected file, the preview, the
 confirmation, and the new experts in the expert list. The check and the import run as jobs: the officer watches
 the job page's bar, which moves to the result without a reload."""
+import re
+from datetime import timedelta
+
 from playwright.sync_api import expect
 
 from seconding.models import Role
 from tests.browser.conftest import check_accessibility, sign_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, config
 from tests.fixtures_register import csv_bytes, row
 
 
@@ -71,3 +74,21 @@ def test_hr_officer_fixes_a_register_and_imports_it(browser_page, make_user, tmp
     expect(main).to_contain_text("Podróżna")
     expect(main).to_contain_text("Wędrowny")
     check_accessibility(page, "register-experts")
+
+
+def test_a_job_page_left_open_past_the_idle_timeout_goes_to_the_sign_in_page(app, browser_page, make_user, tmp_path):
+    """The bar's status, asked for every second, does not keep the session alive: once it is over, the page says so
+    (the sign-in page) instead of a bar that stops moving."""
+    page = browser_page
+    user = make_user(Role.HR_OFFICER, "POLICE")
+    (tmp_path / "pool.csv").write_bytes(csv_bytes([row(external_id="J-0001")]))
+    sign_in(page, user.email, PASSWORD)
+    page.goto(page.base + "/register/")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "pool.csv"))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("status")).to_have_text("Waiting for a worker")  # no worker: the job waits
+    with config(app, PERMANENT_SESSION_LIFETIME=timedelta(seconds=2)):
+        page.reload()  # the page's session now ends 2 s after this, its last page
+        expect(page.get_by_role("status")).to_have_text("Waiting for a worker")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sign in", timeout=8_000)
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fjobs%2F\d+$"))  # and back to the job once signed in

@@ -1,5 +1,6 @@
 // The job page, live: asks the job's status every second and moves the bar; when the job has ended, loads the page
 // again, which shows the result (announced: its message is an alert). Without JavaScript the page refreshes itself.
+// The status does not renew the session: a page left open longer than the idle timeout goes to the sign-in page.
 (function () {
   "use strict";
   var box = document.getElementById("job-progress");
@@ -27,8 +28,11 @@
     request.open("GET", url);
     request.setRequestHeader("Accept", "application/json");
     request.onload = function () {
-      if (request.status === 200) { show(JSON.parse(request.responseText)); }
-      else { window.setTimeout(poll, 3000); }
+      if (request.status !== 200) { window.setTimeout(poll, 3000); return; }
+      var status;
+      try { status = JSON.parse(request.responseText); }
+      catch (error) { window.location.reload(); return; }  // not JSON: signed out (idle), the page asks to sign in
+      show(status);
     };
     request.onerror = function () { window.setTimeout(poll, 3000); };
     request.send();
