@@ -222,7 +222,7 @@ def register_errors(app: Flask) -> None:
 # Files that are the same for everyone (style, scripts, icons): their caching stays as they are sent.
 SHARED_ASSETS = frozenset({"static", "main.favicon"})
 # Asked for by a page's files or script, not by the person: their answers never set the session cookie, so they
-# neither put back an older session nor renew the idle timeout (a session they end is still deleted).
+# neither put back an older session nor renew the idle timeout.
 NO_SESSION_COOKIE = SHARED_ASSETS | {"jobs.status_json"}
 
 CONTENT_SECURITY_POLICY = (
