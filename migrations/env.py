@@ -25,12 +25,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    return current_app.extensions['migrate'].db.engine  # Flask-SQLAlchemy 3 (get_engine() is deprecated)
 
 
 def get_engine_url():
